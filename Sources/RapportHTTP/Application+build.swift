@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RapportServices
+import RapportStore
+import RapportWorkers
+
+/// How the HTTP side is set up, read once by the `rapport` command.
+public struct HTTPSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Mark cookies `Secure` (set when Rapport is served behind TLS).
+    public var secureCookies: Bool
+    public var resources: ResourceFiles
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
+                resources: ResourceFiles = .bundled()) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.resources = resources
+    }
+}
+
+/// Every use case, built once from the environment.
+public struct ServiceSet: Sendable {
+    public let env: ServiceEnvironment
+    public let auth: AuthService
+    public let users: UserService
+    public let departments: DepartmentService
+    public let roles: RoleService
+    public let tokens: TokenService
+    public let settings: SettingsService
+    public let events: EventService
+    public let setup: SetupService
+    public let maintenance: MaintenanceService
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        auth = AuthService(env: env)
+        users = UserService(env: env)
+        departments = DepartmentService(env: env)
+        roles = RoleService(env: env)
+        tokens = TokenService(env: env)
+        settings = SettingsService(env: env)
+        events = EventService(env: env)
+        setup = SetupService(env: env)
+        maintenance = MaintenanceService(env: env)
+    }
+}
+
+/// Builds the router: middleware, the JSON API, the pages, the machine endpoints.
+public func buildRouter(settings: HTTPSettings, services: ServiceSet) async throws -> Router<RapportRequestContext> {
+    let pages = try await PageRenderer(resources: settings.resources, settings: services.settings,
+                                       secureCookies: settings.secureCookies)
+    let openAPI = ByteBuffer(bytes: try settings.resources.read("openapi.json"))
+    let router = Router(context: RapportRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware(renderPage: { entry, request, context in
+        pages.errorPage(entry, request: request, context: context)
+    }))
+    router.add(middleware: AuthMiddleware(auth: services.auth))
+
+    OperationsRoutes(database: services.env.database, openAPI: openAPI).register(on: router)
+    try StaticAssets(resources: settings.resources).register(on: router)
+    SignInPages(pages: pages, auth: services.auth, setup: services.setup, users: services.users).register(on: router)
+
+    let api = router.group("api/v1")
+        .add(middleware: RequireSignIn(mode: .api))
+        .add(middleware: IdempotencyMiddleware(database: services.env.database, clock: services.env.clock))
+    UsersAPI(users: services.users).register(on: api)
+    DepartmentsAPI(departments: services.departments).register(on: api)
+    RolesAPI(roles: services.roles).register(on: api)
+    TokensAPI(tokens: services.tokens).register(on: api)
+    SettingsAPI(settings: services.settings).register(on: api)
+    EventsAPI(events: services.events).register(on: api)
+
+    let web = router.group().add(middleware: RequireSignIn(mode: .page))
+    HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
+             events: services.events).register(on: web)
+    UserPages(pages: pages, users: services.users, departments: services.departments, roles: services.roles)
+        .register(on: web)
+    DepartmentPages(pages: pages, departments: services.departments, users: services.users).register(on: web)
+    RolePages(pages: pages, roles: services.roles, users: services.users).register(on: web)
+    SettingsPages(pages: pages, settings: services.settings).register(on: web)
+    AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
+    AccountPages(pages: pages, auth: services.auth, tokens: services.tokens).register(on: web)
+    return router
+}
+
+/// Builds the whole application: the router, the server settings, and the background
+/// workers that run beside it and stop with it.
+public func buildApplication(settings: HTTPSettings, services: ServiceSet, logger: Logger) async throws
+    -> some ApplicationProtocol
+{
+    let router = try await buildRouter(settings: settings, services: services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Rapport"),
+        logger: logger)
+    app.addServices(MaintenanceWorker(maintenance: services.maintenance, logger: logger))
+    return app
+}

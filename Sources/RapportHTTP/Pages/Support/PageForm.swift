@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import RapportServices
+
+/// A submitted `application/x-www-form-urlencoded` form.
+struct PageForm {
+    private(set) var values: [String: String] = [:]
+
+    /// Reads the form and checks its `_csrf` field against `expected`.
+    /// - Throws: `RapportHTTPError.csrf` when the token is missing or wrong.
+    static func read(_ request: Request, context: RapportRequestContext, csrf expected: String?) async throws -> PageForm {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let form = PageForm(encoded: String(buffer: buffer))
+        guard let expected, let sent = form.values["_csrf"], SecretGenerator.constantTimeEquals(sent, expected) else {
+            throw RapportHTTPError.csrf
+        }
+        return form
+    }
+
+    init(encoded: String) {
+        for pair in encoded.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            values[key] = value
+        }
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    }
+
+    subscript(_ key: String) -> String? { values[key] }
+
+    /// The value, or nil when the field is absent or blank.
+    func text(_ key: String) -> String? {
+        guard let value = values[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// A select's id; 0 for "none", nil when absent or not a number.
+    func id(_ key: String) -> Int64? { values[key].flatMap { Int64($0) } }
+
+    /// A comma-separated list.
+    func list(_ key: String) -> [String] {
+        (values[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+import RapportDomain
+import RapportServices
+
+/// Renders Mustache pages with the keys every page shares (see the layout): language and
+/// catalogue, CSRF token, the signed-in user, navigation, the one-shot flash message.
+struct PageRenderer: Sendable {
+    static let languageCookie = "rapport_lang"
+    static let flashCookie = "rapport_flash"
+    /// The anonymous forms' (login, setup) double-submit CSRF cookie.
+    static let anonymousCSRFCookie = "rapport_csrf"
+
+    let library: MustacheLibrary
+    let localizer: Localizer
+    let settings: SettingsService
+    let secureCookies: Bool
+
+    init(resources: ResourceFiles, settings: SettingsService, secureCookies: Bool) async throws {
+        self.library = try await MustacheLibrary(directory: resources.url("Templates").path)
+        self.localizer = try Localizer(resources: resources)
+        self.settings = settings
+        self.secureCookies = secureCookies
+    }
+
+    /// The interface language of this request: the user's preference, then the language
+    /// cookie, then `Accept-Language`, then English.
+    func locale(_ request: Request, _ context: RapportRequestContext) -> AppLocale {
+        if let user = context.principal?.user { return user.locale }
+        if let raw = request.cookies[Self.languageCookie]?.value, let locale = AppLocale(rawValue: raw) { return locale }
+        return Localizer.locale(acceptLanguage: request.headers[.acceptLanguage]) ?? .en
+    }
+
+    /// The shared keys of a page titled by catalogue key `titleKey`, with `nav` the active item.
+    func model(_ request: Request, _ context: RapportRequestContext, titleKey: String, nav: String? = nil,
+               csrf: String? = nil) async throws -> [String: Any] {
+        let locale = self.locale(request, context)
+        let company = try await settings.current()
+        let other: AppLocale = locale == .en ? .ru : .en
+        var model: [String: Any] = [
+            "lang": locale.rawValue,
+            "t": localizer.catalog(locale),
+            "title": localizer.text(titleKey, locale),
+            "company_name": company.name,
+            "other_lang": ["code": other.rawValue, "label": localizer.text("locale_\(other.rawValue)", locale)],
+            "path": request.uri.path,
+        ]
+        if let key = request.cookies[Self.flashCookie]?.value, key.hasPrefix("flash_") {
+            model["flash"] = ["success": true, "message": localizer.text(key, locale)]
+        }
+        if let principal = context.principal {
+            if case .session(let token) = principal.via { model["csrf"] = token }
+            let user = principal.user
+            model["me"] = ["display_name": user.displayName, "initials": user.initials, "email": user.email,
+                           "position": user.position ?? ""]
+            if let nav { model["nav"] = [nav: true] }
+            model["can"] = [
+                "users": principal.may(.read, .user), "departments": principal.may(.read, .department),
+                "roles": principal.may(.read, .role), "settings": principal.may(.update, .settings),
+                "audit": principal.may(.read, .audit),
+            ]
+        }
+        if let csrf { model["csrf"] = csrf }
+        return model
+    }
+
+    /// Renders `template` as an HTML answer; clears a shown flash message.
+    func render(_ template: String, _ model: [String: Any], request: Request,
+                status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(model, withTemplate: template) ?? "<!doctype html><title>Rapport</title><p>Template \(template) is missing.</p>"
+        var response = Response(status: status,
+                                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                                body: .init(byteBuffer: ByteBuffer(string: html)))
+        if model["flash"] != nil {
+            response.setCookie(cookie(Self.flashCookie, "", maxAge: 0))
+        }
+        return response
+    }
+
+    /// A redirect after a successful form, carrying a flash message key to the next page.
+    func redirect(to location: String, flash: String? = nil) -> Response {
+        var response = Response.redirect(to: location, type: .found)
+        if let flash { response.setCookie(cookie(Self.flashCookie, flash, maxAge: 60)) }
+        return response
+    }
+
+    /// A cookie as Rapport sets them: HttpOnly, SameSite=Lax, path /, Secure behind TLS.
+    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    func text(_ key: String, _ locale: AppLocale) -> String { localizer.text(key, locale) }
+
+    /// The HTML error page for an error a page route threw.
+    func errorPage(_ entry: ErrorTable.Entry, request: Request, context: RapportRequestContext) -> Response {
+        let locale = self.locale(request, context)
+        var message = localizer.text(entry.messageKey, locale)
+        if case .some(let retry) = entry.headers[.retryAfter], entry.status == .tooManyRequests {
+            message = message.replacingOccurrences(of: "%d", with: String(max(1, (Int(retry) ?? 60) / 60)))
+        }
+        let model: [String: Any] = [
+            "lang": locale.rawValue, "t": localizer.catalog(locale), "title": localizer.text("title_error", locale),
+            "status": String(entry.status.code), "heading": entry.status.reasonPhrase, "message": message,
+            "home_href": "/",
+        ]
+        return render("error", model, request: request, status: entry.status)
+    }
+}
+
+/// Shapes for select boxes and error maps in page models.
+enum PageModel {
+    static func option(_ value: String, _ label: String, selected: Bool) -> [String: Any] {
+        ["id": value, "code": value, "value": value, "label": label, "name": label, "selected": selected]
+    }
+
+}
+
+extension PageRenderer {
+    /// Field errors keyed by field name, for `errors.FIELD` in templates, in the viewer's
+    /// language (catalogue key `field_error_CODE`, else the service's English message).
+    func errors(_ error: RapportError, _ locale: AppLocale) -> [String: String] {
+        guard case .validation(let list) = error else { return [:] }
+        var map: [String: String] = [:]
+        for item in list where map[item.field] == nil {
+            let key = "field_error_\(item.code)"
+            let text = localizer.text(key, locale)
+            map[item.field] = text == key ? item.message : text
+        }
+        return map
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import RapportDomain
+import RapportStore
+
+/// Fills an empty database with a kitchen-furniture maker: its departments, and people in
+/// every role. Later capabilities add clients, leads and deals to it.
+public struct DemoService: Sendable {
+    public static let password = "demo-password-1"
+    public static let adminEmail = "admin@kitchen.example"
+
+    let env: ServiceEnvironment
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+    }
+
+    public struct Summary: Sendable {
+        public var companyName: String
+        public var departments: Int
+        public var users: Int
+        public var adminEmail: String
+    }
+
+    private struct Person {
+        var first: String, last: String, middle: String, email: String, position: String
+        var role: BuiltInRole, department: String?, phone: String, skills: [String] = [], regions: [String] = []
+        var status: WorkingStatus = .available
+    }
+
+    /// Creates the company; refuses when the database already has users.
+    public func fill() async throws -> Summary {
+        let setup = SetupService(env: env)
+        guard try await setup.needsFirstAdministrator() else {
+            throw RapportError.conflict("the database already has users; run the demo on an empty database")
+        }
+        try await setup.ensureBuiltInRoles()
+        _ = try await SettingsService(env: env).update(
+            .init(name: "Кухни Мастер", timeZone: "Europe/Moscow", currency: "RUB", locale: "ru"),
+            expectedVersion: nil, by: nil)
+
+        let departments = DepartmentService(env: env)
+        var ids: [String: Int64] = [:]
+        let tree: [(String, String?)] = [
+            ("Руководство", nil), ("Отдел продаж", nil), ("Салон на Ленина", "Отдел продаж"),
+            ("Салон в ТЦ «Мега»", "Отдел продаж"), ("Интернет-продажи", "Отдел продаж"), ("Служба замеров", nil),
+            ("Производство", nil), ("Монтажная служба", nil), ("Маркетинг", nil), ("Сервис и рекламации", nil),
+        ]
+        for (name, parent) in tree {
+            ids[name] = try await departments.create(.init(name: name, parentID: parent.flatMap { ids[$0] }), by: nil).id
+        }
+
+        let roles = try await env.database.read { db in
+            try await BuiltInRole.allCases.asyncMap { ($0, try await RoleStore().find(key: $0.rawValue, on: db)!.id) }
+        }
+        let roleIDs = Dictionary(uniqueKeysWithValues: roles)
+        let people: [Person] = [
+            Person(first: "Ольга", last: "Смирнова", middle: "Викторовна", email: Self.adminEmail,
+                   position: "Администратор системы", role: .administrator, department: "Руководство", phone: "+7 495 100-00-01"),
+            Person(first: "Игорь", last: "Кузнецов", middle: "Петрович", email: "director@kitchen.example",
+                   position: "Генеральный директор", role: .administrator, department: "Руководство", phone: "+7 495 100-00-02"),
+            Person(first: "Марина", last: "Волкова", middle: "Сергеевна", email: "head.sales@kitchen.example",
+                   position: "Руководитель отдела продаж", role: .headOfSales, department: "Отдел продаж",
+                   phone: "+7 916 200-10-01"),
+            Person(first: "Анна", last: "Морозова", middle: "Игоревна", email: "anna.morozova@kitchen.example",
+                   position: "Менеджер салона", role: .salesManager, department: "Салон на Ленина", phone: "+7 916 200-10-02",
+                   regions: ["Москва"]),
+            Person(first: "Дмитрий", last: "Лебедев", middle: "Андреевич", email: "dmitry.lebedev@kitchen.example",
+                   position: "Менеджер салона", role: .salesManager, department: "Салон на Ленина", phone: "+7 916 200-10-03",
+                   regions: ["Москва"], status: .busy),
+            Person(first: "Екатерина", last: "Соколова", middle: "Павловна", email: "ekaterina.sokolova@kitchen.example",
+                   position: "Менеджер салона", role: .salesManager, department: "Салон в ТЦ «Мега»",
+                   phone: "+7 916 200-10-04", regions: ["Московская область"]),
+            Person(first: "Павел", last: "Новиков", middle: "Олегович", email: "pavel.novikov@kitchen.example",
+                   position: "Менеджер интернет-продаж", role: .salesManager, department: "Интернет-продажи",
+                   phone: "+7 916 200-10-05", status: .away),
+            Person(first: "Сергей", last: "Павлов", middle: "Николаевич", email: "measurer.pavlov@kitchen.example",
+                   position: "Замерщик", role: .fieldTechnician, department: "Служба замеров", phone: "+7 903 300-20-01",
+                   skills: ["замер", "дизайн-проект"], regions: ["Москва", "Московская область"]),
+            Person(first: "Алексей", last: "Фёдоров", middle: "Ильич", email: "measurer.fedorov@kitchen.example",
+                   position: "Замерщик", role: .fieldTechnician, department: "Служба замеров", phone: "+7 903 300-20-02",
+                   skills: ["замер"], regions: ["Москва"]),
+            Person(first: "Николай", last: "Орлов", middle: "Васильевич", email: "installer.orlov@kitchen.example",
+                   position: "Бригадир монтажников", role: .fieldTechnician, department: "Монтажная служба",
+                   phone: "+7 903 300-20-03", skills: ["монтаж", "подключение техники"], regions: ["Москва"]),
+            Person(first: "Виктор", last: "Зайцев", middle: "Юрьевич", email: "production@kitchen.example",
+                   position: "Начальник производства", role: .support, department: "Производство", phone: "+7 495 100-00-07"),
+            Person(first: "Юлия", last: "Белова", middle: "Александровна", email: "marketing@kitchen.example",
+                   position: "Маркетолог", role: .marketer, department: "Маркетинг", phone: "+7 916 200-10-08"),
+            Person(first: "Татьяна", last: "Козлова", middle: "Михайловна", email: "service@kitchen.example",
+                   position: "Специалист по рекламациям", role: .support, department: "Сервис и рекламации",
+                   phone: "+7 916 200-10-09", status: .off),
+        ]
+        let users = UserService(env: env)
+        var heads: [String: Int64] = [:]
+        for person in people {
+            let user = try await users.create(
+                UserInput(email: person.email, password: Self.password, firstName: person.first, lastName: person.last,
+                          middleName: person.middle, phone: person.phone, position: person.position,
+                          departmentID: person.department.flatMap { ids[$0] }, roleID: roleIDs[person.role],
+                          timeZone: "Europe/Moscow", locale: "ru", workingStatus: person.status.rawValue,
+                          workingHours: "пн–пт 09:00–18:00", skills: person.skills, regions: person.regions),
+                by: nil)
+            if let department = person.department, heads[department] == nil { heads[department] = user.id }
+        }
+        for (department, head) in heads {
+            guard let id = ids[department] else { continue }
+            try await env.database.transaction { db in
+                guard var record = try await DepartmentStore().find(id: id, on: db) else { return }
+                let version = record.version
+                record.headUserID = head
+                record.updatedAt = self.env.clock.now()
+                _ = try await DepartmentStore().update(record, expectedVersion: version, on: db)
+                try await EventRecorder(clock: self.env.clock).record(
+                    "department", id, .updated, changes: [FieldChange(field: "head_user_id", old: nil, new: String(head))],
+                    by: nil, on: db)
+            }
+        }
+        return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, adminEmail: Self.adminEmail)
+    }
+}

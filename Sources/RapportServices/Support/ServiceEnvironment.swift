@@ -1,0 +1,18 @@
+import Logging
+import RapportStore
+
+/// What every use case is given: the database, the clock, the password hasher, a logger.
+public struct ServiceEnvironment: Sendable {
+    public var database: Database
+    public var clock: any WallClock
+    public var hasher: PasswordHasher
+    public var logger: Logger
+
+    public init(database: Database, clock: any WallClock = SystemClock(), hasher: PasswordHasher = PasswordHasher(),
+                logger: Logger) {
+        self.database = database
+        self.clock = clock
+        self.hasher = hasher
+        self.logger = logger
+    }
+}

@@ -1,0 +1,146 @@
+import Logging
+import PostgresNIO
+import RapportDomain
+import SQLKit
+import SQLiteNIO
+
+/// The one handle the stores see: reads, and write transactions that either commit whole or
+/// leave nothing behind. Dialect differences live in the drivers and `SQLDialectHelpers`.
+///
+/// Errors a database raises are turned into `RapportError` here, so a service never sees a
+/// driver type: a unique violation becomes `conflict`, a lost server or a read-only or full
+/// disk becomes `unavailable`.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let url: DatabaseURL
+    private let driver: any DatabaseDriver
+    let logger: Logger
+
+    private init(url: DatabaseURL, driver: any DatabaseDriver, logger: Logger) {
+        self.kind = url.kind
+        self.url = url
+        self.driver = driver
+        self.logger = logger
+    }
+
+    /// Opens the database at `url`. For PostgreSQL it waits until the server answers a ping,
+    /// and throws `DatabaseUnavailable` with the address when it does not.
+    public static func open(_ url: DatabaseURL, logger: Logger, readerCount: Int = 4, maxConnections: Int = 16)
+        async throws -> Database
+    {
+        switch url {
+        case .sqlite(let path):
+            do {
+                let driver = try await SQLiteDriver.open(path: path, readerCount: readerCount, logger: logger)
+                return Database(url: url, driver: driver, logger: logger)
+            } catch {
+                throw DatabaseUnavailable(reason: "cannot open SQLite database \(path): \(describe(error))")
+            }
+        case .postgres(let host, let port, let user, let password, let database):
+            let driver = PostgresDriver(
+                host: host, port: port, user: user, password: password, database: database,
+                maxConnections: maxConnections, operationTimeout: .seconds(5), logger: logger)
+            let db = Database(url: url, driver: driver, logger: logger)
+            do {
+                try await db.ping()
+            } catch {
+                await driver.close()
+                throw DatabaseUnavailable(reason: "cannot reach PostgreSQL at \(url): \(describe(error))")
+            }
+            return db
+        }
+    }
+
+    /// Runs `body` on a connection for reading.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await driver.read(body)
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: it commits when `body` returns and rolls back when it
+    /// throws. On SQLite transactions are serialised through the single writer.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await driver.transaction(body)
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    /// Throws when the database does not answer a trivial query.
+    public func ping() async throws {
+        try await read { db in try await db.raw("SELECT 1 AS one").run() }
+    }
+
+    /// A consistent copy of a SQLite database at `path`; throws for PostgreSQL (use pg_dump).
+    public func backupSQLite(to path: String) async throws {
+        guard let sqlite = driver as? SQLiteDriver else {
+            throw RapportError.conflict("backup to a file is for SQLite; use pg_dump for PostgreSQL")
+        }
+        try await sqlite.backup(to: path)
+    }
+
+    public func close() async {
+        await driver.close()
+    }
+
+    private func translate(_ error: any Error) -> any Error {
+        if error is RapportError || error is CancellationError { return error }
+        if let sqlite = error as? SQLiteError {
+            switch sqlite.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+                return RapportError.conflict("a record with this value already exists")
+            case .constraintForeignKeyFailed:
+                return RapportError.conflict("the record is referenced by or refers to a missing record")
+            case .readOnly, .readonlyCantLock, .readonlyDirectory, .readonlyInRecovery, .readonlyInRollback,
+                 .readonlyBackingMoved, .full, .ioError, .ioErrorFailedWrite, .ioErrorFailedSync, .cantOpen, .busy,
+                 .busyTimeout, .locked:
+                logger.error("database refused the operation", metadata: ["error": "\(sqlite)"])
+                return RapportError.unavailable("the database refused the operation: \(sqlite.message)")
+            default:
+                return error
+            }
+        }
+        if let psql = error as? PSQLError {
+            if let state = psql.serverInfo?[.sqlState] {
+                if state == "23505" { return RapportError.conflict("a record with this value already exists") }
+                if state == "23503" {
+                    return RapportError.conflict("the record is referenced by or refers to a missing record")
+                }
+                if state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") {
+                    return RapportError.unavailable("PostgreSQL is unavailable (\(state))")
+                }
+                return error
+            }
+            logger.error("PostgreSQL connection failed", metadata: ["error": "\(String(reflecting: psql))"])
+            return RapportError.unavailable("PostgreSQL is unavailable")
+        }
+        if let unavailable = error as? DatabaseUnavailable { return RapportError.unavailable(unavailable.reason) }
+        return error
+    }
+}
+
+func describe(_ error: any Error) -> String {
+    if let psql = error as? PSQLError {
+        if let message = psql.serverInfo?[.message] { return message }
+        return "\(psql.code)"
+    }
+    return "\(error)"
+}
+
+extension Database {
+    /// Runs one statement outside any transaction (`CREATE DATABASE` cannot run in one).
+    /// Code-written SQL only.
+    public func execute(_ sql: String) async throws {
+        try await read { db in try await db.raw(SQLQueryString(sql)).run() }
+    }
+
+    /// Folds the SQLite write-ahead log into the main file, so the file alone is a complete copy.
+    public func checkpointForCopy() async throws {
+        guard let sqlite = driver as? SQLiteDriver else { return }
+        try await sqlite.checkpoint()
+    }
+}

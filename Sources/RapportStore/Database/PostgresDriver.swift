@@ -1,0 +1,84 @@
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// PostgreSQL through a `PostgresClient` pool; transactions on one leased connection.
+///
+/// Each operation waits at most `operationTimeout` for the server: while PostgreSQL is down
+/// requests fail fast with `unavailable` (503) instead of hanging, and the pool reconnects on
+/// its own once the server is back.
+final class PostgresDriver: DatabaseDriver {
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    private let logger: Logger
+    private let operationTimeout: Duration
+
+    init(host: String, port: Int, user: String, password: String?, database: String, maxConnections: Int,
+         operationTimeout: Duration, logger: Logger) {
+        var config = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        config.options.maximumConnections = maxConnections
+        config.options.minimumConnections = 0
+        config.options.connectTimeout = .seconds(3)
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.operationTimeout = operationTimeout
+        self.runTask = Task { await client.run() }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withDeadline {
+            try await self.client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withDeadline {
+            try await self.client.withConnection { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                try await db.raw("BEGIN").run()
+                do {
+                    let value = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return value
+                } catch {
+                    do {
+                        try await db.raw("ROLLBACK").run()
+                    } catch {
+                        self.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func withDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = operationTimeout
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw DatabaseUnavailable(reason: "PostgreSQL did not answer within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
+        }
+    }
+
+    func close() async {
+        runTask.cancel()
+        _ = await runTask.value
+    }
+}
+
+/// The database did not answer in time or refused the connection.
+public struct DatabaseUnavailable: Error, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}

@@ -1,0 +1,6 @@
+/// Every migration, in order. The only list of them.
+public enum AllMigrations {
+    public static let list: [any Migration] = [
+        M0001_Foundation(),
+    ]
+}

@@ -1,0 +1,59 @@
+import RapportDomain
+import SQLKit
+
+/// Keyset pagination (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n+1`), never OFFSET.
+struct Keyset {
+    /// A column a list may be sorted by; `numeric` columns bind the cursor value as an integer.
+    struct Column {
+        let sql: String
+        let numeric: Bool
+    }
+
+    let column: Column
+    let idColumn: String
+    let descending: Bool
+    let page: PageRequest
+
+    /// The condition that starts after the cursor, or nil on the first page.
+    /// Throws a validation error on `cursor` when its value does not fit the column.
+    func afterCursor() throws -> SQLQueryString? {
+        guard let cursor = page.cursor else { return nil }
+        let op = descending ? "<" : ">"
+        let value: any Encodable & Sendable
+        if column.numeric {
+            guard let number = Int64(cursor.sortValue) else {
+                throw RapportError.invalid("cursor", "invalid", "cursor does not match the sort order")
+            }
+            value = number
+        } else {
+            value = cursor.sortValue
+        }
+        if column.sql == idColumn {
+            return "\(unsafeRaw: idColumn) \(unsafeRaw: op) \(bind: cursor.id)"
+        }
+        return "(\(unsafeRaw: column.sql) \(unsafeRaw: op) \(bind: value) OR (\(unsafeRaw: column.sql) = \(bind: value) AND \(unsafeRaw: idColumn) \(unsafeRaw: op) \(bind: cursor.id)))"
+    }
+
+    var orderBy: SQLQueryString {
+        let dir = descending ? "DESC" : "ASC"
+        if column.sql == idColumn { return "ORDER BY \(unsafeRaw: idColumn) \(unsafeRaw: dir)" }
+        return "ORDER BY \(unsafeRaw: column.sql) \(unsafeRaw: dir), \(unsafeRaw: idColumn) \(unsafeRaw: dir)"
+    }
+
+    /// One more than the page, to know whether another page follows.
+    var fetchLimit: Int { page.limit + 1 }
+
+    /// Cuts the extra row and makes the next cursor from the last row kept.
+    func finish<T>(_ rows: [T], sortValue: (T) -> String, id: (T) -> Int64) -> Page<T> {
+        guard rows.count > page.limit else { return Page(items: rows, nextCursor: nil) }
+        let kept = Array(rows.prefix(page.limit))
+        let last = kept[kept.count - 1]
+        return Page(items: kept, nextCursor: PageCursor(sortValue: sortValue(last), id: id(last)))
+    }
+}
+
+/// Joins conditions with AND into a WHERE clause (or nothing).
+func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
+    guard !conditions.isEmpty else { return "" }
+    return "WHERE " + conditions.joined(separator: " AND ")
+}

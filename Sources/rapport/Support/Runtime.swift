@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportHTTP
+import RapportServices
+import RapportStore
+
+/// An open database with its services, for one command's run.
+struct Runtime {
+    let settings: RuntimeSettings
+    let database: Database
+    let services: ServiceSet
+    let logger: Logger
+
+    /// Opens the database named by the settings. Exits 1 with a clear message when it cannot.
+    static func open(_ settings: RuntimeSettings, logLabel: String = "rapport") async throws -> Runtime {
+        LogSetup.bootstrap(settings)
+        let logger = Logger(label: logLabel)
+        let database: Database
+        do {
+            database = try await Database.open(settings.databaseURL, logger: logger)
+        } catch {
+            throw Failure("\(error)")
+        }
+        let env = ServiceEnvironment(database: database, hasher: PasswordHasher(cost: settings.bcryptCost), logger: logger)
+        return Runtime(settings: settings, database: database, services: ServiceSet(env: env), logger: logger)
+    }
+
+    /// Refuses to go on while migrations are pending; an empty database is migrated at once.
+    func requireMigrated(migrateIfNeeded: Bool) async throws {
+        let migrator = Migrator(database: database)
+        let pending: [any Migration]
+        do {
+            pending = try await migrator.pending()
+        } catch let error as MigrationError {
+            throw Failure(error.description)
+        }
+        guard !pending.isEmpty else { return }
+        let fresh = pending.count == AllMigrations.list.count
+        guard fresh || migrateIfNeeded else { throw Failure(MigrationError.pending(pending.map(\.version)).description) }
+        let applied = try await migrator.migrate()
+        logger.info("migrated the database", metadata: ["versions": "\(applied)"])
+        try await services.setup.ensureBuiltInRoles()
+    }
+
+    func close() async {
+        await database.close()
+    }
+
+    /// Runs `body` with the runtime and closes the database however it ends.
+    static func with<T>(_ settings: RuntimeSettings, migrate: Bool = false, _ body: (Runtime) async throws -> T)
+        async throws -> T
+    {
+        let runtime = try await open(settings)
+        do {
+            try await runtime.requireMigrated(migrateIfNeeded: migrate)
+            let value = try await body(runtime)
+            await runtime.close()
+            return value
+        } catch {
+            await runtime.close()
+            throw error
+        }
+    }
+}
+
+/// A failure the operator must read: printed on standard error, exit code 1.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`; turns `Failure` and service errors into one line on stderr and exit code 1.
+    func reportingFailures(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as Failure {
+            FileHandle.standardError.write(Data("rapport: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as RapportError {
+            FileHandle.standardError.write(Data("rapport: \(Self.describe(error))\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func describe(_ error: RapportError) -> String {
+        switch error {
+        case .validation(let errors): errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        case .notFound(let entity): "no such \(entity)"
+        case .conflict(let message): message
+        case .stale: "the record changed meanwhile; try again"
+        case .forbidden: "not allowed"
+        case .unauthenticated: "not signed in"
+        case .rateLimited(let seconds): "too many attempts; retry in \(seconds) s"
+        case .unavailable(let message): message
+        }
+    }
+}
+
+import RapportDomain

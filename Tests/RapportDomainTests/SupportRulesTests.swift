@@ -1,0 +1,70 @@
+import Foundation
+import RapportDomain
+import Testing
+
+@Suite struct SupportRulesTests {
+    @Test(arguments: [
+        ("8 (916) 123-45-67", "+79161234567"), ("+7 916 1234567", "+79161234567"), ("9161234567", "+79161234567"),
+        ("00 49 30 1234567", "+49301234567"), ("+994 12 555 12 34", "+994125551234"),
+    ])
+    func phones_normalise_to_e164(raw: String, expected: String) {
+        #expect(Phone.normalize(raw) == expected)
+    }
+
+    @Test(arguments: ["", "abc", "12", "+7 916 123-45-67 ext", "'; DROP TABLE users; --"])
+    func bad_phones_are_refused(raw: String) {
+        #expect(Phone.normalize(raw) == nil)
+    }
+
+    @Test func emails_are_lower_cased_and_checked() {
+        #expect(Email.normalize("  Anna.Morozova@Kitchen.Example ") == "anna.morozova@kitchen.example")
+        for bad in ["", "anna", "anna@", "@kitchen.example", "anna@kitchen", "an na@kitchen.example", "a@b@c.d"] {
+            #expect(Email.normalize(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func cursors_round_trip_and_forged_ones_are_refused() throws {
+        let cursor = PageCursor(sortValue: "Иванов|x", id: 42)
+        #expect(try PageCursor.decode(cursor.encoded) == cursor)
+        #expect(throws: RapportError.self) { try PageCursor.decode("not a cursor!") }
+        #expect(throws: RapportError.self) { try PageCursor.decode(Data("x|y".utf8).base64EncodedString()) }
+    }
+
+    @Test func page_limits_are_checked() throws {
+        #expect(try PageRequest.parse(limit: nil, cursor: nil).limit == 50)
+        #expect(try PageRequest.parse(limit: "500", cursor: nil).limit == 500)
+        for bad in ["0", "501", "-1", "ten", "1; DROP TABLE users"] {
+            #expect(throws: RapportError.self) { try PageRequest.parse(limit: bad, cursor: nil) }
+        }
+    }
+
+    @Test func login_throttle_locks_after_the_limit_and_releases_after_the_lockout() {
+        let rule = LoginThrottle(maxFailures: 3, window: 600, lockout: 900)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        var state: LoginThrottle.State?
+        for i in 0..<3 {
+            #expect(rule.retryAfter(state, now: start) == nil)
+            state = rule.failed(state, now: start.addingTimeInterval(Double(i)))
+        }
+        #expect(rule.retryAfter(state, now: start.addingTimeInterval(3)) == 899)
+        #expect(rule.retryAfter(state, now: start.addingTimeInterval(903)) == nil)
+        // A failure after the lockout starts a new window.
+        state = rule.failed(state, now: start.addingTimeInterval(1000))
+        #expect(state?.failures == 1)
+    }
+
+    @Test func failures_spread_beyond_the_window_do_not_lock() {
+        let rule = LoginThrottle(maxFailures: 3, window: 60, lockout: 900)
+        var state: LoginThrottle.State?
+        for i in 0..<10 { state = rule.failed(state, now: Date(timeIntervalSince1970: Double(i * 100))) }
+        #expect(rule.retryAfter(state, now: Date(timeIntervalSince1970: 1000)) == nil)
+    }
+
+    @Test func change_sets_record_only_differences() {
+        var changes = ChangeSet()
+        changes.compare("name", "A", "A")
+        changes.compare("position", nil, "")
+        changes.compare("phone", "1", "2")
+        #expect(changes.changes == [FieldChange(field: "phone", old: "1", new: "2")])
+    }
+}
