@@ -93,6 +93,20 @@ struct TestSetupError: Error, CustomStringConvertible {
 actor Templates {
     static let shared = Templates()
 
+    /// The end of the last queued job: each job waits for it, so jobs never overlap even
+    /// though the actor is re-entered at every `await`.
+    private var tail: Task<Void, Never>?
+
+    private func serially<T: Sendable>(_ job: @escaping @Sendable () async throws -> T) async throws -> T {
+        let previous = tail
+        let task = Task { () async throws -> T in
+            await previous?.value
+            return try await job()
+        }
+        tail = Task { _ = try? await task.value }
+        return try await task.value
+    }
+
     private var sqlitePath: String?
     private var postgresTemplate: String?
     private var admin: Database?
@@ -100,6 +114,10 @@ actor Templates {
     private let prefix = "rapport_t\(ProcessInfo.processInfo.processIdentifier)"
 
     func sqliteTemplate() async throws -> String {
+        try await serially { try await self.makeSQLiteTemplate() }
+    }
+
+    private func makeSQLiteTemplate() async throws -> String {
         if let sqlitePath { return sqlitePath }
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("rapport-template-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite").path
@@ -123,6 +141,10 @@ actor Templates {
     }
 
     func postgresDatabase() async throws -> String {
+        try await serially { try await self.makePostgresDatabase() }
+    }
+
+    private func makePostgresDatabase() async throws -> String {
         let admin = try await adminDatabase()
         if postgresTemplate == nil {
             let template = "\(prefix)_template"
@@ -143,6 +165,10 @@ actor Templates {
     }
 
     func emptyPostgresDatabase() async throws -> String {
+        try await serially { try await self.makeEmptyPostgresDatabase() }
+    }
+
+    private func makeEmptyPostgresDatabase() async throws -> String {
         let admin = try await adminDatabase()
         counter += 1
         let name = "\(prefix)_\(counter)"
@@ -151,6 +177,6 @@ actor Templates {
     }
 
     func dropPostgres(_ name: String) async throws {
-        try await adminDatabase().execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try await serially { try await self.adminDatabase().execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
     }
 }

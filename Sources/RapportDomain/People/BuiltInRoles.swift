@@ -8,6 +8,19 @@ public enum BuiltInRole: String, CaseIterable, Sendable {
     case marketer
     case support
 
+    /// The name a new installation gives the role, in the company's language.
+    public func defaultName(_ locale: AppLocale) -> String {
+        guard locale == .ru else { return defaultName }
+        return switch self {
+        case .administrator: "Администратор"
+        case .headOfSales: "Руководитель отдела продаж"
+        case .salesManager: "Менеджер по продажам"
+        case .fieldTechnician: "Выездной специалист"
+        case .marketer: "Маркетолог"
+        case .support: "Поддержка"
+        }
+    }
+
     /// The English name a new installation gives the role.
     public var defaultName: String {
         switch self {

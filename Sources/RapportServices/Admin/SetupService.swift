@@ -42,6 +42,22 @@ public struct SetupService: Sendable {
         }
     }
 
+    /// Renames the built-in roles nobody has changed yet (still at version 1) to their names
+    /// in `locale`, once the company has chosen its language.
+    func localizeBuiltInRoles(_ locale: AppLocale, now: Date, on db: any SQLDatabase) async throws {
+        for builtIn in BuiltInRole.allCases {
+            guard var role = try await roles.find(key: builtIn.rawValue, on: db), role.version == 1 else { continue }
+            let name = builtIn.defaultName(locale)
+            guard role.name != name, try await roles.findByName(name, on: db) == nil else { continue }
+            let old = role.name
+            role.name = name
+            role.updatedAt = now
+            _ = try await roles.update(role, expectedVersion: 1, on: db)
+            try await events.record("role", role.id, .updated, changes: [FieldChange(field: "name", old: old, new: name)],
+                                    by: nil, on: db)
+        }
+    }
+
     /// What the first-administrator page asks for.
     public struct FirstAdministrator: Sendable, Equatable {
         public var companyName: String?
@@ -92,6 +108,7 @@ public struct SetupService: Sendable {
             let settings = CompanySettings(name: companyName, timeZone: zone, currency: currency, locale: locale ?? .en,
                                            updatedAt: now, version: 1)
             if try await self.settings.get(on: db) == nil { try await self.settings.insert(settings, on: db) }
+            try await self.localizeBuiltInRoles(settings.locale, now: now, on: db)
             var draft = prepared.draft
             draft.roleID = admin.id
             return try await userService.insert(draft, passwordHash: prepared.passwordHash, by: nil, on: db)

@@ -38,6 +38,8 @@ public struct DemoService: Sendable {
             .init(name: "Кухни Мастер", timeZone: "Europe/Moscow", currency: "RUB", locale: "ru"),
             expectedVersion: nil, by: nil)
 
+        let now = env.clock.now()
+        try await env.database.transaction { db in try await setup.localizeBuiltInRoles(.ru, now: now, on: db) }
         let departments = DepartmentService(env: env)
         var ids: [String: Int64] = [:]
         let tree: [(String, String?)] = [
@@ -54,10 +56,10 @@ public struct DemoService: Sendable {
         }
         let roleIDs = Dictionary(uniqueKeysWithValues: roles)
         let people: [Person] = [
-            Person(first: "Ольга", last: "Смирнова", middle: "Викторовна", email: Self.adminEmail,
-                   position: "Администратор системы", role: .administrator, department: "Руководство", phone: "+7 495 100-00-01"),
             Person(first: "Игорь", last: "Кузнецов", middle: "Петрович", email: "director@kitchen.example",
                    position: "Генеральный директор", role: .administrator, department: "Руководство", phone: "+7 495 100-00-02"),
+            Person(first: "Ольга", last: "Смирнова", middle: "Викторовна", email: Self.adminEmail,
+                   position: "Администратор системы", role: .administrator, department: "Руководство", phone: "+7 495 100-00-01"),
             Person(first: "Марина", last: "Волкова", middle: "Сергеевна", email: "head.sales@kitchen.example",
                    position: "Руководитель отдела продаж", role: .headOfSales, department: "Отдел продаж",
                    phone: "+7 916 200-10-01"),

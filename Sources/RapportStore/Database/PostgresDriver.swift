@@ -49,7 +49,7 @@ final class PostgresDriver: DatabaseDriver {
                     do {
                         try await db.raw("ROLLBACK").run()
                     } catch {
-                        self.logger.error("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                        self.logger.warning("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
                     }
                     throw error
                 }

@@ -68,7 +68,7 @@ final class SQLiteDriver: DatabaseDriver {
                 do {
                     try await db.raw("ROLLBACK").run()
                 } catch {
-                    logger.error("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.warning("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 throw error
             }

@@ -81,6 +81,13 @@ extension AsyncParsableCommand {
         } catch let error as RapportError {
             FileHandle.standardError.write(Data("rapport: \(Self.describe(error))\n".utf8))
             throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("rapport: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 

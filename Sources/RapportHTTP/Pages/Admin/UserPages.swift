@@ -46,7 +46,7 @@ struct UserPages {
                 PageModel.option($0.rawValue, pages.text("status_\($0.rawValue)", locale), selected: $0 == filter.workingStatus)
             }
             let active = filter.isActive.map(String.init) ?? ""
-            model["active_options"] = [("", "filter_all"), ("true", "filter_active"), ("false", "filter_disabled")].map {
+            model["active_options"] = [("", "filter_active_any"), ("true", "filter_active_true"), ("false", "filter_active_false")].map {
                 PageModel.option($0.0, pages.text($0.1, locale), selected: $0.0 == active)
             }
             if let cursor = page.nextCursor {

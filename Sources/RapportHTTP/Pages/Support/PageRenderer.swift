@@ -70,7 +70,7 @@ struct PageRenderer: Sendable {
     /// Renders `template` as an HTML answer; clears a shown flash message.
     func render(_ template: String, _ model: [String: Any], request: Request,
                 status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(model, withTemplate: template) ?? "<!doctype html><title>Rapport</title><p>Template \(template) is missing.</p>"
+        let html = library.render(PageModel.droppingEmptyStrings(model), withTemplate: template) ?? "<!doctype html><title>Rapport</title><p>Template \(template) is missing.</p>"
         var response = Response(status: status,
                                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                                 body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -112,6 +112,28 @@ struct PageRenderer: Sendable {
 
 /// Shapes for select boxes and error maps in page models.
 enum PageModel {
+    /// Removes empty strings from the model, recursively. In Mustache an empty string still
+    /// opens a `{{#section}}`, so "no value" must be a missing key; interpolating a missing
+    /// key prints nothing, as the empty string would.
+    static func droppingEmptyStrings(_ model: [String: Any]) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (key, value) in model {
+            if let cleaned = clean(value) { out[key] = cleaned }
+        }
+        return out
+    }
+
+    private static func clean(_ value: Any) -> Any? {
+        switch value {
+        case let text as String: return text.isEmpty ? nil : text
+        case let dictionary as [String: Any]: return droppingEmptyStrings(dictionary)
+        case let dictionary as [String: String]: return droppingEmptyStrings(dictionary)
+        case let array as [[String: Any]]: return array.map(droppingEmptyStrings)
+        case let array as [Any]: return array.compactMap(clean)
+        default: return value
+        }
+    }
+
     static func option(_ value: String, _ label: String, selected: Bool) -> [String: Any] {
         ["id": value, "code": value, "value": value, "label": label, "name": label, "selected": selected]
     }

@@ -11,7 +11,13 @@ public struct ResourceFiles: Sendable {
 
     /// The bundled resources.
     public static func bundled() -> ResourceFiles {
-        ResourceFiles(root: Bundle.module.resourceURL!.appendingPathComponent("Resources"))
+        let bundle = Bundle.module
+        let candidates = [bundle.resourceURL, bundle.resourceURL?.appendingPathComponent("Resources"),
+                          bundle.bundleURL.appendingPathComponent("Resources")].compactMap { $0 }
+        let root = candidates.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("openapi.json").path)
+        } ?? bundle.bundleURL
+        return ResourceFiles(root: root)
     }
 
     func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }

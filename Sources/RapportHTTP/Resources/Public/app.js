@@ -1,0 +1,134 @@
+/* Rapport — progressive enhancement only. Every page works without this file. */
+(function () {
+  "use strict";
+
+  function isTyping(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (d) {
+      if (d !== except) d.removeAttribute("open");
+    });
+  }
+
+  // "/" focuses the search box; Esc closes open menus and returns focus to their toggle.
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(document.activeElement)) {
+      var search = document.querySelector("[data-search]") || document.querySelector('input[type="search"]');
+      if (search) {
+        e.preventDefault();
+        search.focus();
+        if (search.select) search.select();
+      }
+      return;
+    }
+    if (e.key === "Escape") {
+      var open = document.querySelectorAll("details[data-menu][open]");
+      if (open.length) {
+        var last = open[open.length - 1];
+        closeMenus(null);
+        var summary = last.querySelector("summary");
+        if (summary && last.contains(document.activeElement)) summary.focus();
+        e.preventDefault();
+      }
+      var toggle = document.getElementById("nav-toggle");
+      if (toggle && toggle.checked) toggle.checked = false;
+    }
+  });
+
+  // Only one menu open at a time; a click outside closes them.
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (d && d.matches && d.matches("details[data-menu]") && d.open) {
+      closeMenus(d);
+      var first = d.querySelector(".menu-panel-form input:not([type=hidden])");
+      if (first) first.focus();
+    }
+  }, true);
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (d) {
+      if (!d.contains(e.target)) d.removeAttribute("open");
+    });
+  });
+
+  // Copy the new token secret.
+  document.querySelectorAll("[data-copy-target]").forEach(function (btn) {
+    var target = document.getElementById(btn.getAttribute("data-copy-target"));
+    if (!target || !navigator.clipboard) return;
+    btn.hidden = false;
+    var label = btn.querySelector("[data-copy-label]");
+    var original = label ? label.textContent : "";
+    btn.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        if (label) label.textContent = btn.getAttribute("data-copied-label") || original;
+        setTimeout(function () { if (label) label.textContent = original; }, 2000);
+      });
+    });
+  });
+
+  // Ask before destructive actions.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      var message = form.getAttribute("data-confirm");
+      if (message && !window.confirm(message)) e.preventDefault();
+    });
+  });
+
+  // Visible feedback on submit: a spinner on the button and no double posts.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || (form.method || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("data-submitted")) { e.preventDefault(); return; }
+    form.setAttribute("data-submitted", "");
+    var btn = e.submitter || form.querySelector('button[type="submit"], button:not([type])');
+    if (btn) {
+      btn.classList.add("is-busy");
+      btn.setAttribute("aria-disabled", "true");
+    }
+  });
+  // Coming back through the history restores a live page.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitted]").forEach(function (f) { f.removeAttribute("data-submitted"); });
+    document.querySelectorAll(".is-busy").forEach(function (b) {
+      b.classList.remove("is-busy");
+      b.removeAttribute("aria-disabled");
+    });
+  });
+
+  // Role matrix: "set whole row" helper.
+  document.querySelectorAll("table[data-matrix]").forEach(function (table) {
+    if (table.hasAttribute("data-readonly")) return;
+    var labelText = table.getAttribute("data-set-row-label") || "";
+    var placeholder = table.getAttribute("data-set-row-placeholder") || labelText;
+    table.querySelectorAll("tr[data-matrix-row]").forEach(function (row) {
+      var selects = row.querySelectorAll("select.scope-select");
+      var head = row.querySelector("th");
+      if (!selects.length || !head) return;
+      var setter = document.createElement("select");
+      setter.className = "row-setter";
+      setter.setAttribute("aria-label", labelText + ": " + head.textContent.trim());
+      var blank = document.createElement("option");
+      blank.value = "";
+      blank.textContent = placeholder;
+      setter.appendChild(blank);
+      Array.prototype.forEach.call(selects[0].options, function (opt) {
+        var o = document.createElement("option");
+        o.value = opt.value;
+        o.textContent = opt.textContent;
+        setter.appendChild(o);
+      });
+      setter.addEventListener("change", function () {
+        if (!setter.value) return;
+        selects.forEach(function (s) {
+          var has = Array.prototype.some.call(s.options, function (o) { return o.value === setter.value; });
+          if (has) s.value = setter.value;
+        });
+        setter.value = "";
+      });
+      head.appendChild(setter);
+    });
+  });
+})();

@@ -1,0 +1,290 @@
+"""The administrator's pages driven by Debian's chromium through selenium, against a real
+`rapport serve` on SQLite. Screenshots of each step go to e2e/screenshots/NN-name.png.
+
+Each step asserts what a person would check (the record shows up in the list, the URL after the
+redirect, the page language) and cross-checks the stored record through the API.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from rapportlib import ADMIN_EMAIL, ADMIN_PASSWORD, E2E_DIR
+
+CHROMIUM = os.environ.get("RAPPORT_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("RAPPORT_CHROMEDRIVER", "/usr/bin/chromedriver")
+SCREENSHOTS = E2E_DIR / "screenshots"
+DESKTOP = (1440, 900)
+PHONE = (390, 844)
+WAIT = 15  # seconds for any page change
+SCOPES = {"none", "own", "department", "department_tree", "all"}
+
+
+def set_viewport(driver, width: int, height: int, mobile: bool = False) -> None:
+    # --window-size includes the (invisible) browser chrome even when headless; the device
+    # metrics override makes the page's viewport, and so the screenshot, exactly this size.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    with open(path, "rb") as f:
+        header = f.read(24)
+    return struct.unpack(">II", header[16:24])
+
+
+class Shots:
+    """Numbered screenshots: shots("login") -> screenshots/01-login.png."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.n = 0
+        self.size = DESKTOP
+
+    def __call__(self, name: str) -> Path:
+        self.n += 1
+        path = SCREENSHOTS / f"{self.n:02d}-{name}.png"
+        assert self.driver.save_screenshot(str(path)), f"could not save {path}"
+        assert png_size(path) == self.size, f"{path.name} is {png_size(path)}, expected {self.size}"
+        return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def screenshots_dir():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def driver(request):
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        pytest.fail(f"need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium, chromium-driver)")
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager try to download
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=en-US", "--no-first-run",
+                "--disable-extensions", "--disable-background-networking"):
+        options.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    drv.set_page_load_timeout(30)
+    set_viewport(drv, *DESKTOP)
+    yield drv
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        try:
+            set_viewport(drv, *DESKTOP)
+            drv.save_screenshot(str(SCREENSHOTS / f"failure-{request.node.name}.png"))
+            print(f"\nfailure screenshot: e2e/screenshots/failure-{request.node.name}.png; URL {drv.current_url}")
+        except Exception as exc:  # the browser itself may be what failed
+            print(f"no failure screenshot: {exc}")
+    drv.quit()
+
+
+def path_of(driver) -> str:
+    return urlparse(driver.current_url).path
+
+
+def body_text(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def wait_for(driver, css: str):
+    try:
+        return WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    except TimeoutException:
+        raise AssertionError(f"{css!r} not on {driver.current_url} within {WAIT} s; page says:\n"
+                             f"{body_text(driver)[:1500]}") from None
+
+
+def submit_and_wait(driver, button) -> None:
+    """Clicks a submit button and waits until the browser has left the page it was on."""
+    old_html = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def fill(driver, css: str, value: str) -> None:
+    el = wait_for(driver, css)
+    el.clear()
+    el.send_keys(value)
+
+
+def page_lang(driver) -> str:
+    return (driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or "").lower()
+
+
+LANGUAGE_WORDS = {"ru": r"\bru\b|рус", "en": r"\ben\b|engl"}
+
+
+def switch_language(driver, target: str) -> None:
+    """Clicks the .lang-switch button that leads to `target`; a single button is a toggle."""
+    buttons = driver.find_elements(By.CSS_SELECTOR, ".lang-switch")
+    assert buttons, f"no .lang-switch button on {driver.current_url}"
+
+    def words(button) -> str:
+        parts = [button.text, button.get_attribute("value"), button.get_attribute("data-locale"),
+                 button.get_attribute("title"), button.get_attribute("aria-label")]
+        # Several one-button forms (EN | RU): the form's hidden field tells where each leads.
+        for hidden in button.find_elements(By.XPATH, "./ancestor::form//input[@type='hidden']"):
+            if hidden.get_attribute("name") != "_csrf":
+                parts.append(hidden.get_attribute("value"))
+        return " ".join(p for p in parts if p)
+
+    button = next((b for b in buttons if re.search(LANGUAGE_WORDS[target], words(b), re.IGNORECASE)), None)
+    if button is None:
+        assert len(buttons) == 1, f"none of the .lang-switch buttons leads to {target!r}: " \
+                                  f"{[words(b) for b in buttons]}"
+        button = buttons[0]
+    submit_and_wait(driver, button)
+
+
+def find(items: list[dict], **match) -> dict | None:
+    return next((i for i in items if all(i.get(k) == v for k, v in match.items())), None)
+
+
+def test_admin_pages(sqlite_server, driver):
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    suffix = uuid.uuid4().hex[:6]
+
+    # --- log in ---------------------------------------------------------------------------
+    driver.get(base + "/login")
+    wait_for(driver, "#email")
+    assert driver.find_elements(By.CSS_SELECTOR, "input[name='_csrf']"), "the login form has no _csrf field"
+    shots("login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    assert not path_of(driver).startswith("/login"), \
+        f"still on {driver.current_url} after logging in; page says:\n{body_text(driver)[:800]}"
+    assert any(c["name"] for c in driver.get_cookies()), "no session cookie after logging in"
+    shots("after-login")
+
+    # --- a new user -----------------------------------------------------------------------
+    email = f"e2e.user.{suffix}@example.com"
+    driver.get(base + "/admin/users/new")
+    wait_for(driver, "#user-save")
+    fill(driver, "#email", email)
+    fill(driver, "#password", "e2e-User-password-1")
+    fill(driver, "#first_name", "Ivan")
+    fill(driver, "#last_name", f"Petrov{suffix}")
+    role_select = Select(driver.find_element(By.ID, "role_id"))
+    role_options = [o for o in role_select.options if o.get_attribute("value")]
+    assert role_options, "the role select offers no role"
+    # A non-default choice: the sales manager when offered, otherwise the last role.
+    chosen = next((o for o in role_options if "sales manager" in o.text.lower()), role_options[-1])
+    role_value, role_text = chosen.get_attribute("value"), chosen.text
+    role_select.select_by_index(role_select.options.index(chosen))
+    shots("user-new")
+    submit_and_wait(driver, driver.find_element(By.ID, "user-save"))
+    assert path_of(driver).startswith("/admin/users") and not path_of(driver).endswith("/new"), \
+        f"after saving the user the browser is on {driver.current_url}; page says:\n{body_text(driver)[:800]}"
+    driver.get(base + "/admin/users")
+    assert email in body_text(driver), f"{email} not listed on /admin/users"
+    shots("users")
+    user = find(api.list_all("/api/v1/users"), email=email)
+    assert user is not None, f"{email} not returned by GET /api/v1/users"
+    assert user["first_name"] == "Ivan" and user["last_name"] == f"Petrov{suffix}"
+    assert str(user["role_id"]) == role_value, f"user has role {user['role_id']}, chose {role_value} ({role_text})"
+
+    # --- a new role -----------------------------------------------------------------------
+    role_name = f"E2E role {suffix}"
+    driver.get(base + "/admin/roles/new")
+    wait_for(driver, "#role-save")
+    fill(driver, "#role-name", role_name)
+    selects = {el.get_attribute("name"): el for el in driver.find_elements(By.CSS_SELECTOR, "select[name^='perm_']")}
+    assert len(selects) >= 2, f"expected perm_ENTITY_ACTION selects, found {sorted(selects)}"
+    wanted = [n for n in ("perm_lead_read", "perm_lead_create") if n in selects] or sorted(selects)[:2]
+    expected: dict[tuple[str, str], str] = {}
+    for name in wanted:
+        select = Select(selects[name])
+        values = [o.get_attribute("value") for o in select.options]
+        value = "all" if "all" in values else values[-1]
+        select.select_by_index(values.index(value))  # by index: works with or without value="…"
+        entity, action = name[len("perm_"):].rsplit("_", 1)
+        expected[(entity, action)] = value
+    shots("role-new")
+    submit_and_wait(driver, driver.find_element(By.ID, "role-save"))
+    assert not path_of(driver).endswith("/new"), \
+        f"after saving the role the browser is on {driver.current_url}; page says:\n{body_text(driver)[:800]}"
+    driver.get(base + "/admin/roles")
+    assert role_name in body_text(driver), f"{role_name!r} not listed on /admin/roles"
+    shots("roles")
+    role = find(api.list_all("/api/v1/roles"), name=role_name)
+    assert role is not None, f"{role_name!r} not returned by GET /api/v1/roles"
+    for (entity, action), value in expected.items():
+        if value in SCOPES:
+            assert role["permissions"][entity][action] == value, \
+                f"{entity}.{action} is {role['permissions'][entity][action]!r}, set {value!r}"
+
+    # --- a new department -----------------------------------------------------------------
+    department = f"E2E department {suffix}"
+    driver.get(base + "/admin/departments")
+    name_css = "form input[name='name']"
+    if not [e for e in driver.find_elements(By.CSS_SELECTOR, name_css) if e.is_displayed()]:
+        # No visible inline form: follow the page's "new department" link.
+        links = driver.find_elements(By.CSS_SELECTOR, "a[href$='/admin/departments/new']")
+        assert links, f"/admin/departments has neither a name field nor a link to a new department:\n" \
+                      f"{body_text(driver)[:800]}"
+        links[0].click()
+    try:
+        name_input = WebDriverWait(driver, WAIT).until(
+            lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, name_css) if e.is_displayed()), False))
+    except TimeoutException:
+        raise AssertionError(f"no visible department name field on {driver.current_url}:\n"
+                             f"{body_text(driver)[:800]}") from None
+    name_input.clear()
+    name_input.send_keys(department)
+    shots("department-new")
+    form = name_input.find_element(By.XPATH, "./ancestor::form")
+    submit = form.find_element(By.CSS_SELECTOR, "button[type='submit'], input[type='submit'], button:not([type])")
+    submit_and_wait(driver, submit)
+    driver.get(base + "/admin/departments")
+    assert department in body_text(driver), f"{department!r} not listed on /admin/departments"
+    shots("departments")
+    assert find(api.list_all("/api/v1/departments"), name=department), \
+        f"{department!r} not returned by GET /api/v1/departments"
+
+    # --- the language switch --------------------------------------------------------------
+    driver.get(base + "/admin/users")
+    if page_lang(driver).startswith("ru"):
+        # The company's default is Russian: go to English first, so the switch is seen to work.
+        switch_language(driver, "en")
+        assert page_lang(driver).startswith("en"), f'<html lang="{page_lang(driver)}"> after switching to English'
+    switch_language(driver, "ru")
+    if not path_of(driver).startswith("/admin/users"):
+        driver.get(base + "/admin/users")
+    lang = page_lang(driver)
+    assert lang.startswith("ru"), f'<html lang="{lang}"> after switching the language'
+    text = body_text(driver)
+    assert re.search(r"[А-Яа-яЁё]{3,}", text), f"no Russian text after switching:\n{text[:500]}"
+    assert email in text, "the users list lost its rows after switching the language"
+    shots("users-russian")
+
+    # --- a phone-sized screen -------------------------------------------------------------
+    set_viewport(driver, *PHONE, mobile=True)
+    shots.size = PHONE
+    driver.get(base + "/admin/users")
+    assert email in driver.page_source
+    shots("users-phone")
+    set_viewport(driver, *DESKTOP)
+    shots.size = DESKTOP
