@@ -55,6 +55,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let pages = try await PageRenderer(resources: settings.resources, settings: services.settings,
                                        secureCookies: settings.secureCookies)
     let openAPI = ByteBuffer(bytes: try settings.resources.read("openapi.json"))
+    _ = MetricsRegistry.shared  // the metrics backend must exist before the first request is counted
     let router = Router(context: RapportRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())

@@ -50,10 +50,17 @@ import Testing
             await #expect(throws: RapportError.rateLimited(retryAfterSeconds: 900)) {
                 try await auth.login(email: "a@x.example", password: TestHarness.password, ip: "3.3.3.3", userAgent: nil)
             }
-            // The address is locked for other accounts too.
+            // The address is looser (20 failures), so other accounts still sign in from it…
             try await harness.makeUser("b@x.example")
+            _ = try await auth.login(email: "b@x.example", password: TestHarness.password, ip: "2.2.2.2", userAgent: nil)
+            // …until a spray over many accounts reaches its limit.
+            for index in 0..<20 {
+                await #expect(throws: RapportError.self) {
+                    try await auth.login(email: "spray\(index)@x.example", password: "nope-nope", ip: "4.4.4.4", userAgent: nil)
+                }
+            }
             await #expect(throws: RapportError.rateLimited(retryAfterSeconds: 900)) {
-                try await auth.login(email: "b@x.example", password: TestHarness.password, ip: "2.2.2.2", userAgent: nil)
+                try await auth.login(email: "b@x.example", password: TestHarness.password, ip: "4.4.4.4", userAgent: nil)
             }
             // After the lockout it works again.
             harness.clock.advance(by: 901)

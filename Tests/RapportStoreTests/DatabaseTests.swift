@@ -29,7 +29,7 @@ struct Boom: Error {}
     @Test(arguments: TestDatabase.kinds)
     func a_unique_violation_is_a_conflict(kind: DatabaseKind) async throws {
         try await TestDatabase.with(kind) { database in
-            let insert: SQLQueryString = "INSERT INTO roles (key, name, permissions, created_at, updated_at) VALUES ('k', 'Same', '{}', 0, 0)"
+            let insert: SQLQueryString = "INSERT INTO roles (key, name, name_key, permissions, created_at, updated_at) VALUES ('k', 'Same', 'same', '{}', 0, 0)"
             try await database.transaction { db in try await db.raw(insert).run() }
             await #expect(throws: RapportError.conflict("a record with this value already exists")) {
                 try await database.transaction { db in try await db.raw(insert).run() }

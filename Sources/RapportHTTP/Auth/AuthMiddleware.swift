@@ -15,6 +15,10 @@ struct AuthMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
+        let path = request.uri.path
+        if path == "/health" || path == "/metrics" || path == "/api/v1/openapi.json" || path.hasPrefix("/static/") {
+            return try await next(request, context)
+        }
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw RapportHTTPError.unauthenticated }

@@ -24,6 +24,12 @@ enum ErrorTable {
             let status = error.status
             let key = status == .notFound ? "error_not_found" : "error_generic"
             return Entry(status: status, problem: problem(status, slug(status), detail: error.body), messageKey: key)
+        case let error as any HTTPResponseError:
+            // e.g. a body over the limit (NIO's "too many bytes": 413)
+            let status = error.status
+            let detail = status == .contentTooLarge ? "the request body is larger than 1 MiB" : nil
+            return Entry(status: status, problem: problem(status, slug(status), detail: detail),
+                         messageKey: "error_generic")
         default:
             return Entry(status: .internalServerError,
                          problem: problem(.internalServerError, "internal", detail: "an unexpected error occurred"),

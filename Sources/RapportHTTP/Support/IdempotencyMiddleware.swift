@@ -30,7 +30,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         request.body = .init(buffer: body)
         var hasher = SHA256()
-        hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
+        // The method, the path with its query, the If-Match precondition and the body make "the same request".
+        hasher.update(data: Data("\(request.method.rawValue) \(request.uri.description)\n\(request.headers[.ifMatch] ?? "")\n".utf8))
         hasher.update(data: Data(buffer: body))
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let userID = principal.userID
@@ -50,6 +51,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
             }
             var headers: HTTPFields = [.idempotentReplayed: "true"]
             if let type = existing.contentType { headers[.contentType] = type }
+            if let etag = existing.headers["etag"] { headers[.eTag] = etag }
+            if let location = existing.headers["location"] { headers[.location] = location }
             return Response(status: .init(code: status), headers: headers,
                             body: .init(byteBuffer: ByteBuffer(string: existing.body ?? "")))
         }
@@ -72,10 +75,21 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let text = String(buffer: collected)
         try await database.transaction { db in
             try await self.store.complete(userID: userID, key: key, status: Int(response.status.code),
-                                          contentType: response.headers[.contentType], body: text, on: db)
+                                          contentType: response.headers[.contentType],
+                                          headers: Self.replayedHeaders(response.headers), body: text, on: db)
         }
         response2.body = .init(byteBuffer: collected)
         return response2
+    }
+}
+
+extension IdempotencyMiddleware {
+    /// The answer headers a replay repeats.
+    static func replayedHeaders(_ headers: HTTPFields) -> [String: String] {
+        var kept: [String: String] = [:]
+        if let etag = headers[.eTag] { kept["etag"] = etag }
+        if let location = headers[.location] { kept["location"] = location }
+        return kept
     }
 }
 

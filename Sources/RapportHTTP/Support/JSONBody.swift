@@ -37,6 +37,10 @@ enum JSONBody {
         guard let dictionary = object as? [String: Any] else {
             throw RapportHTTPError.malformedJSON("the body must be a JSON object")
         }
+        // PostgreSQL text cannot hold NUL; refuse it on both databases alike.
+        if data.range(of: Data("\\u0000".utf8)) != nil {
+            throw RapportError.invalid("body", "invalid_text", "text must not contain NUL characters")
+        }
         let allowed = Set(T.Keys.allCases.map(\.stringValue))
         let unknown = dictionary.keys.filter { !allowed.contains($0) }.sorted()
         if !unknown.isEmpty {

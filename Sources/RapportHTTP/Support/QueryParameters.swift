@@ -8,6 +8,9 @@ struct QueryReader {
 
     func string(_ name: String, maxLength: Int = 200) throws -> String? {
         guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        guard !value.contains("\0") else {
+            throw RapportError.invalid(name, "invalid_text", "\(name) must not contain NUL characters")
+        }
         guard value.count <= maxLength else {
             throw RapportError.invalid(name, "too_long", "\(name) must be at most \(maxLength) characters")
         }

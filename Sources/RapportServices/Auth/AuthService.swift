@@ -8,7 +8,11 @@ public struct AuthService: Sendable {
     public static let sessionLifetime: TimeInterval = 14 * 24 * 3600
 
     let env: ServiceEnvironment
+    /// Per account: a guessing attack on one person.
     let throttle: LoginThrottle
+    /// Per address: a spray over many accounts. Looser, since many people may share an
+    /// address (an office, a proxy).
+    let addressThrottle: LoginThrottle
     let users = UserStore()
     let sessions = SessionStore()
     let tokens = TokenStore()
@@ -18,9 +22,11 @@ public struct AuthService: Sendable {
     /// A hash verified against when the e-mail is unknown, so that takes as long as a wrong password.
     let decoyHash: String
 
-    public init(env: ServiceEnvironment, throttle: LoginThrottle = LoginThrottle()) {
+    public init(env: ServiceEnvironment, throttle: LoginThrottle = LoginThrottle(),
+                addressThrottle: LoginThrottle = LoginThrottle(maxFailures: 20)) {
         self.env = env
         self.throttle = throttle
+        self.addressThrottle = addressThrottle
         self.events = EventRecorder(clock: env.clock)
         self.decoyHash = PasswordHasher.decoyHash(cost: env.hasher.cost)
     }
@@ -44,7 +50,7 @@ public struct AuthService: Sendable {
         let states = try await env.database.read { db in
             try await keys.asyncMap { try await self.throttles.state(key: $0, on: db) }
         }
-        if let wait = states.compactMap({ throttle.retryAfter($0, now: now) }).max() {
+        if let wait = zip(keys, states).compactMap({ rule(for: $0.0).retryAfter($0.1, now: now) }).max() {
             throw RapportError.rateLimited(retryAfterSeconds: wait)
         }
         let found = try await env.database.read { db in try await self.users.credentials(email: email, on: db) }
@@ -68,11 +74,14 @@ public struct AuthService: Sendable {
         return NewSession(cookieValue: cookie, csrfToken: csrf, expiresAt: expires, user: found.user)
     }
 
+    private func rule(for key: String) -> LoginThrottle {
+        key.hasPrefix("address:") ? addressThrottle : throttle
+    }
+
     private func recordFailure(keys: [String], now: Date) async throws {
-        let throttle = self.throttle
         try await env.database.transaction { db in
             for key in keys {
-                let next = throttle.failed(try await self.throttles.state(key: key, on: db), now: now)
+                let next = self.rule(for: key).failed(try await self.throttles.state(key: key, on: db), now: now)
                 try await self.throttles.save(key: key, state: next, on: db)
             }
         }

@@ -36,6 +36,11 @@ public struct UserService: Sendable {
 
     /// Creates a user. `principal` nil means the system (first-run setup, the command line).
     public func create(_ input: UserInput, by principal: Principal?) async throws -> User {
+        if let principal {
+            // Refuse before validating and hashing: no field feedback to someone who may not create.
+            let department = input.departmentID.flatMap { $0 == 0 ? nil : $0 }
+            try Access.require(principal, .create, .user, record: RecordOwnership(ownerID: nil, ownerDepartmentID: department))
+        }
         let (draft, hash) = try await prepare(input, createdBy: principal?.userID)
         return try await env.database.transaction { db in
             var user = draft

@@ -110,6 +110,9 @@ public final class Database: Sendable {
                 if state == "23503" {
                     return RapportError.conflict("the record is referenced by or refers to a missing record")
                 }
+                if state == "22021" || state == "22P05" {
+                    return RapportError.invalid("body", "invalid_text", "the text holds characters the database cannot store")
+                }
                 if state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") {
                     return RapportError.unavailable("PostgreSQL is unavailable (\(state))")
                 }

@@ -11,6 +11,7 @@ struct M0001_Foundation: Migration {
                 id \(ddl.id),
                 key TEXT UNIQUE,
                 name TEXT NOT NULL,
+                name_key TEXT NOT NULL UNIQUE,
                 description TEXT,
                 permissions TEXT NOT NULL,
                 created_at BIGINT NOT NULL,
@@ -20,7 +21,6 @@ struct M0001_Foundation: Migration {
                 version BIGINT NOT NULL DEFAULT 1
             )
             """,
-            "CREATE UNIQUE INDEX roles_name_unique ON roles (lower(name))",
             """
             CREATE TABLE departments (
                 id \(ddl.id),
@@ -127,6 +127,7 @@ struct M0001_Foundation: Migration {
                 request_hash TEXT NOT NULL,
                 status INTEGER,
                 content_type TEXT,
+                headers TEXT,
                 body TEXT,
                 created_at BIGINT NOT NULL,
                 PRIMARY KEY (user_id, key)

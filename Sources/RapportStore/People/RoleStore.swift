@@ -10,8 +10,9 @@ public struct RoleStore: Sendable {
 
     public func insert(_ role: Role, on db: any SQLDatabase) async throws -> Int64 {
         let row = try await db.raw("""
-            INSERT INTO roles (key, name, description, permissions, created_at, updated_at, created_by, owner_id, version)
-            VALUES (\(bind: role.key), \(bind: role.name), \(bind: role.description),
+            INSERT INTO roles (key, name, name_key, description, permissions, created_at, updated_at, created_by, owner_id,
+                               version)
+            VALUES (\(bind: role.key), \(bind: role.name), \(bind: Self.nameKey(role.name)), \(bind: role.description),
                     \(bind: JSONText.encode(role.permissions.wireForm)), \(bind: role.createdAt.millis),
                     \(bind: role.updatedAt.millis), \(bind: role.createdBy), \(bind: role.createdBy), 1)
             RETURNING id
@@ -28,7 +29,7 @@ public struct RoleStore: Sendable {
     }
 
     public func findByName(_ name: String, on db: any SQLDatabase) async throws -> Role? {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM roles WHERE lower(name) = \(bind: name.lowercased())")
+        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM roles WHERE name_key = \(bind: Self.nameKey(name))")
             .first().map(Self.decode)
     }
 
@@ -45,7 +46,7 @@ public struct RoleStore: Sendable {
     /// - Returns: the new version, or nil when the stored version differs.
     public func update(_ role: Role, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
         try await db.raw("""
-            UPDATE roles SET name = \(bind: role.name), description = \(bind: role.description),
+            UPDATE roles SET name = \(bind: role.name), name_key = \(bind: Self.nameKey(role.name)), description = \(bind: role.description),
                 permissions = \(bind: JSONText.encode(role.permissions.wireForm)),
                 updated_at = \(bind: role.updatedAt.millis), version = version + 1
             WHERE id = \(bind: role.id) AND version = \(bind: expectedVersion)
@@ -60,6 +61,12 @@ public struct RoleStore: Sendable {
     public func userCount(roleID: Int64, on db: any SQLDatabase) async throws -> Int {
         try await db.raw("SELECT COUNT(*) AS n FROM users WHERE role_id = \(bind: roleID)").first()!
             .decode(column: "n", as: Int.self)
+    }
+
+    /// The name as uniqueness sees it: Unicode lower case, so «Дизайнеры» and «дизайнеры»
+    /// are the same role on both databases (SQLite's `lower()` folds ASCII only).
+    static func nameKey(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
     static func decode(_ row: any SQLRow) throws -> Role {

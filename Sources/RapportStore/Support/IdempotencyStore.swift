@@ -10,17 +10,21 @@ public struct IdempotencyStore: Sendable {
         /// nil while the first request is still being processed.
         public var status: Int?
         public var contentType: String?
+        /// The answer's `ETag` and `Location`, replayed with it.
+        public var headers: [String: String]
         public var body: String?
     }
 
     public func find(userID: Int64, key: String, on db: any SQLDatabase) async throws -> Entry? {
         try await db.raw("""
-            SELECT request_hash, status, content_type, body FROM idempotency_keys
+            SELECT request_hash, status, content_type, headers, body FROM idempotency_keys
             WHERE user_id = \(bind: userID) AND key = \(bind: key)
             """).first().map {
             Entry(requestHash: try $0.decode(column: "request_hash", as: String.self),
                   status: try $0.decode(column: "status", as: Int?.self),
                   contentType: try $0.decode(column: "content_type", as: String?.self),
+                  headers: try $0.decode(column: "headers", as: String?.self)
+                      .map { try JSONText.decode([String: String].self, $0) } ?? [:],
                   body: try $0.decode(column: "body", as: String?.self))
         }
     }
@@ -33,10 +37,11 @@ public struct IdempotencyStore: Sendable {
             """).run()
     }
 
-    public func complete(userID: Int64, key: String, status: Int, contentType: String?, body: String,
-                         on db: any SQLDatabase) async throws {
+    public func complete(userID: Int64, key: String, status: Int, contentType: String?, headers: [String: String],
+                         body: String, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE idempotency_keys SET status = \(bind: status), content_type = \(bind: contentType), body = \(bind: body)
+            UPDATE idempotency_keys SET status = \(bind: status), content_type = \(bind: contentType),
+                headers = \(bind: JSONText.encode(headers)), body = \(bind: body)
             WHERE user_id = \(bind: userID) AND key = \(bind: key)
             """).run()
     }

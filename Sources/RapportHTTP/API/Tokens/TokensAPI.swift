@@ -55,7 +55,8 @@ struct TokensAPI {
             let body = try await JSONBody.decode(TokenBody.self, from: request, context: context)
             let issued = try await tokens.create(name: body.name, expiresInDays: body.expiresInDays,
                                                  for: principal.userID, by: principal)
-            return try JSONResponse.make(TokenDTO(issued.token, secret: issued.secret), status: .created)
+            return try JSONResponse.make(TokenDTO(issued.token, secret: issued.secret), status: .created,
+                                         headers: [.location: "/api/v1/tokens/\(issued.token.id)"])
         }
         group.delete("tokens/{id}") { _, context in
             _ = try await tokens.revoke(try context.id(entity: "api_token"), by: try context.requirePrincipal())

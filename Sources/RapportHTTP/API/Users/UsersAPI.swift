@@ -9,7 +9,8 @@ struct UsersAPI {
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("me") { _, context in
-            try JSONResponse.make(UserDTO(try context.requirePrincipal().user))
+            let user = try context.requirePrincipal().user
+            return try JSONResponse.make(UserDTO(user), version: user.version)
         }
         group.get("users") { request, context in
             let query = QueryReader(request: request)

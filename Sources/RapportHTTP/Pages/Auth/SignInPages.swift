@@ -32,7 +32,7 @@ struct SignInPages {
                 switch error {
                 case .rateLimited(let seconds):
                     message = pages.text("error_too_many_attempts", locale)
-                        .replacingOccurrences(of: "%d", with: String(max(1, seconds / 60)))
+                        .replacingOccurrences(of: "%d", with: String(max(1, (seconds + 59) / 60)))
                     status = .tooManyRequests
                 case .forbidden:
                     message = pages.text("error_account_disabled", locale)

@@ -27,7 +27,8 @@ struct PageForm {
     }
 
     private static func decode(_ text: Substring) -> String {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+        (text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text))
+            .replacingOccurrences(of: "\0", with: "")
     }
 
     subscript(_ key: String) -> String? { values[key] }

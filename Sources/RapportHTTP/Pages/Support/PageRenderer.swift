@@ -99,7 +99,7 @@ struct PageRenderer: Sendable {
         let locale = self.locale(request, context)
         var message = localizer.text(entry.messageKey, locale)
         if case .some(let retry) = entry.headers[.retryAfter], entry.status == .tooManyRequests {
-            message = message.replacingOccurrences(of: "%d", with: String(max(1, (Int(retry) ?? 60) / 60)))
+            message = message.replacingOccurrences(of: "%d", with: String(max(1, ((Int(retry) ?? 60) + 59) / 60)))
         }
         let model: [String: Any] = [
             "lang": locale.rawValue, "t": localizer.catalog(locale), "title": localizer.text("title_error", locale),
