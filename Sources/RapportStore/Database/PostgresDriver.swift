@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -57,17 +58,42 @@ final class PostgresDriver: DatabaseDriver {
         }
     }
 
+    /// Runs `body`, but answers `DatabaseUnavailable` once `operationTimeout` has passed.
+    ///
+    /// A task group would wait for `body` to notice its cancellation, and a pool request
+    /// waiting for a server that is gone may not notice for a long time; so the two are raced
+    /// in unstructured tasks and the loser is cancelled and left to finish on its own.
     private func withDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = operationTimeout
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw DatabaseUnavailable(reason: "PostgreSQL did not answer within \(timeout)")
+        let gate = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
+        let work = NIOLockedValueBox<[Task<Void, Never>]>([])
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                gate.withLockedValue { $0 = continuation }
+                @Sendable func finish(_ result: Result<T, any Error>) {
+                    guard let waiting = gate.withLockedValue({ value -> CheckedContinuation<T, any Error>? in
+                        defer { value = nil }
+                        return value
+                    }) else { return }
+                    work.withLockedValue { $0.forEach { $0.cancel() } }
+                    waiting.resume(with: result)
+                }
+                let operation = Task {
+                    do {
+                        finish(.success(try await body()))
+                    } catch {
+                        finish(.failure(error))
+                    }
+                }
+                let timer = Task {
+                    if (try? await Task.sleep(for: timeout)) != nil {
+                        finish(.failure(DatabaseUnavailable(reason: "PostgreSQL did not answer within \(timeout)")))
+                    }
+                }
+                work.withLockedValue { $0 = [operation, timer] }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            return first
+        } onCancel: {
+            work.withLockedValue { $0.forEach { $0.cancel() } }
         }
     }
 
