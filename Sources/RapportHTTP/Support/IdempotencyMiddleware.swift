@@ -33,7 +33,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         // The method, the path with its query, the If-Match precondition and the body make "the same request".
         hasher.update(data: Data("\(request.method.rawValue) \(request.uri.description)\n\(request.headers[.ifMatch] ?? "")\n".utf8))
         hasher.update(data: Data(buffer: body))
-        let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hash = SecretGenerator.hex(hasher.finalize())
         let userID = principal.userID
         let now = clock.now()
 
@@ -61,7 +61,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            try? await database.transaction { db in try await self.store.release(userID: userID, key: key, on: db) }
+            do {
+                try await database.transaction { db in try await self.store.release(userID: userID, key: key, on: db) }
+            } catch let releaseError {
+                // The key stays claimed until it expires; the client sees the original error.
+                context.logger.warning("could not free an idempotency key", metadata: ["error": "\(releaseError)"])
+            }
             throw error
         }
         guard response.status.code < 500 else {

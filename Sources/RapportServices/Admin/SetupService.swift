@@ -13,7 +13,7 @@ public struct SetupService: Sendable {
 
     public init(env: ServiceEnvironment) {
         self.env = env
-        self.events = EventRecorder(clock: env.clock)
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
     }
 
     /// True while nobody can sign in yet: the first-administrator page is open only then.

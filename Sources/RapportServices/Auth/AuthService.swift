@@ -27,7 +27,7 @@ public struct AuthService: Sendable {
         self.env = env
         self.throttle = throttle
         self.addressThrottle = addressThrottle
-        self.events = EventRecorder(clock: env.clock)
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
         self.decoyHash = PasswordHasher.decoyHash(cost: env.hasher.cost)
     }
 
@@ -102,24 +102,34 @@ public struct AuthService: Sendable {
     public func principal(sessionCookie: String) async throws -> Principal? {
         guard sessionCookie.count <= 128 else { return nil }
         let now = env.clock.now()
+        let key = "s:" + SecretGenerator.hash(sessionCookie)
+        let (cached, generation) = env.authCache.principal(for: key, now: now)
+        if let cached { return cached }
         guard let found = try await env.database.read({ db in
             try await self.sessions.authenticate(idHash: SecretGenerator.hash(sessionCookie), now: now, on: db)
         }) else { return nil }
-        return try await principal(found.user, via: .session(csrfToken: found.csrfToken))
+        let principal = try await principal(found.user, via: .session(csrfToken: found.csrfToken))
+        env.authCache.remember(principal, for: key, now: now, generation: generation)
+        return principal
     }
 
     /// The principal behind a personal API token, or nil when it is unknown, revoked or expired.
     public func principal(bearerToken: String) async throws -> Principal? {
         guard bearerToken.count <= 128 else { return nil }
         let now = env.clock.now()
+        let hash = SecretGenerator.hash(bearerToken)
+        let (cached, generation) = env.authCache.principal(for: "t:" + hash, now: now)
+        if let cached { return cached }
         guard let found = try await env.database.read({ db in
-            try await self.tokens.authenticate(hash: SecretGenerator.hash(bearerToken), now: now, on: db)
+            try await self.tokens.authenticate(hash: hash, now: now, on: db)
         }) else { return nil }
         // Record use at most every five minutes, so reads do not turn into writes.
         if found.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
             try await env.database.transaction { db in try await self.tokens.touch(id: found.tokenID, at: now, on: db) }
         }
-        return try await principal(found.user, via: .token(id: found.tokenID))
+        let principal = try await principal(found.user, via: .token(id: found.tokenID))
+        env.authCache.remember(principal, for: "t:" + hash, now: now, generation: generation)
+        return principal
     }
 
     /// The principal for a user acting from the command line.

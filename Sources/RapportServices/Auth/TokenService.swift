@@ -14,7 +14,7 @@ public struct TokenService: Sendable {
 
     public init(env: ServiceEnvironment) {
         self.env = env
-        self.events = EventRecorder(clock: env.clock)
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
     }
 
     /// A token just made: the record and the secret, which is never shown again.

@@ -112,7 +112,7 @@ public struct DemoService: Sendable {
                 record.headUserID = head
                 record.updatedAt = self.env.clock.now()
                 _ = try await DepartmentStore().update(record, expectedVersion: version, on: db)
-                try await EventRecorder(clock: self.env.clock).record(
+                try await EventRecorder(clock: self.env.clock, authCache: self.env.authCache).record(
                     "department", id, .updated, changes: [FieldChange(field: "head_user_id", old: nil, new: String(head))],
                     by: nil, on: db)
             }

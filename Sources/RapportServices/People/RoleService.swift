@@ -11,7 +11,7 @@ public struct RoleService: Sendable {
 
     public init(env: ServiceEnvironment) {
         self.env = env
-        self.events = EventRecorder(clock: env.clock)
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
     }
 
     /// What a create or change carries; nil leaves a field as it is. `permissions` replaces

@@ -15,7 +15,7 @@ public struct UserService: Sendable {
 
     public init(env: ServiceEnvironment) {
         self.env = env
-        self.events = EventRecorder(clock: env.clock)
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
     }
 
     /// The user with `id`, if the principal may read them (otherwise `notFound`).

@@ -10,7 +10,7 @@ public struct SettingsService: Sendable {
 
     public init(env: ServiceEnvironment) {
         self.env = env
-        self.events = EventRecorder(clock: env.clock)
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
     }
 
     public struct Input: Sendable, Equatable {

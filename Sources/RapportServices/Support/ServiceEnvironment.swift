@@ -7,9 +7,12 @@ public struct ServiceEnvironment: Sendable {
     public var clock: any WallClock
     public var hasher: PasswordHasher
     public var logger: Logger
+    /// Shared by every service of this process, so a change to access empties it.
+    public var authCache: AuthCache
 
     public init(database: Database, clock: any WallClock = SystemClock(), hasher: PasswordHasher = PasswordHasher(),
-                logger: Logger) {
+                logger: Logger, authCache: AuthCache = AuthCache()) {
+        self.authCache = authCache
         self.database = database
         self.clock = clock
         self.hasher = hasher

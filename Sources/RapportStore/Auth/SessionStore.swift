@@ -47,8 +47,7 @@ public struct SessionStore: Sendable {
 
 enum AuthRow {
     static func decode(_ row: any SQLRow) throws -> AuthenticatedUser {
-        let raw = try JSONText.decode([String: [String: String]].self,
-                                      row.decode(column: "role_permissions", as: String.self))
-        return AuthenticatedUser(user: try UserStore.decode(row), permissions: try PermissionMatrix.validated(raw))
+        let permissions = try PermissionCache.shared.matrix(row.decode(column: "role_permissions", as: String.self))
+        return AuthenticatedUser(user: try UserStore.decode(row), permissions: permissions)
     }
 }

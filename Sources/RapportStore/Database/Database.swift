@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import RapportDomain
 import SQLKit
@@ -63,11 +64,23 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: it commits when `body` returns and rolls back when it
     /// throws. On SQLite transactions are serialised through the single writer.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let hooks = CommitHooks()
+        let value: T
         do {
-            return try await driver.transaction(body)
+            value = try await Self.$commitHooks.withValue(hooks) { try await driver.transaction(body) }
         } catch {
             throw translate(error)
         }
+        hooks.run()
+        return value
+    }
+
+    @TaskLocal static var commitHooks: CommitHooks?
+
+    /// Runs `action` once the transaction in progress has committed (never if it rolls back);
+    /// outside a transaction, at once.
+    public static func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        if let hooks = commitHooks { hooks.add(action) } else { action() }
     }
 
     /// Throws when the database does not answer a trivial query.
@@ -145,5 +158,18 @@ extension Database {
     public func checkpointForCopy() async throws {
         guard let sqlite = driver as? SQLiteDriver else { return }
         try await sqlite.checkpoint()
+    }
+}
+
+/// Actions waiting for a transaction to commit.
+final class CommitHooks: Sendable {
+    private let actions = NIOLockedValueBox<[@Sendable () -> Void]>([])
+
+    func add(_ action: @escaping @Sendable () -> Void) {
+        actions.withLockedValue { $0.append(action) }
+    }
+
+    func run() {
+        for action in actions.withLockedValue({ $0 }) { action() }
     }
 }

@@ -9,15 +9,13 @@ public struct EventStore: Sendable {
     static let columns = "id, occurred_at, actor_id, entity, entity_id, action, changes"
 
     /// Appends one event; call it inside the transaction that made the change.
-    @discardableResult
-    public func append(_ event: Event, on db: any SQLDatabase) async throws -> Int64 {
+    public func append(_ event: Event, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO events (occurred_at, actor_id, entity, entity_id, action, changes, owner_id)
             VALUES (\(bind: event.occurredAt.millis), \(bind: event.actorID), \(bind: event.entity),
                     \(bind: event.entityID), \(bind: event.action.rawValue), \(bind: JSONText.encode(event.changes)),
                     \(bind: event.actorID))
-            RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
+            """).run()
     }
 
     /// Events that `scope` lets `subject` read (by who acted), newest first.

@@ -46,6 +46,19 @@ public struct Migrator: Sendable {
         return done
     }
 
+    /// What `rapport serve` does before it starts: an empty database is migrated at once; a
+    /// database with some but not all migrations is migrated only with `migrateIfNeeded`
+    /// (`--migrate`), otherwise this throws `MigrationError.pending` naming them.
+    /// - Returns: the versions applied now (empty when the database was up to date).
+    @discardableResult
+    public func prepareForStart(migrateIfNeeded: Bool, now: Date = Date()) async throws -> [Int] {
+        let waiting = try await pending()
+        guard !waiting.isEmpty else { return [] }
+        let fresh = try await appliedVersions().isEmpty
+        guard fresh || migrateIfNeeded else { throw MigrationError.pending(waiting.map(\.version)) }
+        return try await migrate(now: now)
+    }
+
     private func appliedVersions() async throws -> Set<Int> {
         try await database.read { db in
             guard try await Self.tableExists(db) else { return [] }

@@ -70,13 +70,13 @@ public struct RoleStore: Sendable {
     }
 
     static func decode(_ row: any SQLRow) throws -> Role {
-        let raw = try JSONText.decode([String: [String: String]].self, row.decode(column: "permissions", as: String.self))
+        let permissions = try PermissionCache.shared.matrix(row.decode(column: "permissions", as: String.self))
         return Role(
             id: try row.decode(column: "id", as: Int64.self),
             key: try row.decode(column: "key", as: String?.self),
             name: try row.decode(column: "name", as: String.self),
             description: try row.decode(column: "description", as: String?.self),
-            permissions: try PermissionMatrix.validated(raw),
+            permissions: permissions,
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
             createdBy: try row.decode(column: "created_by", as: Int64?.self),

@@ -10,6 +10,11 @@ enum JSONText {
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }
 
+    /// A string list column; the common empty list costs no decoder.
+    static func strings(_ text: String) throws -> [String] {
+        text == "[]" ? [] : try decode([String].self, text)
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }

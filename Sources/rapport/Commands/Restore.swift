@@ -39,10 +39,11 @@ struct Restore: AsyncParsableCommand {
             throw Failure("\(path) already exists; add --force to replace it")
         }
         let staging = path + ".restoring"
-        try? FileManager.default.removeItem(atPath: staging)
+        try? FileManager.default.removeItem(atPath: staging)  // a leftover of an interrupted restore, if any
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: backup, toPath: staging)
+        // The old database's log and shared memory must not be applied to the new file; absent is fine.
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         if rename(staging, path) != 0 { throw Failure("cannot replace \(path): \(String(cString: strerror(errno)))") }
     }

@@ -28,17 +28,13 @@ struct Runtime {
 
     /// Refuses to go on while migrations are pending; an empty database is migrated at once.
     func requireMigrated(migrateIfNeeded: Bool) async throws {
-        let migrator = Migrator(database: database)
-        let pending: [any Migration]
+        let applied: [Int]
         do {
-            pending = try await migrator.pending()
+            applied = try await Migrator(database: database).prepareForStart(migrateIfNeeded: migrateIfNeeded)
         } catch let error as MigrationError {
             throw Failure(error.description)
         }
-        guard !pending.isEmpty else { return }
-        let fresh = pending.count == AllMigrations.list.count
-        guard fresh || migrateIfNeeded else { throw Failure(MigrationError.pending(pending.map(\.version)).description) }
-        let applied = try await migrator.migrate()
+        guard !applied.isEmpty else { return }
         logger.info("migrated the database", metadata: ["versions": "\(applied)"])
         try await services.setup.ensureBuiltInRoles()
     }

@@ -42,11 +42,7 @@ struct AuditPage {
             model["actions"] = EventAction.allCases.map {
                 PageModel.option($0.rawValue, pages.text("event_\($0.rawValue)", locale), selected: $0.rawValue == filter.action)
             }
-            if let cursor = page.nextCursor {
-                var items = request.uri.queryParameters.filter { $0.key != "cursor" }.map { "\($0.key)=\($0.value)" }
-                items.append("cursor=\(cursor.encoded)")
-                model["next_url"] = "/admin/audit?" + items.joined(separator: "&")
-            }
+            if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             return pages.render("audit", model, request: request)
         }
     }

@@ -49,11 +49,7 @@ struct UserPages {
             model["active_options"] = [("", "filter_active_any"), ("true", "filter_active_true"), ("false", "filter_active_false")].map {
                 PageModel.option($0.0, pages.text($0.1, locale), selected: $0.0 == active)
             }
-            if let cursor = page.nextCursor {
-                var items = request.uri.queryParameters.filter { $0.key != "cursor" }.map { "\($0.key)=\($0.value)" }
-                items.append("cursor=\(cursor.encoded)")
-                model["next_url"] = "/admin/users?" + items.joined(separator: "&")
-            }
+            if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             model["can_create"] = principal.may(.create, .user)
             return pages.render("users", model, request: request)
         }

@@ -44,7 +44,7 @@ struct PageRenderer: Sendable {
             "lang": locale.rawValue,
             "t": localizer.catalog(locale),
             "title": localizer.text(titleKey, locale),
-            "company_name": company.name,
+            "company_name": company.version > 0 ? company.name : "",  // not set up yet: no second "Rapport"
             "other_lang": ["code": other.rawValue, "label": localizer.text("locale_\(other.rawValue)", locale)],
             "path": request.uri.path,
         ]
@@ -132,6 +132,15 @@ enum PageModel {
         case let array as [Any]: return array.compactMap(clean)
         default: return value
         }
+    }
+
+    /// The same list page with the same filters, from `cursor` on.
+    static func nextPage(_ request: Request, cursor: PageCursor) -> String {
+        var items = URLComponents()
+        items.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
+            .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+            + [URLQueryItem(name: "cursor", value: cursor.encoded)]
+        return request.uri.path + "?" + (items.percentEncodedQuery ?? "")
     }
 
     static func option(_ value: String, _ label: String, selected: Bool) -> [String: Any] {

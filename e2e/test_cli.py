@@ -1,0 +1,119 @@
+"""The `rapport` command line: backup and restore, user and token administration, shutdown."""
+import pytest
+import requests
+
+import rapportlib
+
+DEMO_ADMIN = "admin@kitchen.example"
+
+
+def user_lines(server) -> list[str]:
+    return server.cli("user", "list").stdout.strip().splitlines()[1:]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_backup_and_restore_keep_every_record(kind, make_server, workdir, sqlite_url, request):
+    # setup: a demo company
+    source_url = sqlite_url if kind == "sqlite" else request.getfixturevalue("pg_url")
+    source = make_server(source_url, name="source")
+    source.cli("demo")
+    before = user_lines(source)
+    assert len(before) >= 10
+    backup = workdir / "backup.bin"
+
+    # MUT: back up, then restore into another, empty database
+    source.cli("backup", str(backup))
+    assert backup.stat().st_size > 0
+    again = source.cli("backup", str(backup), check=False)
+    assert again.returncode != 0 and "already exists" in again.stderr
+
+    if kind == "sqlite":
+        target_url = f"sqlite:{workdir / 'restored' / 'db.sqlite'}"
+    else:
+        target_url = rapportlib.pg_create_database("restore")
+    try:
+        target = make_server(target_url, name="target")
+        if kind == "postgres":
+            refused = target.cli("restore", str(backup), check=False)
+            assert refused.returncode != 0 and "--force" in refused.stderr
+            target.cli("restore", str(backup), "--force")
+        else:
+            target.cli("restore", str(backup))
+            # a database that exists is only replaced on purpose
+            refused = target.cli("restore", str(backup), check=False)
+            assert refused.returncode != 0 and "--force" in refused.stderr
+
+        # validation: the same people, and the restored database serves
+        assert user_lines(target) == before
+        token = target.create_token(DEMO_ADMIN)
+        target.start(migrate=False)
+        r = target.api(token).get("/api/v1/departments", params={"limit": 100})
+        assert r.status_code == 200 and len(r.json()["data"]) >= 5
+    finally:
+        if kind == "postgres":
+            target.stop()
+            rapportlib.pg_drop_database(target_url)
+
+
+def test_restore_refuses_a_file_that_is_not_a_rapport_database(make_server, workdir, sqlite_url):
+    junk = workdir / "junk.sqlite"
+    junk.write_bytes(b"this is not a database")
+    server = make_server(sqlite_url)
+    result = server.cli("restore", str(junk), check=False)
+    assert result.returncode != 0
+    assert result.stderr.startswith("rapport:")
+
+
+def test_user_and_token_commands(make_server, sqlite_url):
+    server = make_server(sqlite_url)
+    server.cli("demo")
+    token = server.create_token(DEMO_ADMIN, name="cli-test")
+    server.start()
+    api = server.api(token)
+    assert api.get("/api/v1/me").json()["email"] == DEMO_ADMIN
+
+    # set-password: the new one signs in on the web, the old one no longer
+    server.cli("user", "set-password", "--email", "marketing@kitchen.example", "--password", "brand-new-pass-1")
+    session = requests.Session()
+    page = session.get(server.url("/login"), timeout=10)
+    csrf = session.cookies.get("rapport_csrf")
+    assert page.status_code == 200 and csrf
+    ok = session.post(server.url("/login"), data={"email": "marketing@kitchen.example", "password": "brand-new-pass-1",
+                                                  "_csrf": csrf}, allow_redirects=False, timeout=10)
+    assert ok.status_code == 302 and "rapport_session" in ok.cookies
+
+    # disable: listed as inactive
+    server.cli("user", "disable", "--email", "marketing@kitchen.example")
+    line = next(l for l in user_lines(server) if "marketing@kitchen.example" in l)
+    assert "\tno\t" in line
+
+    # token list shows the prefix, never the secret; revoke ends the token
+    listed = server.cli("token", "list").stdout
+    assert "cli-test" in listed and token not in listed
+    token_id = next(l.split("\t")[0] for l in listed.splitlines() if "cli-test" in l)
+    server.cli("token", "revoke", token_id)
+    assert api.get("/api/v1/me").status_code == 401
+
+    # bad input: a clear one-line message and a non-zero exit
+    for args in (["user", "disable", "--email", "nobody@kitchen.example"],
+                 ["user", "create", "--email", "x@kitchen.example", "--password", "short", "--first-name", "X",
+                  "--last-name", "Y"],
+                 ["user", "create", "--email", "y@kitchen.example", "--password", "long-enough-1", "--first-name", "Y",
+                  "--last-name", "Z", "--role", "dragon"],
+                 ["token", "revoke", "99999"]):
+        result = server.cli(*args, check=False)
+        assert result.returncode != 0, args
+        assert result.stderr.startswith("rapport:"), result.stderr
+
+
+def test_sigterm_stops_the_server_cleanly(make_server, sqlite_url):
+    server = make_server(sqlite_url).start()
+    assert requests.get(server.url("/health"), timeout=5).status_code == 200
+    assert server.stop(timeout=15) == 0
+
+
+def test_a_bad_database_url_is_named(make_server, workdir):
+    server = make_server("mysql://nowhere/db")
+    result = server.cli("serve", "--port", str(rapportlib.free_port()), check=False, timeout=20)
+    assert result.returncode != 0
+    assert "RAPPORT_DATABASE_URL" in result.stderr
