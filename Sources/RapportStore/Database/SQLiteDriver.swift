@@ -12,13 +12,17 @@ import SQLiteNIO
 /// reads spread over a small pool of reader connections.
 final class SQLiteDriver: DatabaseDriver {
     private let writer: SQLiteConnection
+    /// The writer's thread: its SQLite calls and its transactions' code run there.
+    private let writerExecutor: ThreadTaskExecutor
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncLock()
     private let nextReader = NIOLockedValueBox(0)
     private let logger: Logger
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+    private init(writer: SQLiteConnection, writerExecutor: ThreadTaskExecutor, readers: [SQLiteConnection],
+                 logger: Logger) {
         self.writer = writer
+        self.writerExecutor = writerExecutor
         self.readers = readers
         self.logger = logger
     }
@@ -27,7 +31,10 @@ final class SQLiteDriver: DatabaseDriver {
     static func open(path: String, readerCount: Int, logger: Logger) async throws -> SQLiteDriver {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let writerExecutor = ThreadTaskExecutor()
+        let writer = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: writerExecutor.pool, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any())
         let db = writer.sql(queryLogLevel: nil)
         // WAL is persistent in the file: set once at creation, a no-op afterwards.
         try await db.raw("PRAGMA journal_mode=WAL").run()
@@ -39,7 +46,7 @@ final class SQLiteDriver: DatabaseDriver {
             try await reader.sql(queryLogLevel: nil).raw("PRAGMA query_only=ON").run()
             readers.append(reader)
         }
-        return SQLiteDriver(writer: writer, readers: readers, logger: logger)
+        return SQLiteDriver(writer: writer, writerExecutor: writerExecutor, readers: readers, logger: logger)
     }
 
     private static func configure(_ db: any SQLDatabase) async throws {
@@ -57,6 +64,12 @@ final class SQLiteDriver: DatabaseDriver {
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(writerExecutor) {
+            try await locked(body)
+        }
+    }
+
+    private func locked<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let db = writer.sql(queryLogLevel: nil)
             try await db.raw("BEGIN IMMEDIATE").run()
@@ -94,5 +107,6 @@ final class SQLiteDriver: DatabaseDriver {
         for connection in readers + [writer] {
             try? await connection.close()  // closing on shutdown: nothing left to do on failure
         }
+        await writerExecutor.shutdown()
     }
 }
