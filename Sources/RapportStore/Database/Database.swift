@@ -26,7 +26,7 @@ public final class Database: Sendable {
 
     /// Opens the database at `url`. For PostgreSQL it waits until the server answers a ping,
     /// and throws `DatabaseUnavailable` with the address when it does not.
-    public static func open(_ url: DatabaseURL, logger: Logger, readerCount: Int = 4, maxConnections: Int = 16)
+    public static func open(_ url: DatabaseURL, logger: Logger, readerCount: Int = 4, maxConnections: Int = 32)
         async throws -> Database
     {
         switch url {

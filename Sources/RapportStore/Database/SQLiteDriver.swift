@@ -32,21 +32,32 @@ final class SQLiteDriver: DatabaseDriver {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let writerExecutor = ThreadTaskExecutor()
-        let writer = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: writerExecutor.pool, logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton.any())
-        let db = writer.sql(queryLogLevel: nil)
-        // WAL is persistent in the file: set once at creation, a no-op afterwards.
-        try await db.raw("PRAGMA journal_mode=WAL").run()
-        try await configure(db)
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<max(1, readerCount) {
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await configure(reader.sql(queryLogLevel: nil))
-            try await reader.sql(queryLogLevel: nil).raw("PRAGMA query_only=ON").run()
-            readers.append(reader)
+        var opened: [SQLiteConnection] = []
+        do {
+            let writer = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: writerExecutor.pool, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any())
+            opened.append(writer)
+            let db = writer.sql(queryLogLevel: nil)
+            // WAL is persistent in the file: set once at creation, a no-op afterwards.
+            try await db.raw("PRAGMA journal_mode=WAL").run()
+            try await configure(db)
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                opened.append(reader)
+                try await configure(reader.sql(queryLogLevel: nil))
+                try await reader.sql(queryLogLevel: nil).raw("PRAGMA query_only=ON").run()
+                readers.append(reader)
+            }
+            return SQLiteDriver(writer: writer, writerExecutor: writerExecutor, readers: readers, logger: logger)
+        } catch {
+            // A file that is not a database (or cannot be opened) fails here: close what was
+            // opened, as SQLite connections must be, and report the first error.
+            for connection in opened { try? await connection.close() }
+            await writerExecutor.shutdown()
+            throw error
         }
-        return SQLiteDriver(writer: writer, writerExecutor: writerExecutor, readers: readers, logger: logger)
     }
 
     private static func configure(_ db: any SQLDatabase) async throws {
