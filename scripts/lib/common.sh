@@ -53,7 +53,7 @@ while time.monotonic() < deadline:
                 sys.exit(0)
     except Exception:
         pass
-    time.sleep(0.2)
+    time.sleep(0.05)
 print(f"{url} did not answer 200 within {timeout:.0f} s", file=sys.stderr)
 sys.exit(1)
 PY
