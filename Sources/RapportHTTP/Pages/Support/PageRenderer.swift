@@ -94,6 +94,13 @@ struct PageRenderer: Sendable {
 
     func text(_ key: String, _ locale: AppLocale) -> String { localizer.text(key, locale) }
 
+    /// The page heading for an error status, in the viewer's language.
+    func heading(_ status: HTTPResponse.Status, _ locale: AppLocale) -> String {
+        let key = "error_title_\(status.code)"
+        let text = localizer.text(key, locale)
+        return text == key ? status.reasonPhrase : text
+    }
+
     /// The HTML error page for an error a page route threw.
     func errorPage(_ entry: ErrorTable.Entry, request: Request, context: RapportRequestContext) -> Response {
         let locale = self.locale(request, context)
@@ -103,7 +110,7 @@ struct PageRenderer: Sendable {
         }
         let model: [String: Any] = [
             "lang": locale.rawValue, "t": localizer.catalog(locale), "title": localizer.text("title_error", locale),
-            "status": String(entry.status.code), "heading": entry.status.reasonPhrase, "message": message,
+            "status": String(entry.status.code), "heading": heading(entry.status, locale), "message": message,
             "home_href": "/",
         ]
         return render("error", model, request: request, status: entry.status)
