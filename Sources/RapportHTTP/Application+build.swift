@@ -35,6 +35,8 @@ public struct ServiceSet: Sendable {
     public let events: EventService
     public let setup: SetupService
     public let maintenance: MaintenanceService
+    public let companies: CompanyService
+    public let contacts: ContactService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -47,6 +49,8 @@ public struct ServiceSet: Sendable {
         events = EventService(env: env)
         setup = SetupService(env: env)
         maintenance = MaintenanceService(env: env)
+        companies = CompanyService(env: env)
+        contacts = ContactService(env: env)
     }
 }
 
@@ -77,6 +81,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     TokensAPI(tokens: services.tokens).register(on: api)
     SettingsAPI(settings: services.settings).register(on: api)
     EventsAPI(events: services.events).register(on: api)
+    ClientsAPI(companies: services.companies, contacts: services.contacts).register(on: api)
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
@@ -88,6 +93,11 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
     AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens).register(on: web)
+    let clientSupport = ClientPageSupport(pages: pages, users: services.users)
+    CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport)
+        .register(on: web)
+    ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport)
+        .register(on: web)
     return router
 }
 

@@ -24,7 +24,7 @@ import Testing
 
     /// A second, later migration, as the next release will bring.
     struct AddColumn: Migration {
-        let version = 2
+        let version = AllMigrations.list.map(\.version).max()! + 1
         let name = "add a column"
         func statements(for dialect: DatabaseKind) -> [String] { ["ALTER TABLE departments ADD COLUMN note TEXT"] }
     }
@@ -36,8 +36,9 @@ import Testing
             let migrator = Migrator(database: database, migrations: AllMigrations.list + [AddColumn()])
             // MUT + validation
             await #expect(throws: MigrationError.self) { try await migrator.prepareForStart(migrateIfNeeded: false) }
-            #expect(try await migrator.pending().map(\.version) == [2])
-            #expect(try await migrator.prepareForStart(migrateIfNeeded: true) == [2])
+            let next = AddColumn().version
+            #expect(try await migrator.pending().map(\.version) == [next])
+            #expect(try await migrator.prepareForStart(migrateIfNeeded: true) == [next])
             #expect(try await migrator.prepareForStart(migrateIfNeeded: false) == [])
             try await database.transaction { db in
                 try await db.raw("UPDATE departments SET note = 'works'").run()

@@ -41,7 +41,7 @@ enum ISO8601 {
     /// `2026-11-29T12:34:56.789Z`, written by hand: Foundation's formatters cost more than
     /// the rest of a small answer.
     static func string(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())  // as stored (Date.millis)
         var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
         let fraction = Int(millis - Int64(seconds) * 1000)
         var parts = tm()

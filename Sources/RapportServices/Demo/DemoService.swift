@@ -18,6 +18,8 @@ public struct DemoService: Sendable {
         public var companyName: String
         public var departments: Int
         public var users: Int
+        public var companies: Int
+        public var contacts: Int
         public var adminEmail: String
     }
 
@@ -117,6 +119,48 @@ public struct DemoService: Sendable {
                     by: nil, on: db)
             }
         }
-        return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, adminEmail: Self.adminEmail)
+        let (companies, contacts) = try await fillClients(owners: heads.values.sorted())
+        return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
+                       contacts: contacts, adminEmail: Self.adminEmail)
+    }
+
+    /// Two hundred companies (dealers, designers' studios, builders, suppliers) and three
+    /// hundred people: most at a company, some private kitchen buyers.
+    func fillClients(owners: [Int64]) async throws -> (companies: Int, contacts: Int) {
+        var generator = DemoClients()
+        let companies = CompanyService(env: env)
+        let contacts = ContactService(env: env)
+        let kinds: [CompanyKind] = [.client, .client, .client, .dealer, .supplier, .partner, .competitor, .carrier]
+        var companyIDs: [Int64] = []
+        var names = Set<String>()
+        for index in 0..<200 {
+            var name = generator.companyName()
+            while names.contains(name) { name = generator.companyName() + " \(index)" }
+            names.insert(name)
+            let company = try await companies.create(CompanyInput(
+                kind: generator.pick(kinds).rawValue, status: index % 3 == 0 ? "active" : "prospect",
+                shortName: name, fullName: "ООО «\(name)»", inn: generator.inn(),
+                addresses: [Address(kind: "legal", text: "\(generator.pick(DemoClients.regions)), ул. Садовая, \(index + 1)")],
+                channels: [ContactChannel(kind: .phone, type: "work", value: generator.phone()),
+                           ContactChannel(kind: .email, value: "info\(index)@client\(index).example")],
+                region: generator.pick(DemoClients.regions), timeZone: "Europe/Moscow",
+                clientClass: index % 17 == 0 ? "VIP" : nil, advertisingSource: generator.pick(DemoClients.sources),
+                ownerID: generator.pick(owners)), by: nil)
+            companyIDs.append(company.id)
+        }
+        for index in 0..<300 {
+            let person = generator.person()
+            let atCompany = index % 4 != 0
+            _ = try await contacts.create(ContactInput(
+                firstName: person.first, middleName: person.middle, lastName: person.last,
+                position: atCompany ? generator.pick(DemoClients.roles) : nil,
+                channels: [ContactChannel(kind: .phone, type: "mobile", value: generator.phone()),
+                           ContactChannel(kind: .email, value: "person\(index)@mail.example")],
+                timeZone: index % 10 == 0 ? "Asia/Yekaterinburg" : "Europe/Moscow",
+                region: generator.pick(DemoClients.regions), ownerID: generator.pick(owners),
+                companies: atCompany ? [.init(companyID: generator.pick(companyIDs), role: generator.pick(DemoClients.roles))] : []),
+                by: nil)
+        }
+        return (companyIDs.count, 300)
     }
 }

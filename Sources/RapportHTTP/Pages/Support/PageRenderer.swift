@@ -60,7 +60,8 @@ struct PageRenderer: Sendable {
             model["can"] = [
                 "users": principal.may(.read, .user), "departments": principal.may(.read, .department),
                 "roles": principal.may(.read, .role), "settings": principal.may(.update, .settings),
-                "audit": principal.may(.read, .audit),
+                "audit": principal.may(.read, .audit), "companies": principal.may(.read, .company),
+                "contacts": principal.may(.read, .contact),
             ]
         }
         if let csrf { model["csrf"] = csrf }

@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import RapportDomain
+import RapportServices
+import RapportStore
+
+/// `/clients/contacts`: the list and the card, with the person's local time.
+struct ContactPages {
+    let pages: PageRenderer
+    let contacts: ContactService
+    let companies: CompanyService
+    let support: ClientPageSupport
+
+    func register(on group: RouterGroup<RapportRequestContext>) {
+        group.get("clients/contacts") { request, context in
+            let principal = try context.requirePrincipal()
+            let query = QueryReader(request: request)
+            let filter = ClientQuery(search: try query.string("q"))
+            let page = try await contacts.list(filter, page: try query.page(), by: principal)
+            let names = try await support.owners(selected: nil, by: principal).names
+            var model = try await pages.model(request, context, titleKey: "title_contacts", nav: "contacts")
+            model["contacts"] = page.items.map { c -> [String: Any] in
+                [
+                    "id": c.id, "href": "/clients/contacts/\(c.id)", "name": c.displayName, "position": c.position ?? "",
+                    "phone": c.channels.first { $0.kind == .phone }?.value ?? "",
+                    "email": c.channels.first { $0.kind == .email }?.value ?? "",
+                    "owner_name": c.ownerID.flatMap { names[$0] } ?? "",
+                    "local_time": c.timeZone.map { Self.clock(Date(), zone: $0) } ?? "",
+                ]
+            }
+            model["filters"] = ["q": filter.search ?? ""]
+            if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
+            model["can_create"] = principal.may(.create, .contact)
+            model["empty"] = page.items.isEmpty
+            return pages.render("contacts", model, request: request)
+        }
+        group.get("clients/contacts/new") { request, context in
+            let principal = try context.requirePrincipal()
+            guard principal.may(.create, .contact) else { throw RapportError.forbidden }
+            var values: [String: String] = [:]
+            if let company = try QueryReader(request: request).int64("company_id") { values["company_id"] = String(company) }
+            return try await card(request, context, card: nil, values: values, errors: [:])
+        }
+        group.post("clients/contacts") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            do {
+                let card = try await contacts.create(input(form, existing: nil), by: principal)
+                return pages.redirect(to: "/clients/contacts/\(card.contact.id)", flash: "flash_created")
+            } catch let error as RapportError {
+                guard case .validation = error else { throw error }
+                return try await card(request, context, card: nil, values: form.values, errors: formErrors(error, request, context))
+            }
+        }
+        group.get("clients/contacts/{id}") { request, context in
+            let card = try await contacts.get(try context.id(entity: "contact"), by: try context.requirePrincipal())
+            return try await self.card(request, context, card: card, values: [:], errors: [:])
+        }
+        group.post("clients/contacts/{id}") { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.id(entity: "contact")
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let existing = try await contacts.get(id, by: principal)
+            do {
+                _ = try await contacts.update(id, input(form, existing: existing), expectedVersion: form.id("version"),
+                                              by: principal)
+                return pages.redirect(to: "/clients/contacts/\(id)", flash: "flash_saved")
+            } catch let error as RapportError {
+                guard case .validation = error else { throw error }
+                return try await card(request, context, card: existing, values: form.values,
+                                      errors: formErrors(error, request, context))
+            }
+        }
+        group.post("clients/contacts/{id}/delete") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            try await contacts.delete(try context.id(entity: "contact"), expectedVersion: form.id("version"), by: principal)
+            return pages.redirect(to: "/clients/contacts", flash: "flash_deleted")
+        }
+    }
+
+    /// `HH:mm` now in `zone`.
+    static func clock(_ date: Date, zone: String) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: zone) ?? .gmt
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+
+    func formErrors(_ error: RapportError, _ request: Request, _ context: RapportRequestContext) -> [String: String] {
+        var errors: [String: String] = [:]
+        for (field, message) in pages.errors(error, pages.locale(request, context)) {
+            let name = field.hasPrefix("channels") ? "emails" : (field.hasPrefix("companies") ? "company_id" : field)
+            if errors[name] == nil { errors[name] = message }
+        }
+        return errors
+    }
+
+    /// The form's one company select replaces the first link and keeps any others (set through the API).
+    func input(_ form: PageForm, existing: ContactService.Card?) -> ContactInput {
+        let old = existing?.contact.channels ?? []
+        var links = (existing?.links ?? []).map { ContactInput.LinkInput(companyID: $0.companyID, role: $0.role) }
+        let chosen = form.id("company_id") ?? 0
+        if !links.isEmpty { links.removeFirst() }
+        if chosen != 0 {
+            links.removeAll { $0.companyID == chosen }
+            links.insert(.init(companyID: chosen, role: form.text("company_role")), at: 0)
+        }
+        return ContactInput(
+            firstName: form["first_name"], middleName: form["middle_name"] ?? "", lastName: form["last_name"] ?? "",
+            position: form["position"] ?? "",
+            channels: ClientPageSupport.merged(form, [("phones", .phone), ("emails", .email), ("messengers", .messenger)],
+                                               existing: old),
+            birthday: form["birthday"] ?? "", timeZone: form["time_zone"] ?? "", region: form["region"] ?? "",
+            ownerID: form.id("owner_id").flatMap { $0 == 0 ? nil : $0 }, companies: links)
+    }
+
+    func card(_ request: Request, _ context: RapportRequestContext, card: ContactService.Card?, values: [String: String],
+              errors: [String: String]) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let locale = pages.locale(request, context)
+        var model = try await pages.model(request, context, titleKey: card == nil ? "title_new_contact" : "title_contacts",
+                                          nav: "contacts")
+        let contact = card?.contact
+        let owner = values["owner_id"].flatMap { Int64($0) } ?? contact?.ownerID ?? principal.userID
+        let (owners, names) = try await support.owners(selected: owner, by: principal)
+        let visible = try await companies.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
+        let companyNames = Dictionary(uniqueKeysWithValues: visible.map { ($0.id, $0.shortName) })
+        var shown: [String: Any] = [:]
+        if let c = contact {
+            model["title"] = c.displayName
+            shown = [
+                "id": c.id, "version": c.version, "first_name": c.firstName, "middle_name": c.middleName ?? "",
+                "last_name": c.lastName ?? "", "position": c.position ?? "",
+                "phones": ClientPageSupport.lines(c.channels, .phone), "emails": ClientPageSupport.lines(c.channels, .email),
+                "messengers": ClientPageSupport.lines(c.channels, .messenger), "birthday": c.birthday?.description ?? "",
+                "time_zone": c.timeZone ?? "", "region": c.region ?? "", "name": c.displayName,
+                "owner_name": c.ownerID.flatMap { names[$0] } ?? "",
+                "owner_initials": ClientPageSupport.initials(c.ownerID.flatMap { names[$0] }),
+            ]
+            if let zone = c.timeZone {
+                shown["local_time"] = pages.text("local_time_line", locale)
+                    .replacingOccurrences(of: "%@", with: Self.clock(Date(), zone: zone))
+                    .replacingOccurrences(of: "%z", with: zone)
+            }
+        }
+        for (key, value) in values where key != "_csrf" { shown[key] = value }
+        model["contact"] = shown
+        model["is_new"] = card == nil
+        model["form_action"] = contact.map { "/clients/contacts/\($0.id)" } ?? "/clients/contacts"
+        model["owners"] = owners
+        let chosen = values["company_id"].flatMap { Int64($0) } ?? card?.links.first?.companyID
+        model["companies_options"] = visible.map { PageModel.option(String($0.id), $0.shortName, selected: $0.id == chosen) }
+        model["company_role"] = values["company_role"] ?? card?.links.first?.role ?? ""
+        model["errors"] = errors
+        if let card, let c = contact {
+            model["can_edit"] = principal.may(.update, .contact)
+            if principal.may(.delete, .contact) { model["delete_action"] = "/clients/contacts/\(c.id)/delete" }
+            model["companies"] = card.links.map { link -> [String: Any] in
+                ["href": "/clients/companies/\(link.companyID)", "name": companyNames[link.companyID] ?? "#\(link.companyID)",
+                 "role": link.role ?? ""]
+            }
+            let events = try await contacts.history(c.id, page: .init(limit: 100), by: principal).items
+            model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone)
+            model["timeline_empty"] = events.isEmpty
+        } else {
+            model["can_edit"] = principal.may(.create, .contact)
+        }
+        return pages.render("contact", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+}

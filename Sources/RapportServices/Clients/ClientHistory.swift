@@ -1,0 +1,36 @@
+import RapportDomain
+import RapportStore
+
+extension CompanyService {
+    /// The company's timeline: its events, newest first, for anyone who may read it.
+    public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
+        _ = try await get(id, by: principal)
+        return try await env.database.read { db in
+            try await EventStore().list(.init(entity: "company", entityID: id), scope: .all, subject: principal.subject,
+                                        page: page, on: db)
+        }
+    }
+}
+
+extension ContactService {
+    /// The contact's timeline: its events, newest first, for anyone who may read it.
+    public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
+        _ = try await get(id, by: principal)
+        return try await env.database.read { db in
+            try await EventStore().list(.init(entity: "contact", entityID: id), scope: .all, subject: principal.subject,
+                                        page: page, on: db)
+        }
+    }
+
+    /// The people of a company the principal may read, each with their role there.
+    public func people(ofCompany companyID: Int64, by principal: Principal) async throws
+        -> [(contact: Contact, role: String?)]
+    {
+        let contacts = try await list(.init(companyID: companyID), page: .init(limit: PageRequest.maxLimit), by: principal)
+        let roles = try await env.database.read { db in
+            Dictionary(uniqueKeysWithValues: try await self.contacts.links(companyID: companyID, on: db)
+                .map { ($0.contactID, $0.role) })
+        }
+        return contacts.items.map { ($0, roles[$0.id] ?? nil) }
+    }
+}

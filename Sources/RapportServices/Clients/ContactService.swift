@@ -1,0 +1,171 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// Creating, changing, deleting and listing contacts, and their links to companies.
+public struct ContactService: Sendable {
+    let env: ServiceEnvironment
+    let contacts = ContactStore()
+    let companies = CompanyStore()
+    let events: EventRecorder
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    /// A contact with the companies it belongs to.
+    public struct Card: Sendable, Equatable {
+        public var contact: Contact
+        public var links: [CompanyLink]
+    }
+
+    public func get(_ id: Int64, by principal: Principal) async throws -> Card {
+        try await env.database.read { db in
+            guard let ownership = try await self.contacts.ownership(id: id, on: db),
+                  let contact = try await self.contacts.find(id: id, on: db)
+            else { throw RapportError.notFound(entity: "contact") }
+            try Access.require(principal, .read, .contact, record: ownership)
+            return Card(contact: contact, links: try await self.contacts.links(contactID: id, on: db))
+        }
+    }
+
+    public func list(_ query: ClientQuery, page: PageRequest, by principal: Principal) async throws -> Page<Contact> {
+        try Access.requireAny(principal, .read, .contact)
+        let scope = principal.scope(.contact, .read)
+        return try await env.database.read { db in
+            try await self.contacts.list(query, scope: scope, subject: principal.subject, page: page, on: db)
+        }
+    }
+
+    public func create(_ input: ContactInput, by principal: Principal?) async throws -> Card {
+        if let principal { try Access.requireAny(principal, .create, .contact) }
+        let now = env.clock.now()
+        var contact = Contact(firstName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
+        contact.ownerID = input.ownerID ?? principal?.userID
+        try apply(input, to: &contact, creating: true)
+        let draft = contact
+        return try await env.database.transaction { db in
+            var contact = draft
+            guard let owner = contact.ownerID else {
+                throw RapportError.invalid("owner_id", "required", "owner_id is required")
+            }
+            let ownership = try await Responsible.ownership(owner, on: db)
+            if let principal { try Access.require(principal, .create, .contact, record: ownership) }
+            contact.id = try await self.contacts.insert(contact, on: db)
+            try await self.events.record("contact", contact.id, .created,
+                                         changes: ClientChanges.diff(nil, ClientChanges.fields(contact)),
+                                         by: principal?.userID, on: db)
+            let links = try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
+            return Card(contact: contact, links: links)
+        }
+    }
+
+    public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, by principal: Principal) async throws
+        -> Card
+    {
+        try await env.database.transaction { db in
+            guard let ownership = try await self.contacts.ownership(id: id, on: db),
+                  let before = try await self.contacts.find(id: id, on: db)
+            else { throw RapportError.notFound(entity: "contact") }
+            try Access.require(principal, .update, .contact, record: ownership)
+            try Access.requireVersion(expectedVersion, current: before.version)
+            var after = before
+            try self.apply(input, to: &after, creating: false)
+            if let owner = input.ownerID, owner != before.ownerID {
+                try Access.require(principal, .update, .contact, record: try await Responsible.ownership(owner, on: db))
+            }
+            after.updatedAt = self.env.clock.now()
+            guard let version = try await self.contacts.update(after, expectedVersion: before.version, on: db) else {
+                throw RapportError.stale(currentVersion: before.version)
+            }
+            after.version = version
+            let changes = ClientChanges.diff(ClientChanges.fields(before), ClientChanges.fields(after))
+            if !changes.isEmpty {
+                try await self.events.record("contact", id, .updated, changes: changes, by: principal.userID, on: db)
+            }
+            let links = if let companies = input.companies {
+                try await self.replaceLinks(companies, of: id, by: principal, on: db)
+            } else {
+                try await self.contacts.links(contactID: id, on: db)
+            }
+            return Card(contact: after, links: links)
+        }
+    }
+
+    public func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {
+        try await env.database.transaction { db in
+            guard let ownership = try await self.contacts.ownership(id: id, on: db),
+                  let contact = try await self.contacts.find(id: id, on: db)
+            else { throw RapportError.notFound(entity: "contact") }
+            try Access.require(principal, .delete, .contact, record: ownership)
+            try Access.requireVersion(expectedVersion, current: contact.version)
+            try await self.contacts.delete(id: id, on: db)
+            try await self.events.record("contact", id, .deleted,
+                                         changes: [FieldChange(field: "name", old: contact.displayName, new: nil)],
+                                         by: principal.userID, on: db)
+        }
+    }
+
+    /// Sets the contact's companies to exactly `links`; each company must exist and be one
+    /// the principal may read. Link changes are events on the contact.
+    func replaceLinks(_ links: [ContactInput.LinkInput], of contactID: Int64, by principal: Principal?,
+                      on db: any SQLDatabase) async throws -> [CompanyLink] {
+        var v = Validator()
+        if links.count > 100 { v.add("companies", "too_many", "at most 100 companies") }
+        if Set(links.map(\.companyID)).count != links.count {
+            v.add("companies", "duplicate", "a company is listed twice")
+        }
+        var wanted: [CompanyLink] = []
+        for (index, link) in links.prefix(100).enumerated() {
+            let role = v.optionalText(link.role, field: "companies[\(index)].role", maxLength: 100)
+            let visible: Bool
+            if let ownership = try await companies.ownership(id: link.companyID, on: db) {
+                visible = principal.map { AccessPolicy.allows($0.subject, .read, .company, record: ownership) } ?? true
+            } else {
+                visible = false
+            }
+            if !visible {
+                v.add("companies[\(index)].company_id", "not_found", "no company with id \(link.companyID)")
+            }
+            wanted.append(CompanyLink(companyID: link.companyID, contactID: contactID, role: role))
+        }
+        try v.throwIfInvalid()
+        let current = try await contacts.links(contactID: contactID, on: db)
+        guard current != wanted.sorted(by: { $0.companyID < $1.companyID }) else { return current }
+        for link in current where !wanted.contains(where: { $0.companyID == link.companyID }) {
+            try await contacts.unlink(companyID: link.companyID, contactID: contactID, on: db)
+        }
+        for link in wanted { try await contacts.link(link, on: db) }
+        let describe: ([CompanyLink]) -> String = { list in
+            list.map { "\($0.companyID)\($0.role.map { " (\($0))" } ?? "")" }.joined(separator: "; ")
+        }
+        let after = try await contacts.links(contactID: contactID, on: db)
+        try await events.record("contact", contactID, .updated,
+                                changes: [FieldChange(field: "companies", old: describe(current).nilIfEmpty,
+                                                      new: describe(after).nilIfEmpty)],
+                                by: principal?.userID, on: db)
+        return after
+    }
+
+    func apply(_ input: ContactInput, to contact: inout Contact, creating: Bool) throws {
+        var v = Validator()
+        if creating || input.firstName != nil {
+            contact.firstName = v.requireText(input.firstName, field: "first_name", maxLength: 100)
+        }
+        if let text = input.middleName { contact.middleName = v.optionalText(text, field: "middle_name", maxLength: 100) }
+        if let text = input.lastName { contact.lastName = v.optionalText(text, field: "last_name", maxLength: 100) }
+        if let text = input.position { contact.position = v.optionalText(text, field: "position", maxLength: 200) }
+        if let channels = input.channels { contact.channels = ContactChannel.cleaned(channels, field: "channels", into: &v) }
+        if let date = v.date(input.birthday, field: "birthday") { contact.birthday = date }
+        if let zone = v.zone(input.timeZone, field: "time_zone") { contact.timeZone = zone }
+        if let text = input.region { contact.region = v.optionalText(text, field: "region", maxLength: 100) }
+        if let owner = input.ownerID { contact.ownerID = owner }
+        try v.throwIfInvalid()
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

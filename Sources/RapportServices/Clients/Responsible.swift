@@ -1,0 +1,17 @@
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The responsible user of a client record: must exist and be active; the record's access
+/// is decided by that user's department.
+enum Responsible {
+    static func ownership(_ ownerID: Int64, on db: any SQLDatabase) async throws -> RecordOwnership {
+        guard let user = try await UserStore().find(id: ownerID, on: db) else {
+            throw RapportError.invalid("owner_id", "not_found", "no user with id \(ownerID)")
+        }
+        guard user.isActive else {
+            throw RapportError.invalid("owner_id", "disabled", "\(user.displayName) is disabled and cannot be responsible")
+        }
+        return RecordOwnership(ownerID: user.id, ownerDepartmentID: user.departmentID)
+    }
+}

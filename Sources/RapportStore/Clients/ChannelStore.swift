@@ -1,0 +1,43 @@
+import RapportDomain
+import SQLKit
+
+/// The phones, e-mails, messengers and sites of companies and contacts, one row each, so a
+/// normalised phone or e-mail finds its owner (duplicates, an incoming call).
+public struct ChannelStore: Sendable {
+    public init() {}
+
+    /// Replaces the channels of one record.
+    public func replace(_ channels: [ContactChannel], entity: String, id: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM client_channels WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+        for (position, channel) in channels.enumerated() {
+            try await db.raw("""
+                INSERT INTO client_channels (entity, entity_id, position, kind, type, value, normalized)
+                VALUES (\(bind: entity), \(bind: id), \(bind: position), \(bind: channel.kind.rawValue),
+                        \(bind: channel.type), \(bind: channel.value), \(bind: channel.normalized))
+                """).run()
+        }
+    }
+
+    /// The channels of many records of one entity, by record id, in their order.
+    public func channels(entity: String, ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: [ContactChannel]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw("""
+            SELECT entity_id, kind, type, value, normalized FROM client_channels
+            WHERE entity = \(bind: entity) AND entity_id IN (\(binds: ids)) ORDER BY entity_id, position
+            """).all()
+        var out: [Int64: [ContactChannel]] = [:]
+        for row in rows {
+            let id = try row.decode(column: "entity_id", as: Int64.self)
+            out[id, default: []].append(ContactChannel(
+                kind: ChannelKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .phone,
+                type: try row.decode(column: "type", as: String?.self),
+                value: try row.decode(column: "value", as: String.self),
+                normalized: try row.decode(column: "normalized", as: String?.self)))
+        }
+        return out
+    }
+
+    public func delete(entity: String, id: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM client_channels WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+    }
+}

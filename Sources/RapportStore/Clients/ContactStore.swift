@@ -1,0 +1,149 @@
+import Foundation
+import RapportDomain
+import SQLKit
+
+/// Contacts (people), their channels and their places at companies.
+public struct ContactStore: Sendable {
+    public init() {}
+
+    static let entity = "contact"
+    static let columns = """
+        contacts.id, contacts.first_name, contacts.middle_name, contacts.last_name, contacts.position, contacts.birthday,
+        contacts.time_zone, contacts.region, contacts.created_at, contacts.updated_at, contacts.created_by,
+        contacts.owner_id, contacts.version
+        """
+
+    static func nameKey(_ c: Contact) -> String { NameKey.make(c.lastName, c.firstName, c.middleName) }
+
+    public func insert(_ c: Contact, on db: any SQLDatabase) async throws -> Int64 {
+        let id = try await db.raw("""
+            INSERT INTO contacts (first_name, middle_name, last_name, position, birthday, time_zone, region, name_key,
+                created_at, updated_at, created_by, owner_id, version)
+            VALUES (\(bind: c.firstName), \(bind: c.middleName), \(bind: c.lastName), \(bind: c.position),
+                \(bind: c.birthday?.description), \(bind: c.timeZone), \(bind: c.region), \(bind: Self.nameKey(c)),
+                \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1)
+            RETURNING id
+            """).first()!.decode(column: "id", as: Int64.self)
+        try await ChannelStore().replace(c.channels, entity: Self.entity, id: id, on: db)
+        return id
+    }
+
+    public func find(id: Int64, on db: any SQLDatabase) async throws -> Contact? {
+        guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM contacts WHERE id = \(bind: id)").first()
+        else { return nil }
+        var contact = try Self.decode(row)
+        contact.channels = try await ChannelStore().channels(entity: Self.entity, ids: [id], on: db)[id] ?? []
+        return contact
+    }
+
+    public func ownership(id: Int64, on db: any SQLDatabase) async throws -> RecordOwnership? {
+        try await db.raw("""
+            SELECT contacts.owner_id, users.department_id FROM contacts LEFT JOIN users ON users.id = contacts.owner_id
+            WHERE contacts.id = \(bind: id)
+            """).first().map {
+            RecordOwnership(ownerID: try $0.decode(column: "owner_id", as: Int64?.self),
+                            ownerDepartmentID: try $0.decode(column: "department_id", as: Int64?.self))
+        }
+    }
+
+    public func list(_ query: ClientQuery, scope: PermissionScope, subject: AccessSubject, page: PageRequest,
+                     on db: any SQLDatabase) async throws -> Page<Contact> {
+        let column: Keyset.Column = switch query.sort {
+        case .name: .init(sql: "contacts.name_key", numeric: false)
+        case .createdAt: .init(sql: "contacts.created_at", numeric: true)
+        case .id: .init(sql: "contacts.id", numeric: true)
+        }
+        let keyset = Keyset(column: column, idColumn: "contacts.id", descending: query.descending, page: page)
+        var conditions = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "contacts.owner_id")]
+        if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            conditions.append("contacts.name_key LIKE \(bind: UserStore.likePrefix(search.lowercased())) ESCAPE '\\'")
+        }
+        if let owner = query.ownerID { conditions.append("contacts.owner_id = \(bind: owner)") }
+        if let region = query.region { conditions.append("contacts.region = \(bind: region)") }
+        if let company = query.companyID {
+            conditions.append("contacts.id IN (SELECT contact_id FROM company_contacts WHERE company_id = \(bind: company))")
+        }
+        if let after = try keyset.afterCursor() { conditions.append(after) }
+        var items = try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM contacts \(whereClause(conditions))
+            \(keyset.orderBy) LIMIT \(literal: keyset.fetchLimit)
+            """).all().map(Self.decode)
+        let channels = try await ChannelStore().channels(entity: Self.entity, ids: items.map(\.id), on: db)
+        for index in items.indices { items[index].channels = channels[items[index].id] ?? [] }
+        return keyset.finish(items, sortValue: { contact in
+            switch query.sort {
+            case .name: Self.nameKey(contact)
+            case .createdAt: String(contact.createdAt.millis)
+            case .id: String(contact.id)
+            }
+        }, id: \.id)
+    }
+
+    public func update(_ c: Contact, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
+        let version = try await db.raw("""
+            UPDATE contacts SET first_name = \(bind: c.firstName), middle_name = \(bind: c.middleName),
+                last_name = \(bind: c.lastName), position = \(bind: c.position), birthday = \(bind: c.birthday?.description),
+                time_zone = \(bind: c.timeZone), region = \(bind: c.region), name_key = \(bind: Self.nameKey(c)),
+                owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
+            WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
+            RETURNING version
+            """).first().map { try $0.decode(column: "version", as: Int64.self) }
+        if version != nil { try await ChannelStore().replace(c.channels, entity: Self.entity, id: c.id, on: db) }
+        return version
+    }
+
+    public func delete(id: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM company_contacts WHERE contact_id = \(bind: id)").run()
+        try await ChannelStore().delete(entity: Self.entity, id: id, on: db)
+        try await db.raw("DELETE FROM contacts WHERE id = \(bind: id)").run()
+    }
+
+    // MARK: links to companies
+
+    /// Links a contact to a company (or changes the role of an existing link).
+    public func link(_ link: CompanyLink, on db: any SQLDatabase) async throws {
+        try await unlink(companyID: link.companyID, contactID: link.contactID, on: db)
+        try await db.raw("""
+            INSERT INTO company_contacts (company_id, contact_id, role)
+            VALUES (\(bind: link.companyID), \(bind: link.contactID), \(bind: link.role))
+            """).run()
+    }
+
+    public func unlink(companyID: Int64, contactID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            DELETE FROM company_contacts WHERE company_id = \(bind: companyID) AND contact_id = \(bind: contactID)
+            """).run()
+    }
+
+    /// The links of a contact (its companies) or of a company (its people).
+    public func links(contactID: Int64? = nil, companyID: Int64? = nil, on db: any SQLDatabase) async throws -> [CompanyLink] {
+        var conditions: [SQLQueryString] = []
+        if let contactID { conditions.append("contact_id = \(bind: contactID)") }
+        if let companyID { conditions.append("company_id = \(bind: companyID)") }
+        return try await db.raw("""
+            SELECT company_id, contact_id, role FROM company_contacts \(whereClause(conditions))
+            ORDER BY company_id, contact_id LIMIT 1000
+            """).all().map {
+            CompanyLink(companyID: try $0.decode(column: "company_id", as: Int64.self),
+                        contactID: try $0.decode(column: "contact_id", as: Int64.self),
+                        role: try $0.decode(column: "role", as: String?.self))
+        }
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Contact {
+        Contact(
+            id: try row.decode(column: "id", as: Int64.self),
+            firstName: try row.decode(column: "first_name", as: String.self),
+            middleName: try row.decode(column: "middle_name", as: String?.self),
+            lastName: try row.decode(column: "last_name", as: String?.self),
+            position: try row.decode(column: "position", as: String?.self),
+            birthday: try row.decode(column: "birthday", as: String?.self).flatMap(CalendarDate.init),
+            timeZone: try row.decode(column: "time_zone", as: String?.self),
+            region: try row.decode(column: "region", as: String?.self),
+            ownerID: try row.decode(column: "owner_id", as: Int64?.self),
+            createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
+            createdBy: try row.decode(column: "created_by", as: Int64?.self),
+            version: try row.decode(column: "version", as: Int64.self))
+    }
+}
