@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import RapportDomain
+import RapportStore
+import RapportTestSupport
+import Testing
+
+@Suite struct ClientsAPITests {
+    @Test(arguments: TestDatabase.kinds)
+    func a_company_round_trips_through_the_api(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, _, token) = try await adminWithToken(harness)
+            // MUT
+            let created = try await client.api(.post, "/api/v1/companies", token: token, json: """
+                {"short_name": "Кухни Люкс", "inn": "7707 083 893", "kpp": "773601001", "kind": "dealer",
+                 "channels": [{"kind": "phone", "type": "work", "value": "8 (495) 123-45-67"}],
+                 "addresses": [{"kind": "legal", "text": "Москва"}], "bank_account": {"bik": "044525225"},
+                 "birthday": "2010-05-17"}
+                """)
+            // validation
+            #expect(created.status == .created)
+            #expect(created.headers[.eTag] == "\"1\"")
+            let id = try #require(jsonValue(created.body, "id") as? Int)
+            let fetched = try await client.api(.get, "/api/v1/companies/\(id)", token: token)
+            let object = try #require(jsonObject(fetched.body))
+            #expect(object["inn"] as? String == "7707083893")
+            #expect(object["kind"] as? String == "dealer")
+            #expect(object["full_name"] is NSNull)
+            let channels = try #require(object["channels"] as? [[String: Any]])
+            #expect(channels.first?["normalized"] as? String == "+74951234567")
+            let listed = try await client.api(.get, "/api/v1/companies?q=%D0%BA%D1%83%D1%85&kind=dealer", token: token)
+            #expect((jsonValue(listed.body, "data") as? [Any])?.count == 1)
+            #expect(jsonObject(listed.body)?["next_cursor"] is NSNull)
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func bad_client_input_names_the_field(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, _, token) = try await adminWithToken(harness)
+            func fields(_ json: String, _ path: String = "/api/v1/companies") async throws -> [String] {
+                let answer = try await client.api(.post, path, token: token, json: json)
+                #expect(answer.status == .unprocessableContent, "\(json): \(answer.status)")
+                return try problem(answer).errors?.map(\.field) ?? []
+            }
+            #expect(try await fields(#"{"short_name": "A", "inn": "7707083894"}"#) == ["inn"])
+            #expect(try await fields(#"{"short_name": "A", "kind": "friend"}"#) == ["kind"])
+            #expect(try await fields(#"{"inn": "7707083893"}"#) == ["short_name"])
+            #expect(try await fields(#"{"short_name": "A", "channels": [{"kind": "fax", "value": "1"}]}"#) == ["channels[0].kind"])
+            #expect(try await fields(#"{"short_name": "A", "birthday": "2023-02-30"}"#) == ["birthday"])
+            #expect(try await fields(#"{"short_name": "A", "owner_id": 424242}"#) == ["owner_id"])
+            #expect(try await fields(#"{"first_name": "Иван", "companies": [{"company_id": 999}]}"#, "/api/v1/contacts")
+                    == ["companies[0].company_id"])
+            #expect(try await fields(#"{"last_name": "Иванов"}"#, "/api/v1/contacts") == ["first_name"])
+            #expect(try await fields(#"{"first_name": "Иван", "surname": "x"}"#, "/api/v1/contacts") == ["surname"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func clients_of_another_salon_are_404_and_filters_are_bound(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let a = try await harness.department("A")
+            let b = try await harness.department("B")
+            let anna = try await harness.makeUser("anna@x.example", role: .salesManager, department: a.id)
+            let boris = try await harness.principal(try await harness.makeUser("boris@x.example", role: .salesManager,
+                                                                               department: b.id))
+            let hidden = try await harness.services.companies.create(.init(shortName: "Чужой"), by: boris)
+            let token = try await apiToken(harness, for: anna)
+            #expect(try await client.api(.get, "/api/v1/companies/\(hidden.id)", token: token).status == .notFound)
+            #expect(try await client.api(.patch, "/api/v1/companies/\(hidden.id)", token: token,
+                                         json: #"{"region": "x"}"#).status == .notFound)
+            for q in ["%27%20OR%201%3D1%20--", "%25", "_", "%22%3B%20DROP%20TABLE%20companies%3B%20--"] {
+                let answer = try await client.api(.get, "/api/v1/companies?q=\(q)", token: token)
+                #expect(answer.status == .ok)
+                #expect((jsonValue(answer.body, "data") as? [Any])?.isEmpty == true, "q=\(q)")
+            }
+            #expect(try await client.api(.get, "/api/v1/companies?kind=%27x", token: token).status == .unprocessableContent)
+        }
+    }
+}
