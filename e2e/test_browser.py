@@ -288,3 +288,56 @@ def test_admin_pages(sqlite_server, driver):
     shots("users-phone")
     set_viewport(driver, *DESKTOP)
     shots.size = DESKTOP
+
+
+def test_client_cards(sqlite_server, driver):
+    """A company with a refused INN, then fixed; a person added from the company's card."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 20  # after the administrator's pages
+    suffix = uuid.uuid4().hex[:6]
+
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+
+    # --- a company: a wrong INN is refused next to the field, the typed values stay ----------
+    name = f"Кухни Люкс {suffix}"
+    driver.get(base + "/clients/companies/new")
+    fill(driver, "#short_name", name)
+    fill(driver, "#inn", "7707083894")
+    submit_and_wait(driver, driver.find_element(By.ID, "company-save"))
+    inn = wait_for(driver, "#inn")
+    assert inn.get_attribute("aria-invalid") == "true", "the INN field is not marked invalid"
+    assert "10" in body_text(driver), "the INN error does not name the failing check digit"
+    assert driver.find_element(By.ID, "short_name").get_attribute("value") == name, "the typed name was lost"
+    shots("company-inn-refused")
+    fill(driver, "#inn", "7707083893")
+    submit_and_wait(driver, driver.find_element(By.ID, "company-save"))
+    match = re.fullmatch(r"/clients/companies/(\d+)", path_of(driver))
+    assert match, f"not on the company's card after saving: {driver.current_url}\n{body_text(driver)[:800]}"
+    company_id = int(match.group(1))
+    stored = api.get(f"/api/v1/companies/{company_id}").json()
+    assert stored["short_name"] == name and stored["inn"] == "7707083893"
+    assert name in body_text(driver)
+    shots("company-card")
+
+    # --- a person added from the card: the company is chosen already ------------------------
+    driver.get(base + f"/clients/contacts/new?company_id={company_id}")
+    fill(driver, "#first_name", "Анна")
+    fill(driver, "#last_name", f"Морозова{suffix}")
+    driver.find_element(By.NAME, "phones").send_keys("8 (916) 123-45-67")
+    submit_and_wait(driver, driver.find_element(By.ID, "contact-save"))
+    match = re.fullmatch(r"/clients/contacts/(\d+)", path_of(driver))
+    assert match, f"not on the contact's card after saving: {driver.current_url}\n{body_text(driver)[:800]}"
+    contact = api.get(f"/api/v1/contacts/{match.group(1)}").json()
+    assert [link["company_id"] for link in contact["companies"]] == [company_id]
+    assert contact["channels"][0]["normalized"] == "+79161234567"
+    assert name in body_text(driver), "the contact's card does not show its company"
+    shots("contact-card")
+
+    driver.get(base + f"/clients/companies/{company_id}")
+    assert f"Морозова{suffix}" in body_text(driver), "the company's card does not list its person"
+    shots("company-with-person")
