@@ -311,7 +311,8 @@ def test_client_cards(sqlite_server, driver):
     submit_and_wait(driver, driver.find_element(By.ID, "company-save"))
     inn = wait_for(driver, "#inn")
     assert inn.get_attribute("aria-invalid") == "true", "the INN field is not marked invalid"
-    assert "10" in body_text(driver), "the INN error does not name the failing check digit"
+    error = driver.find_element(By.ID, inn.get_attribute("aria-describedby").split()[-1]).text
+    assert "10" in error, f"the INN error does not name the failing check digit: {error!r}"
     assert driver.find_element(By.ID, "short_name").get_attribute("value") == name, "the typed name was lost"
     shots("company-inn-refused")
     fill(driver, "#inn", "7707083893")

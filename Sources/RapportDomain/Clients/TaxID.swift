@@ -8,6 +8,15 @@ public enum TaxID {
         /// The check digit at this 1-based position does not match the others.
         case checkDigit(position: Int)
 
+        /// A code per check, so a form can say it in the reader's language.
+        public var code: String {
+            switch self {
+            case .notDigits: "inn_not_digits"
+            case .wrongLength: "inn_length"
+            case .checkDigit(let position): "inn_check_digit_\(position)"
+            }
+        }
+
         public var message: String {
             switch self {
             case .notDigits: "INN must contain digits only"
@@ -46,14 +55,19 @@ public enum TaxID {
     /// nil when `kpp` is valid (4 digits of the tax office, 2 digits or capital Latin letters
     /// of the reason, 3 digits), else what is wrong.
     public static func kppProblem(_ kpp: String) -> String? {
+        kppCheck(kpp)?.message
+    }
+
+    /// nil when `kpp` is valid, else the failed check's code and message.
+    public static func kppCheck(_ kpp: String) -> (code: String, message: String)? {
         let chars = Array(kpp)
-        guard chars.count == 9 else { return "KPP must have 9 characters, not \(chars.count)" }
+        guard chars.count == 9 else { return ("kpp_length", "KPP must have 9 characters, not \(chars.count)") }
         let digit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
-        guard chars[0..<4].allSatisfy(digit) else { return "KPP must start with the 4 digits of the tax office" }
+        guard chars[0..<4].allSatisfy(digit) else { return ("kpp_office", "KPP must start with the 4 digits of the tax office") }
         guard chars[4..<6].allSatisfy({ digit($0) || ("A"..."Z").contains($0) }) else {
-            return "KPP characters 5–6 must be digits or capital Latin letters"
+            return ("kpp_reason", "KPP characters 5–6 must be digits or capital Latin letters")
         }
-        guard chars[6..<9].allSatisfy(digit) else { return "KPP must end with 3 digits" }
+        guard chars[6..<9].allSatisfy(digit) else { return ("kpp_tail", "KPP must end with 3 digits") }
         return nil
     }
 }

@@ -112,13 +112,13 @@ public struct CompanyService: Sendable {
         if let raw = input.inn {
             let inn = raw.filter { !$0.isWhitespace }
             if inn.isEmpty { company.inn = nil } else if let problem = TaxID.innProblem(inn) {
-                v.add("inn", "invalid", problem.message)
+                v.add("inn", problem.code, problem.message)
             } else { company.inn = inn }
         }
         if let raw = input.kpp {
             let kpp = raw.filter { !$0.isWhitespace }.uppercased()
-            if kpp.isEmpty { company.kpp = nil } else if let problem = TaxID.kppProblem(kpp) {
-                v.add("kpp", "invalid", problem)
+            if kpp.isEmpty { company.kpp = nil } else if let problem = TaxID.kppCheck(kpp) {
+                v.add("kpp", problem.code, problem.message)
             } else { company.kpp = kpp }
         }
         if company.kpp != nil, company.inn?.count != 10, !v.errors.contains(where: { $0.field == "inn" }) {
