@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -117,7 +117,17 @@ def submit_and_wait(driver, button) -> None:
     old_html = driver.find_element(By.TAG_NAME, "html")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+
+    def left(_driver) -> bool:
+        # While the browser swaps documents, asking about the old one can fail in other ways
+        # than "stale element" (e.g. a lost execution context): that also means it is gone.
+        try:
+            old_html.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, WAIT).until(left)
     WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 

@@ -79,3 +79,21 @@ import Testing
         }
     }
 }
+
+@Suite struct DuplicateAPITests {
+    @Test(arguments: TestDatabase.kinds)
+    func a_duplicate_is_a_409_listing_the_matches_until_allowed(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, _, token) = try await adminWithToken(harness)
+            let body = #"{"short_name": "Кухни Люкс", "inn": "7707083893"}"#
+            #expect(try await client.api(.post, "/api/v1/companies", token: token, json: body).status == .created)
+            let again = try await client.api(.post, "/api/v1/companies", token: token, json: body)
+            #expect(again.status == .conflict)
+            #expect(isProblem(again))
+            let duplicates = try #require(jsonObject(again.body)?["duplicates"] as? [[String: Any]])
+            #expect(duplicates.first?["reasons"] as? [String] == ["tax_id", "name"])
+            let forced = try await client.api(.post, "/api/v1/companies?allow_duplicates=true", token: token, json: body)
+            #expect(forced.status == .created)
+        }
+    }
+}

@@ -17,6 +17,8 @@ public enum RapportError: Error, Equatable, Sendable {
     case rateLimited(retryAfterSeconds: Int)
     /// The database does not answer or refuses writes (read-only file, full disk).
     case unavailable(String)
+    /// A new client looks like existing ones; saving needs the caller to confirm.
+    case possibleDuplicates([DuplicateCandidate])
 
     /// A validation failure of a single field.
     public static func invalid(_ field: String, _ code: String, _ message: String) -> RapportError {

@@ -65,6 +65,13 @@ enum ErrorTable {
             return Entry(status: .tooManyRequests,
                          problem: problem(.tooManyRequests, "rate-limited", detail: "too many attempts; retry after \(seconds) s"),
                          headers: [.retryAfter: String(seconds)], messageKey: "error_too_many_attempts")
+        case .possibleDuplicates(let candidates):
+            var p = problem(.conflict, "possible-duplicates",
+                            detail: "the record looks like existing ones; send allow_duplicates=true to save it anyway")
+            p.duplicates = candidates.map {
+                Problem.Duplicate(entity: $0.entity, id: $0.id, name: $0.name, reasons: $0.reasons.map(\.rawValue))
+            }
+            return Entry(status: .conflict, problem: p, messageKey: "error_conflict")
         case .unavailable:
             return Entry(status: .serviceUnavailable,
                          problem: problem(.serviceUnavailable, "unavailable", detail: "the database is unavailable; try again shortly"),
@@ -98,7 +105,7 @@ enum ErrorTable {
 
     static func problem(_ status: HTTPResponse.Status, _ slug: String, detail: String?) -> Problem {
         Problem(type: "https://rapport.example/problems/\(slug)", title: status.reasonPhrase, status: status.code,
-                detail: detail, errors: nil, currentVersion: nil)
+                detail: detail, errors: nil, currentVersion: nil, duplicates: nil)
     }
 
     static func slug(_ status: HTTPResponse.Status) -> String {

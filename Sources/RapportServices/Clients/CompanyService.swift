@@ -36,7 +36,11 @@ public struct CompanyService: Sendable {
     }
 
     /// Creates a company; the responsible defaults to the principal (or must be given by the system).
-    public func create(_ input: CompanyInput, by principal: Principal?) async throws -> Company {
+    /// Unless `allowDuplicates`, a company sharing the INN, a phone, an e-mail or the name
+    /// with one the principal can see is refused with `possibleDuplicates`.
+    public func create(_ input: CompanyInput, allowDuplicates: Bool = false, by principal: Principal?) async throws
+        -> Company
+    {
         if let principal { try Access.requireAny(principal, .create, .company) }
         let now = env.clock.now()
         var company = Company(shortName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
@@ -50,6 +54,9 @@ public struct CompanyService: Sendable {
             }
             let ownership = try await Responsible.ownership(owner, on: db)
             if let principal { try Access.require(principal, .create, .company, record: ownership) }
+            if !allowDuplicates {
+                try await DuplicateCheck.refuse(DuplicateCheck.probe(company), entity: .company, principal: principal, on: db)
+            }
             company.id = try await self.companies.insert(company, on: db)
             try await self.events.record("company", company.id, .created,
                                          changes: ClientChanges.diff(nil, ClientChanges.fields(company)),

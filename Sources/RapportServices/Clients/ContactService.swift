@@ -39,7 +39,11 @@ public struct ContactService: Sendable {
         }
     }
 
-    public func create(_ input: ContactInput, by principal: Principal?) async throws -> Card {
+    /// Creates a contact; unless `allowDuplicates`, one sharing a phone, an e-mail or the last
+    /// and first name with a contact the principal can see is refused with `possibleDuplicates`.
+    public func create(_ input: ContactInput, allowDuplicates: Bool = false, by principal: Principal?) async throws
+        -> Card
+    {
         if let principal { try Access.requireAny(principal, .create, .contact) }
         let now = env.clock.now()
         var contact = Contact(firstName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
@@ -53,6 +57,9 @@ public struct ContactService: Sendable {
             }
             let ownership = try await Responsible.ownership(owner, on: db)
             if let principal { try Access.require(principal, .create, .contact, record: ownership) }
+            if !allowDuplicates {
+                try await DuplicateCheck.refuse(DuplicateCheck.probe(contact), entity: .contact, principal: principal, on: db)
+            }
             contact.id = try await self.contacts.insert(contact, on: db)
             try await self.events.record("contact", contact.id, .created,
                                          changes: ClientChanges.diff(nil, ClientChanges.fields(contact)),

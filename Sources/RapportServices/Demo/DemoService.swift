@@ -145,7 +145,7 @@ public struct DemoService: Sendable {
                            ContactChannel(kind: .email, value: "info\(index)@client\(index).example")],
                 region: generator.pick(DemoClients.regions), timeZone: "Europe/Moscow",
                 clientClass: index % 17 == 0 ? "VIP" : nil, advertisingSource: generator.pick(DemoClients.sources),
-                ownerID: generator.pick(owners)), by: nil)
+                ownerID: generator.pick(owners)), allowDuplicates: true, by: nil)
             companyIDs.append(company.id)
         }
         for index in 0..<300 {
@@ -159,7 +159,7 @@ public struct DemoService: Sendable {
                 timeZone: index % 10 == 0 ? "Asia/Yekaterinburg" : "Europe/Moscow",
                 region: generator.pick(DemoClients.regions), ownerID: generator.pick(owners),
                 companies: atCompany ? [.init(companyID: generator.pick(companyIDs), role: generator.pick(DemoClients.roles))] : []),
-                by: nil)
+                allowDuplicates: true, by: nil)
         }
         return (companyIDs.count, 300)
     }

@@ -20,14 +20,15 @@ public struct CompanyStore: Sendable {
         let id = try await db.raw("""
             INSERT INTO companies (kind, status, short_name, full_name, inn, kpp, foreign_tax_id, addresses, bank_account,
                 region, time_zone, reliability, client_class, price_type, delivery_terms, lead_time_days,
-                advertising_source, birthday, work_started_on, name_key, created_at, updated_at, created_by, owner_id,
-                version)
+                advertising_source, birthday, work_started_on, name_key, match_key, created_at, updated_at, created_by,
+                owner_id, version)
             VALUES (\(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.shortName), \(bind: c.fullName),
                 \(bind: c.inn), \(bind: c.kpp), \(bind: c.foreignTaxID), \(bind: JSONText.encode(c.addresses)),
                 \(bind: c.bankAccount.map(JSONText.encode)), \(bind: c.region), \(bind: c.timeZone),
                 \(bind: c.reliability?.rawValue), \(bind: c.clientClass), \(bind: c.priceType), \(bind: c.deliveryTerms),
                 \(bind: c.leadTimeDays), \(bind: c.advertisingSource), \(bind: c.birthday?.description),
-                \(bind: c.workStartedOn?.description), \(bind: NameKey.make(c.shortName)), \(bind: c.createdAt.millis),
+                \(bind: c.workStartedOn?.description), \(bind: NameKey.make(c.shortName)),
+                \(bind: NameMatch.key(c.shortName)), \(bind: c.createdAt.millis),
                 \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1)
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
@@ -100,7 +101,7 @@ public struct CompanyStore: Sendable {
                 delivery_terms = \(bind: c.deliveryTerms), lead_time_days = \(bind: c.leadTimeDays),
                 advertising_source = \(bind: c.advertisingSource), birthday = \(bind: c.birthday?.description),
                 work_started_on = \(bind: c.workStartedOn?.description), name_key = \(bind: NameKey.make(c.shortName)),
-                owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
+                match_key = \(bind: NameMatch.key(c.shortName)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first().map { try $0.decode(column: "version", as: Int64.self) }

@@ -15,12 +15,20 @@ public struct ContactStore: Sendable {
 
     static func nameKey(_ c: Contact) -> String { NameKey.make(c.lastName, c.firstName, c.middleName) }
 
+    /// A person's name for duplicate control: last and first name only (a middle name is often
+    /// left out), and only when both are known.
+    static func matchKey(_ c: Contact) -> String? {
+        guard let last = c.lastName, !last.isEmpty else { return nil }
+        return NameMatch.key("\(last) \(c.firstName)")
+    }
+
     public func insert(_ c: Contact, on db: any SQLDatabase) async throws -> Int64 {
         let id = try await db.raw("""
             INSERT INTO contacts (first_name, middle_name, last_name, position, birthday, time_zone, region, name_key,
-                created_at, updated_at, created_by, owner_id, version)
+                match_key, created_at, updated_at, created_by, owner_id, version)
             VALUES (\(bind: c.firstName), \(bind: c.middleName), \(bind: c.lastName), \(bind: c.position),
                 \(bind: c.birthday?.description), \(bind: c.timeZone), \(bind: c.region), \(bind: Self.nameKey(c)),
+                \(bind: Self.matchKey(c)),
                 \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1)
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
@@ -84,7 +92,7 @@ public struct ContactStore: Sendable {
             UPDATE contacts SET first_name = \(bind: c.firstName), middle_name = \(bind: c.middleName),
                 last_name = \(bind: c.lastName), position = \(bind: c.position), birthday = \(bind: c.birthday?.description),
                 time_zone = \(bind: c.timeZone), region = \(bind: c.region), name_key = \(bind: Self.nameKey(c)),
-                owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
+                match_key = \(bind: Self.matchKey(c)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first().map { try $0.decode(column: "version", as: Int64.self) }

@@ -29,6 +29,7 @@ struct M0002_Clients: Migration {
                 birthday TEXT,
                 work_started_on TEXT,
                 name_key TEXT NOT NULL,
+                match_key TEXT,
                 created_at BIGINT NOT NULL,
                 updated_at BIGINT NOT NULL,
                 created_by BIGINT,
@@ -37,6 +38,7 @@ struct M0002_Clients: Migration {
             )
             """,
             "CREATE INDEX companies_name ON companies (name_key, id)",
+            "CREATE INDEX companies_match ON companies (match_key)",
             "CREATE INDEX companies_inn ON companies (inn)",
             "CREATE INDEX companies_owner ON companies (owner_id, id)",
             "CREATE INDEX companies_created ON companies (created_at, id)",
@@ -51,6 +53,7 @@ struct M0002_Clients: Migration {
                 time_zone TEXT,
                 region TEXT,
                 name_key TEXT NOT NULL,
+                match_key TEXT,
                 created_at BIGINT NOT NULL,
                 updated_at BIGINT NOT NULL,
                 created_by BIGINT,
@@ -59,6 +62,7 @@ struct M0002_Clients: Migration {
             )
             """,
             "CREATE INDEX contacts_name ON contacts (name_key, id)",
+            "CREATE INDEX contacts_match ON contacts (match_key)",
             "CREATE INDEX contacts_owner ON contacts (owner_id, id)",
             "CREATE INDEX contacts_created ON contacts (created_at, id)",
             """

@@ -97,6 +97,8 @@ extension AsyncParsableCommand {
         case .unauthenticated: "not signed in"
         case .rateLimited(let seconds): "too many attempts; retry in \(seconds) s"
         case .unavailable(let message): message
+        case .possibleDuplicates(let candidates):
+            "looks like existing records: " + candidates.map { "\($0.entity) \($0.id) \($0.name)" }.joined(separator: ", ")
         }
     }
 }

@@ -26,7 +26,9 @@ struct ClientsAPI {
         }
         group.post("companies") { request, context in
             let body = try await JSONBody.decode(CompanyBody.self, from: request, context: context)
-            let company = try await companies.create(try body.input(), by: try context.requirePrincipal())
+            let allow = try QueryReader(request: request).bool("allow_duplicates") ?? false
+            let company = try await companies.create(try body.input(), allowDuplicates: allow,
+                                                     by: try context.requirePrincipal())
             return try JSONResponse.make(CompanyDTO(company: company), status: .created, version: company.version,
                                          headers: [.location: "/api/v1/companies/\(company.id)"])
         }
@@ -54,7 +56,8 @@ struct ClientsAPI {
         }
         group.post("contacts") { request, context in
             let body = try await JSONBody.decode(ContactBody.self, from: request, context: context)
-            let card = try await contacts.create(try body.input(), by: try context.requirePrincipal())
+            let allow = try QueryReader(request: request).bool("allow_duplicates") ?? false
+            let card = try await contacts.create(try body.input(), allowDuplicates: allow, by: try context.requirePrincipal())
             return try JSONResponse.make(ContactDTO(contact: card.contact, links: card.links), status: .created,
                                          version: card.contact.version,
                                          headers: [.location: "/api/v1/contacts/\(card.contact.id)"])

@@ -79,6 +79,18 @@ struct ClientPageSupport {
         channels.filter { $0.kind == kind }.map(\.value).joined(separator: "\n")
     }
 
+    /// Duplicate candidates for the "looks like" panel: link, name, why.
+    func duplicates(_ candidates: [DuplicateCandidate], locale: AppLocale) -> [[String: Any]] {
+        candidates.map { candidate in
+            [
+                "href": "/clients/\(candidate.entity == "company" ? "companies" : "contacts")/\(candidate.id)",
+                "name": candidate.name,
+                "reasons": candidate.reasons.map { pages.text("duplicate_reason_\($0.rawValue)", locale) }
+                    .joined(separator: ", "),
+            ]
+        }
+    }
+
     /// Initials for an avatar from a display name.
     static func initials(_ name: String?) -> String {
         String((name ?? "").split(separator: " ").prefix(2).compactMap(\.first)).uppercased()

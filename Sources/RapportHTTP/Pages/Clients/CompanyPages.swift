@@ -54,8 +54,12 @@ struct CompanyPages {
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             do {
-                let company = try await companies.create(input(form, existing: nil), by: principal)
+                let company = try await companies.create(input(form, existing: nil),
+                                                         allowDuplicates: form["allow_duplicates"] == "true", by: principal)
                 return pages.redirect(to: "/clients/companies/\(company.id)", flash: "flash_created")
+            } catch RapportError.possibleDuplicates(let candidates) {
+                return try await card(request, context, company: nil, values: form.values, errors: [:],
+                                      duplicates: candidates)
             } catch let error as RapportError {
                 guard case .validation = error else { throw error }
                 return try await card(request, context, company: nil, values: form.values,
@@ -124,7 +128,7 @@ struct CompanyPages {
     }
 
     func card(_ request: Request, _ context: RapportRequestContext, company: Company?, values: [String: String],
-              errors: [String: String]) async throws -> Response {
+              errors: [String: String], duplicates: [DuplicateCandidate] = []) async throws -> Response {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
         var model = try await pages.model(request, context, titleKey: company == nil ? "title_new_company" : "title_companies",
@@ -172,6 +176,8 @@ struct CompanyPages {
             }
         model["owners"] = owners
         model["errors"] = errors
+        model["duplicates"] = support.duplicates(duplicates, locale: locale)
+        model["has_duplicates"] = !duplicates.isEmpty
         if let c = company {
             model["can_edit"] = principal.may(.update, .company)
             if principal.may(.delete, .company) { model["delete_action"] = "/clients/companies/\(c.id)/delete" }
@@ -186,6 +192,7 @@ struct CompanyPages {
         } else {
             model["can_edit"] = principal.may(.create, .company)
         }
-        return pages.render("company", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+        let refused = !errors.isEmpty || !duplicates.isEmpty
+        return pages.render("company", model, request: request, status: refused ? .unprocessableContent : .ok)
     }
 }

@@ -45,8 +45,12 @@ struct ContactPages {
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             do {
-                let card = try await contacts.create(input(form, existing: nil), by: principal)
+                let card = try await contacts.create(input(form, existing: nil),
+                                                     allowDuplicates: form["allow_duplicates"] == "true", by: principal)
                 return pages.redirect(to: "/clients/contacts/\(card.contact.id)", flash: "flash_created")
+            } catch RapportError.possibleDuplicates(let candidates) {
+                return try await self.card(request, context, card: nil, values: form.values, errors: [:],
+                                           duplicates: candidates)
             } catch let error as RapportError {
                 guard case .validation = error else { throw error }
                 return try await card(request, context, card: nil, values: form.values, errors: formErrors(error, request, context))
@@ -116,7 +120,7 @@ struct ContactPages {
     }
 
     func card(_ request: Request, _ context: RapportRequestContext, card: ContactService.Card?, values: [String: String],
-              errors: [String: String]) async throws -> Response {
+              errors: [String: String], duplicates: [DuplicateCandidate] = []) async throws -> Response {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
         var model = try await pages.model(request, context, titleKey: card == nil ? "title_new_contact" : "title_contacts",
@@ -153,6 +157,8 @@ struct ContactPages {
         model["companies_options"] = visible.map { PageModel.option(String($0.id), $0.shortName, selected: $0.id == chosen) }
         model["company_role"] = values["company_role"] ?? card?.links.first?.role ?? ""
         model["errors"] = errors
+        model["duplicates"] = support.duplicates(duplicates, locale: locale)
+        model["has_duplicates"] = !duplicates.isEmpty
         if let card, let c = contact {
             model["can_edit"] = principal.may(.update, .contact)
             if principal.may(.delete, .contact) { model["delete_action"] = "/clients/contacts/\(c.id)/delete" }
@@ -166,6 +172,7 @@ struct ContactPages {
         } else {
             model["can_edit"] = principal.may(.create, .contact)
         }
-        return pages.render("contact", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+        let refused = !errors.isEmpty || !duplicates.isEmpty
+        return pages.render("contact", model, request: request, status: refused ? .unprocessableContent : .ok)
     }
 }

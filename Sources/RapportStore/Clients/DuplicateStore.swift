@@ -1,0 +1,77 @@
+import RapportDomain
+import SQLKit
+
+/// Finds clients that share a tax id, a normalised phone or e-mail, or a name with a new one.
+public struct DuplicateStore: Sendable {
+    public init() {}
+
+    /// What a new or changed record is compared on.
+    public struct Probe: Sendable {
+        public var entity: String
+        public var inn: String?
+        public var phones: [String]
+        public var emails: [String]
+        public var matchKey: String?
+        /// The record itself, when it is being changed.
+        public var excluding: Int64?
+
+        public init(entity: String, inn: String? = nil, phones: [String] = [], emails: [String] = [],
+                    matchKey: String? = nil, excluding: Int64? = nil) {
+            self.entity = entity; self.inn = inn; self.phones = phones; self.emails = emails
+            self.matchKey = matchKey; self.excluding = excluding
+        }
+    }
+
+    /// Matching records (at most `limit`), each with why it matched and who is responsible.
+    public func find(_ probe: Probe, limit: Int = 20, on db: any SQLDatabase) async throws
+        -> [(candidate: DuplicateCandidate, ownership: RecordOwnership)]
+    {
+        let table = probe.entity == "company" ? "companies" : "contacts"
+        let excluded = probe.excluding ?? 0
+        var reasons: [Int64: Set<DuplicateReason>] = [:]
+        if probe.entity == "company", let inn = probe.inn {
+            for row in try await db.raw("""
+                SELECT id FROM companies WHERE inn = \(bind: inn) AND id <> \(bind: excluded) LIMIT \(literal: limit)
+                """).all() {
+                reasons[try row.decode(column: "id", as: Int64.self), default: []].insert(.taxID)
+            }
+        }
+        for (kind, values, reason) in [("phone", probe.phones, DuplicateReason.phone), ("email", probe.emails, .email)]
+        where !values.isEmpty {
+            for row in try await db.raw("""
+                SELECT DISTINCT entity_id FROM client_channels
+                WHERE entity = \(bind: probe.entity) AND kind = \(bind: kind) AND normalized IN (\(binds: values))
+                  AND entity_id <> \(bind: excluded)
+                LIMIT \(literal: limit)
+                """).all() {
+                reasons[try row.decode(column: "entity_id", as: Int64.self), default: []].insert(reason)
+            }
+        }
+        if let key = probe.matchKey {
+            for row in try await db.raw("""
+                SELECT id FROM \(unsafeRaw: table) WHERE match_key = \(bind: key) AND id <> \(bind: excluded)
+                LIMIT \(literal: limit)
+                """).all() {
+                reasons[try row.decode(column: "id", as: Int64.self), default: []].insert(.name)
+            }
+        }
+        let ids = Array(reasons.keys.sorted().prefix(limit))
+        guard !ids.isEmpty else { return [] }
+        let nameSQL: SQLQueryString = probe.entity == "company"
+            ? "companies.short_name AS name"
+            : "TRIM(COALESCE(contacts.last_name, '') || ' ' || contacts.first_name) AS name"
+        let rows = try await db.raw("""
+            SELECT \(unsafeRaw: table).id, \(nameSQL), \(unsafeRaw: table).owner_id, users.department_id
+            FROM \(unsafeRaw: table) LEFT JOIN users ON users.id = \(unsafeRaw: table).owner_id
+            WHERE \(unsafeRaw: table).id IN (\(binds: ids)) ORDER BY \(unsafeRaw: table).id
+            """).all()
+        return try rows.map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            let found = DuplicateReason.allCases.filter { reasons[id]?.contains($0) ?? false }
+            return (DuplicateCandidate(entity: probe.entity, id: id, name: try row.decode(column: "name", as: String.self),
+                                       reasons: found),
+                    RecordOwnership(ownerID: try row.decode(column: "owner_id", as: Int64?.self),
+                                    ownerDepartmentID: try row.decode(column: "department_id", as: Int64?.self)))
+        }
+    }
+}
