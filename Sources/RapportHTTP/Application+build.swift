@@ -37,6 +37,7 @@ public struct ServiceSet: Sendable {
     public let maintenance: MaintenanceService
     public let companies: CompanyService
     public let contacts: ContactService
+    public let relationships: RelationshipService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -51,6 +52,7 @@ public struct ServiceSet: Sendable {
         maintenance = MaintenanceService(env: env)
         companies = CompanyService(env: env)
         contacts = ContactService(env: env)
+        relationships = RelationshipService(env: env)
     }
 }
 
@@ -82,6 +84,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SettingsAPI(settings: services.settings).register(on: api)
     EventsAPI(events: services.events).register(on: api)
     ClientsAPI(companies: services.companies, contacts: services.contacts).register(on: api)
+    RelationshipsAPI(relationships: services.relationships).register(on: api)
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
@@ -94,10 +97,13 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens).register(on: web)
     let clientSupport = ClientPageSupport(pages: pages, users: services.users)
-    CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport)
-        .register(on: web)
-    ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport)
-        .register(on: web)
+    let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
+                                 contacts: services.contacts)
+    ties.register(on: web)
+    CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
+                 ties: ties).register(on: web)
+    ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
+                 ties: ties).register(on: web)
     return router
 }
 

@@ -97,3 +97,30 @@ import Testing
         }
     }
 }
+
+@Suite struct RelationshipAPITests {
+    @Test(arguments: TestDatabase.kinds)
+    func ties_are_added_listed_from_both_sides_and_removed(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, admin, token) = try await adminWithToken(harness)
+            let parent = try await harness.services.companies.create(.init(shortName: "Холдинг"), by: admin)
+            let child = try await harness.services.companies.create(.init(shortName: "Салон"), by: admin)
+            let added = try await client.api(.post, "/api/v1/companies/\(parent.id)/relationships", token: token,
+                                             json: #"{"to_id": \#(child.id), "kind": "parent", "note": "100 %"}"#)
+            #expect(added.status == .created)
+            #expect(jsonValue(added.body, "other_name") as? String == "Салон")
+            let id = try #require(jsonValue(added.body, "id") as? Int)
+            let fromChild = try await client.api(.get, "/api/v1/companies/\(child.id)/relationships", token: token)
+            let ties = try #require(jsonValue(fromChild.body, "data") as? [[String: Any]])
+            #expect(ties.first?["other_name"] as? String == "Холдинг")
+            #expect(ties.first?["outgoing"] as? Bool == false)
+            let bad = try await client.api(.post, "/api/v1/companies/\(parent.id)/relationships", token: token,
+                                           json: #"{"to_id": \#(child.id), "kind": "family"}"#)
+            #expect(try problem(bad).errors?.map(\.field) == ["kind"])
+            #expect(try await client.api(.delete, "/api/v1/companies/\(child.id)/relationships/\(id)", token: token).status
+                    == .noContent)
+            #expect(try await client.api(.delete, "/api/v1/companies/\(child.id)/relationships/\(id)", token: token).status
+                    == .notFound)
+        }
+    }
+}

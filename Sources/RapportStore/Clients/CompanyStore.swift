@@ -112,6 +112,7 @@ public struct CompanyStore: Sendable {
     /// Deletes the company with its links and channels (events stay, as history).
     public func delete(id: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM company_contacts WHERE company_id = \(bind: id)").run()
+        try await RelationshipStore().deleteAll(entity: Self.entity, id: id, on: db)
         try await ChannelStore().delete(entity: Self.entity, id: id, on: db)
         try await db.raw("DELETE FROM companies WHERE id = \(bind: id)").run()
     }

@@ -102,6 +102,7 @@ public struct ContactStore: Sendable {
 
     public func delete(id: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM company_contacts WHERE contact_id = \(bind: id)").run()
+        try await RelationshipStore().deleteAll(entity: Self.entity, id: id, on: db)
         try await ChannelStore().delete(entity: Self.entity, id: id, on: db)
         try await db.raw("DELETE FROM contacts WHERE id = \(bind: id)").run()
     }

@@ -88,6 +88,20 @@ struct M0002_Clients: Migration {
             """,
             "CREATE INDEX client_channels_owner ON client_channels (entity, entity_id, position)",
             "CREATE INDEX client_channels_match ON client_channels (kind, normalized)",
+            """
+            CREATE TABLE client_relationships (
+                id \(ddl.id),
+                entity TEXT NOT NULL,
+                from_id BIGINT NOT NULL,
+                to_id BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                note TEXT,
+                created_at BIGINT NOT NULL,
+                created_by BIGINT
+            )
+            """,
+            "CREATE INDEX client_relationships_from ON client_relationships (entity, from_id)",
+            "CREATE INDEX client_relationships_to ON client_relationships (entity, to_id)",
         ]
     }
 }

@@ -10,6 +10,7 @@ struct CompanyPages {
     let companies: CompanyService
     let contacts: ContactService
     let support: ClientPageSupport
+    let ties: RelationshipPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/companies") { request, context in
@@ -186,6 +187,8 @@ struct CompanyPages {
                  "role": person.role ?? "", "phone": person.contact.channels.first { $0.kind == .phone }?.value ?? ""]
             }
             model["new_contact_href"] = "/clients/contacts/new?company_id=\(c.id)"
+            model.merge(try await ties.model(.company, c.id, canEdit: principal.may(.update, .company), by: principal,
+                                             locale: locale)) { $1 }
             let events = try await companies.history(c.id, page: .init(limit: 100), by: principal).items
             model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone)
             model["timeline_empty"] = events.isEmpty

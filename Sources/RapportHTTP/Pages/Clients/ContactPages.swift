@@ -10,6 +10,7 @@ struct ContactPages {
     let contacts: ContactService
     let companies: CompanyService
     let support: ClientPageSupport
+    let ties: RelationshipPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/contacts") { request, context in
@@ -166,6 +167,8 @@ struct ContactPages {
                 ["href": "/clients/companies/\(link.companyID)", "name": companyNames[link.companyID] ?? "#\(link.companyID)",
                  "role": link.role ?? ""]
             }
+            model.merge(try await ties.model(.contact, c.id, canEdit: principal.may(.update, .contact), by: principal,
+                                             locale: locale)) { $1 }
             let events = try await contacts.history(c.id, page: .init(limit: 100), by: principal).items
             model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone)
             model["timeline_empty"] = events.isEmpty

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import RapportDomain
+import RapportServices
+import RapportStore
+
+/// The "Relationships" card of company and contact pages: its model, and adding or removing a tie.
+struct RelationshipPages {
+    let pages: PageRenderer
+    let relationships: RelationshipService
+    let companies: CompanyService
+    let contacts: ContactService
+
+    static func path(_ entity: PermissionEntity) -> String { entity == .company ? "companies" : "contacts" }
+
+    func register(on group: RouterGroup<RapportRequestContext>) {
+        for entity in [PermissionEntity.company, .contact] {
+            let base = "clients/\(Self.path(entity))"
+            group.post("\(base)/{id}/relationships") { request, context in
+                let principal = try context.requirePrincipal()
+                let id = try context.id(entity: entity.rawValue)
+                let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+                do {
+                    _ = try await relationships.add(entity, id, to: form.id("to_id") ?? 0, kind: form["kind"],
+                                                    note: form["note"], by: principal)
+                    return pages.redirect(to: "/\(base)/\(id)", flash: "flash_relationship_added")
+                } catch RapportError.validation {
+                    return pages.redirect(to: "/\(base)/\(id)")
+                }
+            }
+            group.post("\(base)/{id}/relationships/{relationship}/delete") { request, context in
+                let principal = try context.requirePrincipal()
+                let id = try context.id(entity: entity.rawValue)
+                _ = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+                try await relationships.remove(entity, id, relationship: try context.id("relationship", entity: "relationship"),
+                                               by: principal)
+                return pages.redirect(to: "/\(base)/\(id)", flash: "flash_relationship_removed")
+            }
+        }
+    }
+
+    /// The card's keys: the ties, and (for those who may change the record) the add form.
+    func model(_ entity: PermissionEntity, _ id: Int64, canEdit: Bool, by principal: Principal, locale: AppLocale)
+        async throws -> [String: Any]
+    {
+        let base = "/clients/\(Self.path(entity))"
+        let ties = try await relationships.list(entity, id, by: principal)
+        var model: [String: Any] = [
+            "relationships": ties.map { tie -> [String: Any] in
+                var row: [String: Any] = [
+                    "href": "\(base)/\(tie.otherID)", "name": tie.otherName,
+                    "kind_label": pages.text("relationship_kind_\(tie.relationship.kind)", locale),
+                    "note": tie.relationship.note ?? "",
+                ]
+                if canEdit { row["remove_action"] = "\(base)/\(id)/relationships/\(tie.relationship.id)/delete" }
+                return row
+            },
+        ]
+        guard canEdit else { return model }
+        let targets: [(Int64, String)] = entity == .company
+            ? try await companies.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
+                .map { ($0.id, $0.shortName) }
+            : try await contacts.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
+                .map { ($0.id, $0.displayName) }
+        model["relationship_action"] = "\(base)/\(id)/relationships"
+        model["relationship_targets"] = targets.filter { $0.0 != id }.map { PageModel.option(String($0.0), $0.1, selected: false) }
+        model["relationship_kinds"] = Relationship.kinds(for: entity.rawValue).map {
+            PageModel.option($0, pages.text("relationship_kind_\($0)", locale), selected: false)
+        }
+        return model
+    }
+}
