@@ -38,6 +38,7 @@ public struct ServiceSet: Sendable {
     public let companies: CompanyService
     public let contacts: ContactService
     public let relationships: RelationshipService
+    public let merge: MergeService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -53,6 +54,7 @@ public struct ServiceSet: Sendable {
         companies = CompanyService(env: env)
         contacts = ContactService(env: env)
         relationships = RelationshipService(env: env)
+        merge = MergeService(env: env)
     }
 }
 
@@ -85,6 +87,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     EventsAPI(events: services.events).register(on: api)
     ClientsAPI(companies: services.companies, contacts: services.contacts).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
+    MergeAPI(merge: services.merge, contacts: services.contacts).register(on: api)
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,

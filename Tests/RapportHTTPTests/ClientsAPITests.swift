@@ -124,3 +124,28 @@ import Testing
         }
     }
 }
+
+@Suite struct MergeAPITests {
+    @Test(arguments: TestDatabase.kinds)
+    func merge_keeps_the_survivor_and_removes_the_duplicate(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, admin, token) = try await adminWithToken(harness)
+            let survivor = try await harness.services.companies.create(.init(shortName: "Люкс"), by: admin)
+            let duplicate = try await harness.services.companies.create(.init(shortName: "Люкс 2", inn: "7707083893"),
+                                                                        allowDuplicates: true, by: admin)
+            let merged = try await client.api(.post, "/api/v1/companies/\(survivor.id)/merge", token: token,
+                                              json: #"{"duplicate_id": \#(duplicate.id), "take": ["inn"]}"#,
+                                              headers: [.ifMatch: "\"1\""])
+            #expect(merged.status == .ok)
+            #expect(jsonValue(merged.body, "inn") as? String == "7707083893")
+            #expect(merged.headers[.eTag] == "\"2\"")
+            #expect(try await client.api(.get, "/api/v1/companies/\(duplicate.id)", token: token).status == .notFound)
+            let again = try await client.api(.post, "/api/v1/companies/\(survivor.id)/merge", token: token,
+                                             json: #"{"duplicate_id": \#(survivor.id)}"#)
+            #expect(try problem(again).errors?.map(\.field) == ["duplicate_id"])
+            let badField = try await client.api(.post, "/api/v1/companies/\(survivor.id)/merge", token: token,
+                                                json: #"{"duplicate_id": 999, "take": ["channels"]}"#)
+            #expect(badField.status == .unprocessableContent)
+        }
+    }
+}

@@ -28,6 +28,8 @@ public enum EventAction: String, CaseIterable, Codable, Sendable {
     case loggedOut = "logged_out"
     case tokenCreated = "token_created"
     case tokenRevoked = "token_revoked"
+    /// Two client records became one: on the survivor, and on the record merged into it.
+    case merged
 }
 
 /// One field's value before and after a change; values are kept as text so any type fits.

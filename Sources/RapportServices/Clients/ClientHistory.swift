@@ -2,23 +2,27 @@ import RapportDomain
 import RapportStore
 
 extension CompanyService {
-    /// The company's timeline: its events, newest first, for anyone who may read it.
+    /// The company's timeline: its events and those of records merged into it, newest first,
+    /// for anyone who may read it.
     public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
         _ = try await get(id, by: principal)
         return try await env.database.read { db in
-            try await EventStore().list(.init(entity: "company", entityID: id), scope: .all, subject: principal.subject,
-                                        page: page, on: db)
+            let ids = try await MergeStore().historyIDs(entity: "company", id: id, on: db)
+            return try await EventStore().list(.init(entity: "company", entityIDs: ids), scope: .all,
+                                               subject: principal.subject, page: page, on: db)
         }
     }
 }
 
 extension ContactService {
-    /// The contact's timeline: its events, newest first, for anyone who may read it.
+    /// The contact's timeline: its events and those of records merged into it, newest first,
+    /// for anyone who may read it.
     public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
         _ = try await get(id, by: principal)
         return try await env.database.read { db in
-            try await EventStore().list(.init(entity: "contact", entityID: id), scope: .all, subject: principal.subject,
-                                        page: page, on: db)
+            let ids = try await MergeStore().historyIDs(entity: "contact", id: id, on: db)
+            return try await EventStore().list(.init(entity: "contact", entityIDs: ids), scope: .all,
+                                               subject: principal.subject, page: page, on: db)
         }
     }
 

@@ -26,6 +26,7 @@ public struct EventStore: Sendable {
         var conditions: [SQLQueryString] = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "events.actor_id")]
         if let entity = query.entity { conditions.append("events.entity = \(bind: entity)") }
         if let id = query.entityID { conditions.append("events.entity_id = \(bind: id)") }
+        if let ids = query.entityIDs, !ids.isEmpty { conditions.append("events.entity_id IN (\(binds: ids))") }
         if let id = query.actorID { conditions.append("events.actor_id = \(bind: id)") }
         if let action = query.action { conditions.append("events.action = \(bind: action)") }
         if let since = query.since { conditions.append("events.occurred_at >= \(bind: since.millis)") }

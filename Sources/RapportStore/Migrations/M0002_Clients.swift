@@ -102,6 +102,17 @@ struct M0002_Clients: Migration {
             """,
             "CREATE INDEX client_relationships_from ON client_relationships (entity, from_id)",
             "CREATE INDEX client_relationships_to ON client_relationships (entity, to_id)",
+            """
+            CREATE TABLE client_merges (
+                id \(ddl.id),
+                entity TEXT NOT NULL,
+                survivor_id BIGINT NOT NULL,
+                merged_id BIGINT NOT NULL,
+                merged_at BIGINT NOT NULL,
+                merged_by BIGINT
+            )
+            """,
+            "CREATE INDEX client_merges_survivor ON client_merges (entity, survivor_id)",
         ]
     }
 }
