@@ -352,3 +352,19 @@ def test_client_cards(sqlite_server, driver):
     driver.get(base + f"/clients/companies/{company_id}")
     assert f"Морозова{suffix}" in body_text(driver), "the company's card does not list its person"
     shots("company-with-person")
+
+    # --- the same client entered twice: compare and merge, taking the duplicate's region -------
+    dup = api.post("/api/v1/companies?allow_duplicates=true",
+                   json={"short_name": f"ООО «{name}»", "region": "Тверь", "kpp": ""}).json()
+    driver.get(base + f"/clients/companies/{company_id}/merge?with={dup['id']}")
+    wait_for(driver, "#merge-submit")
+    shots("merge-compare")
+    radio = driver.find_element(By.CSS_SELECTOR, "input[name='take_region'][value='duplicate']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", radio)
+    radio.click()
+    submit_and_wait(driver, driver.find_element(By.ID, "merge-submit"))
+    assert path_of(driver) == f"/clients/companies/{company_id}", driver.current_url
+    merged = api.get(f"/api/v1/companies/{company_id}").json()
+    assert merged["region"] == "Тверь" and merged["inn"] == "7707083893", merged
+    assert api.get(f"/api/v1/companies/{dup['id']}").status_code == 404
+    shots("merged")

@@ -103,6 +103,8 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)
     ties.register(on: web)
+    MergePages(pages: pages, merge: services.merge, companies: services.companies, contacts: services.contacts,
+               support: clientSupport).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
                  ties: ties).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,

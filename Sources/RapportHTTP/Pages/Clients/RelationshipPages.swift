@@ -39,7 +39,8 @@ struct RelationshipPages {
         }
     }
 
-    /// The card's keys: the ties, and (for those who may change the record) the add form.
+    /// The card's keys: the ties, and (for those who may change the record) the add form and
+    /// the "merge with" picker (for those who may also delete).
     func model(_ entity: PermissionEntity, _ id: Int64, canEdit: Bool, by principal: Principal, locale: AppLocale)
         async throws -> [String: Any]
     {
@@ -63,6 +64,7 @@ struct RelationshipPages {
             : try await contacts.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
                 .map { ($0.id, $0.displayName) }
         model["relationship_action"] = "\(base)/\(id)/relationships"
+        if principal.may(.delete, entity) { model["merge_action"] = "\(base)/\(id)/merge" }
         model["relationship_targets"] = targets.filter { $0.0 != id }.map { PageModel.option(String($0.0), $0.1, selected: false) }
         model["relationship_kinds"] = Relationship.kinds(for: entity.rawValue).map {
             PageModel.option($0, pages.text("relationship_kind_\($0)", locale), selected: false)
