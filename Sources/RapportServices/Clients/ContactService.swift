@@ -145,10 +145,16 @@ public struct ContactService: Sendable {
             try await contacts.unlink(companyID: link.companyID, contactID: contactID, on: db)
         }
         for link in wanted { try await contacts.link(link, on: db) }
-        let describe: ([CompanyLink]) -> String = { list in
-            list.map { "\($0.companyID)\($0.role.map { " (\($0))" } ?? "")" }.joined(separator: "; ")
-        }
         let after = try await contacts.links(contactID: contactID, on: db)
+        // The history names the companies as they were called then.
+        var names: [Int64: String] = [:]
+        for id in Set((current + after).map(\.companyID)) {
+            names[id] = try await companies.find(id: id, on: db)?.shortName ?? "#\(id)"
+        }
+        let describe: ([CompanyLink]) -> String = { list in
+            list.map { "\(names[$0.companyID] ?? "#\($0.companyID)")\($0.role.map { " (\($0))" } ?? "")" }
+                .joined(separator: "; ")
+        }
         try await events.record("contact", contactID, .updated,
                                 changes: [FieldChange(field: "companies", old: describe(current).nilIfEmpty,
                                                       new: describe(after).nilIfEmpty)],

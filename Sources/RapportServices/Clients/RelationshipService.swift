@@ -60,9 +60,10 @@ public struct RelationshipService: Sendable {
             }
             relationship.id = try await self.relationships.insert(relationship, at: now, by: principal.userID, on: db)
             for (record, other) in [(id, otherID), (otherID, id)] {
+                let otherName = try await Self.name(entity, other, db)
                 try await self.events.record(entity.rawValue, record, .updated,
                                              changes: [FieldChange(field: "relationships", old: nil,
-                                                                   new: "\(kind): #\(other)\(note.map { " (\($0))" } ?? "")")],
+                                                                   new: "\(kind): \(otherName)\(note.map { " (\($0))" } ?? "")")],
                                              by: principal.userID, on: db)
             }
             return relationship
@@ -79,8 +80,9 @@ public struct RelationshipService: Sendable {
             else { throw RapportError.notFound(entity: "relationship") }
             try await self.relationships.delete(id: relationshipID, on: db)
             for (record, other) in [(r.fromID, r.toID), (r.toID, r.fromID)] {
+                let otherName = try await Self.name(entity, other, db)
                 try await self.events.record(entity.rawValue, record, .updated,
-                                             changes: [FieldChange(field: "relationships", old: "\(r.kind): #\(other)", new: nil)],
+                                             changes: [FieldChange(field: "relationships", old: "\(r.kind): \(otherName)", new: nil)],
                                              by: principal.userID, on: db)
             }
         }

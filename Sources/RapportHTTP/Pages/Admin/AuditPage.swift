@@ -29,13 +29,7 @@ struct AuditPage {
                     "actor_name": event.actorID.map { names[$0] ?? "#\($0)" } ?? pages.text("actor_system", locale),
                     "entity_label": pages.text("entity_\(event.entity)", locale), "entity_id": event.entityID,
                     "action_label": pages.text("event_\(event.action.rawValue)", locale),
-                    "changes": event.changes.map { change -> [String: Any] in
-                        // An empty side is left out: the template shows a dash for it.
-                        var row: [String: Any] = ["field": fieldLabel(change.field, locale)]
-                        if let old = change.old { row["old"] = old }
-                        if let new = change.new { row["new"] = new }
-                        return row
-                    },
+                    "changes": pages.changeRows(event.changes, names: names, locale),
                 ]
             }
             model["empty"] = page.items.isEmpty
@@ -50,19 +44,5 @@ struct AuditPage {
             if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             return pages.render("audit", model, request: request)
         }
-    }
-
-    /// A changed field as people name it: `role_id` → "Role", `permissions.lead.read` →
-    /// "Lead — Read"; a field without a label keeps its API name.
-    func fieldLabel(_ field: String, _ locale: AppLocale) -> String {
-        let parts = field.split(separator: ".")
-        if parts.count == 3, parts[0] == "permissions" {
-            return pages.text("entity_\(parts[1])", locale) + " — " + pages.text("action_\(parts[2])", locale)
-        }
-        let aliases = ["department_id": "department", "role_id": "role", "locale": "language",
-                       "parent_id": "parent_department", "head_user_id": "head_user"]
-        let key = "field_" + (aliases[field] ?? field)
-        let text = pages.text(key, locale)
-        return text == key ? field : text
     }
 }

@@ -17,37 +17,9 @@ struct ClientPageSupport {
                 "when": Formatting.dateTime(event.occurredAt, locale: locale, timeZone: timeZone) ?? "",
                 "actor": event.actorID.map { names[$0] ?? "#\($0)" } ?? pages.text("actor_system", locale),
                 "action_label": pages.text("event_\(event.action.rawValue)", locale),
-                "changes": event.changes.map { change -> [String: Any] in
-                    var row: [String: Any] = ["field": fieldLabel(change.field, locale)]
-                    if let old = change.old { row["old"] = valueLabel(change.field, old, names: names, locale) }
-                    if let new = change.new { row["new"] = valueLabel(change.field, new, names: names, locale) }
-                    return row
-                },
+                "changes": pages.changeRows(event.changes, names: names, locale),
             ]
         }
-    }
-
-    /// A stored value in people's words: enum codes by their labels, user ids by names.
-    func valueLabel(_ field: String, _ value: String, names: [Int64: String], _ locale: AppLocale) -> String {
-        let prefix: String? = switch field {
-        case "kind": "kind_"
-        case "status": "client_status_"
-        case "reliability": "reliability_"
-        default: nil
-        }
-        if let prefix {
-            let key = prefix + value
-            let text = pages.text(key, locale)
-            return text == key ? value : text
-        }
-        if field == "owner_id", let id = Int64(value) { return names[id] ?? value }
-        return value
-    }
-
-    func fieldLabel(_ field: String, _ locale: AppLocale) -> String {
-        let key = "field_\(field)"
-        let text = pages.text(key, locale)
-        return text == key ? field : text
     }
 
     /// Active users the record may be given to, with `selected` the current responsible.

@@ -63,14 +63,14 @@ struct MergePages {
         let other = Dictionary(uniqueKeysWithValues: theirs.map { ($0.0, $0.1) })
         let people = try await support.owners(selected: nil, by: principal).names
         let shown = { (field: String, value: String?) -> String in
-            value.map { support.valueLabel(field, $0, names: people, locale) } ?? pages.text("dash", locale)
+            value.map { pages.valueLabel(field, $0, names: people, locale) } ?? pages.text("dash", locale)
         }
         var model = try await pages.model(request, context, titleKey: "title_merge",
                                           nav: entity == .company ? "companies" : "contacts")
         model["rows"] = mine.compactMap { field, value -> [String: Any]? in
             let theirValue = other[field] ?? nil
             guard allowed.contains(field), value != theirValue, theirValue != nil else { return nil }
-            return ["field": field, "label": pages.text("field_\(field)", locale), "mine": shown(field, value),
+            return ["field": field, "label": pages.fieldLabel(field, locale), "mine": shown(field, value),
                     "theirs": shown(field, theirValue), "name": "take_\(field)"]
         }
         model["survivor_name"] = names.0
