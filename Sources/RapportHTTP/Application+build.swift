@@ -39,6 +39,7 @@ public struct ServiceSet: Sendable {
     public let contacts: ContactService
     public let relationships: RelationshipService
     public let merge: MergeService
+    public let export: ExportService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -55,6 +56,7 @@ public struct ServiceSet: Sendable {
         contacts = ContactService(env: env)
         relationships = RelationshipService(env: env)
         merge = MergeService(env: env)
+        export = ExportService(env: env)
     }
 }
 
@@ -85,7 +87,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     TokensAPI(tokens: services.tokens).register(on: api)
     SettingsAPI(settings: services.settings).register(on: api)
     EventsAPI(events: services.events).register(on: api)
-    ClientsAPI(companies: services.companies, contacts: services.contacts).register(on: api)
+    let clientsAPI = ClientsAPI(companies: services.companies, contacts: services.contacts)
+    clientsAPI.register(on: api)
+    ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, contacts: services.contacts).register(on: api)
 

@@ -149,3 +149,35 @@ import Testing
         }
     }
 }
+
+@Suite struct ExportAPITests {
+    @Test(arguments: TestDatabase.kinds)
+    func exports_follow_the_export_right(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let admin = try await harness.admin()
+            _ = try await harness.services.companies.create(.init(shortName: "Кухни, Люкс", inn: "7707083893"), by: admin)
+            _ = try await harness.services.contacts.create(
+                .init(firstName: "Анна", lastName: "Морозова", channels: [.init(kind: .phone, value: "8 916 123 45 67")]),
+                by: admin)
+            let marketer = try await apiToken(harness, for: try await harness.makeUser("m@x.example", role: .marketer))
+            let manager = try await apiToken(harness, for: try await harness.makeUser("s@x.example", role: .salesManager))
+            // MUT + validation: the marketer may export everything
+            let csv = try await client.api(.get, "/api/v1/companies/export.csv", token: marketer)
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition]?.contains("companies.csv") == true)
+            let lines = csv.body.components(separatedBy: "\r\n")
+            #expect(lines.first?.hasPrefix("\u{FEFF}id,short_name") == true)
+            #expect(lines.contains { $0.contains("\"Кухни, Люкс\"") && $0.contains("7707083893") })
+            let vcf = try await client.api(.get, "/api/v1/contacts/export.vcf", token: marketer)
+            #expect(vcf.headers[.contentType] == "text/vcard; charset=utf-8")
+            #expect(vcf.body.contains("TEL:+79161234567"))
+            // a sales manager has no export right: refused, nothing leaks
+            let refused = try await client.api(.get, "/api/v1/contacts/export.csv", token: manager)
+            #expect(refused.status == .forbidden || refused.status == .notFound)
+            #expect(!refused.body.contains("Морозова"))
+            // the export route is not mistaken for a record id
+            #expect(try await client.api(.get, "/api/v1/companies/export.csv?q=%27", token: marketer).status == .ok)
+        }
+    }
+}

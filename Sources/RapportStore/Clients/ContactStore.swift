@@ -139,6 +139,22 @@ public struct ContactStore: Sendable {
         }
     }
 
+    /// The companies (id, name, role) of many contacts at once, for lists and exports.
+    public func companyNames(contactIDs: [Int64], on db: any SQLDatabase) async throws -> [Int64: [String]] {
+        guard !contactIDs.isEmpty else { return [:] }
+        let rows = try await db.raw("""
+            SELECT company_contacts.contact_id, companies.short_name FROM company_contacts
+            JOIN companies ON companies.id = company_contacts.company_id
+            WHERE company_contacts.contact_id IN (\(binds: contactIDs)) ORDER BY companies.name_key
+            """).all()
+        var out: [Int64: [String]] = [:]
+        for row in rows {
+            out[try row.decode(column: "contact_id", as: Int64.self), default: []]
+                .append(try row.decode(column: "short_name", as: String.self))
+        }
+        return out
+    }
+
     static func decode(_ row: any SQLRow) throws -> Contact {
         Contact(
             id: try row.decode(column: "id", as: Int64.self),
