@@ -26,6 +26,14 @@ extension ContactService {
         }
     }
 
+    /// The names of the companies of `contacts` that the principal may read, by contact id.
+    public func companyNames(of contacts: [Contact], by principal: Principal) async throws -> [Int64: [String]] {
+        try await env.database.read { db in
+            try await self.contacts.companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
+                                                 subject: principal.subject, on: db)
+        }
+    }
+
     /// The people of a company the principal may read, each with their role there.
     public func people(ofCompany companyID: Int64, by principal: Principal) async throws
         -> [(contact: Contact, role: String?)]

@@ -45,7 +45,8 @@ public struct ExportService: Sendable {
             try await Self.pages(maxRows: Self.maxRows) { page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in
-                try await ContactStore().companyNames(contactIDs: contacts.map(\.id), on: db)
+                try await ContactStore().companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
+                                                      subject: principal.subject, on: db)
             } each: { c, companies in
                 csv.row([String(c.id), c.lastName ?? "", c.firstName, c.middleName ?? "", c.position ?? "",
                          (companies[c.id] ?? []).joined(separator: "; "), Self.values(c.channels, .phone),
@@ -64,7 +65,8 @@ public struct ExportService: Sendable {
             try await Self.pages(maxRows: Self.maxRows) { page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in
-                try await ContactStore().companyNames(contactIDs: contacts.map(\.id), on: db)
+                try await ContactStore().companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
+                                                      subject: principal.subject, on: db)
             } each: { c, companies in
                 out += VCard.make(c, companies: companies[c.id] ?? [])
             }

@@ -139,13 +139,16 @@ public struct ContactStore: Sendable {
         }
     }
 
-    /// The companies (id, name, role) of many contacts at once, for lists and exports.
-    public func companyNames(contactIDs: [Int64], on db: any SQLDatabase) async throws -> [Int64: [String]] {
+    /// The names of the companies of many contacts at once, for lists and exports; only
+    /// companies `scope` lets `subject` read are named.
+    public func companyNames(contactIDs: [Int64], scope: PermissionScope, subject: AccessSubject,
+                             on db: any SQLDatabase) async throws -> [Int64: [String]] {
         guard !contactIDs.isEmpty else { return [:] }
+        let visible = ScopeFilter.condition(scope, subject: subject, ownerColumn: "companies.owner_id")
         let rows = try await db.raw("""
             SELECT company_contacts.contact_id, companies.short_name FROM company_contacts
             JOIN companies ON companies.id = company_contacts.company_id
-            WHERE company_contacts.contact_id IN (\(binds: contactIDs)) ORDER BY companies.name_key
+            WHERE company_contacts.contact_id IN (\(binds: contactIDs)) AND \(visible) ORDER BY companies.name_key
             """).all()
         var out: [Int64: [String]] = [:]
         for row in rows {

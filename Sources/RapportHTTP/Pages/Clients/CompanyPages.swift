@@ -43,6 +43,10 @@ struct CompanyPages {
             }
             if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             model["can_create"] = principal.may(.create, .company)
+            if principal.may(.export, .company) {
+                model["export_links"] = [["href": "/api/v1/companies/export.csv" + Self.filters(request),
+                                          "label": pages.text("export_csv", locale)]]
+            }
             model["empty"] = page.items.isEmpty
             return pages.render("companies", model, request: request)
         }
@@ -92,6 +96,14 @@ struct CompanyPages {
             try await companies.delete(try context.id(entity: "company"), expectedVersion: form.id("version"), by: principal)
             return pages.redirect(to: "/clients/companies", flash: "flash_deleted")
         }
+    }
+
+    /// The list's filters as a query string for an export link (the cursor left out).
+    static func filters(_ request: Request) -> String {
+        var items = URLComponents()
+        items.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
+            .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+        return (items.queryItems?.isEmpty ?? true) ? "" : "?" + (items.percentEncodedQuery ?? "")
     }
 
     /// Form errors by the form's field names (channels and addresses are text areas there).

@@ -19,10 +19,12 @@ struct ContactPages {
             let filter = ClientQuery(search: try query.string("q"))
             let page = try await contacts.list(filter, page: try query.page(), by: principal)
             let names = try await support.owners(selected: nil, by: principal).names
+            let companiesOf = try await contacts.companyNames(of: page.items, by: principal)
             var model = try await pages.model(request, context, titleKey: "title_contacts", nav: "contacts")
             model["contacts"] = page.items.map { c -> [String: Any] in
                 [
                     "id": c.id, "href": "/clients/contacts/\(c.id)", "name": c.displayName, "position": c.position ?? "",
+                    "companies": (companiesOf[c.id] ?? []).joined(separator: ", "),
                     "phone": c.channels.first { $0.kind == .phone }?.value ?? "",
                     "email": c.channels.first { $0.kind == .email }?.value ?? "",
                     "owner_name": c.ownerID.flatMap { names[$0] } ?? "",
@@ -32,6 +34,14 @@ struct ContactPages {
             model["filters"] = ["q": filter.search ?? ""]
             if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             model["can_create"] = principal.may(.create, .contact)
+            if principal.may(.export, .contact) {
+                let locale = pages.locale(request, context)
+                let query = CompanyPages.filters(request)
+                model["export_links"] = [
+                    ["href": "/api/v1/contacts/export.csv" + query, "label": pages.text("export_csv", locale)],
+                    ["href": "/api/v1/contacts/export.vcf" + query, "label": pages.text("export_vcard", locale)],
+                ]
+            }
             model["empty"] = page.items.isEmpty
             return pages.render("contacts", model, request: request)
         }
