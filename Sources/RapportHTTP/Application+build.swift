@@ -40,6 +40,7 @@ public struct ServiceSet: Sendable {
     public let relationships: RelationshipService
     public let merge: MergeService
     public let export: ExportService
+    public let search: SearchService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -57,6 +58,7 @@ public struct ServiceSet: Sendable {
         relationships = RelationshipService(env: env)
         merge = MergeService(env: env)
         export = ExportService(env: env)
+        search = SearchService(env: env)
     }
 }
 
@@ -90,6 +92,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let clientsAPI = ClientsAPI(companies: services.companies, contacts: services.contacts)
     clientsAPI.register(on: api)
     ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
+    SearchAPI(search: services.search).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, contacts: services.contacts).register(on: api)
 
@@ -107,6 +110,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)
     ties.register(on: web)
+    SearchPage(pages: pages, search: services.search).register(on: web)
     MergePages(pages: pages, merge: services.merge, companies: services.companies, contacts: services.contacts,
                support: clientSupport).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,

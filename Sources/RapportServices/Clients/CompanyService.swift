@@ -58,6 +58,7 @@ public struct CompanyService: Sendable {
                 try await DuplicateCheck.refuse(DuplicateCheck.probe(company), entity: .company, principal: principal, on: db)
             }
             company.id = try await self.companies.insert(company, on: db)
+            try await SearchIndex.company(company, on: db)
             try await self.events.record("company", company.id, .created,
                                          changes: ClientChanges.diff(nil, ClientChanges.fields(company)),
                                          by: principal?.userID, on: db)
@@ -85,6 +86,7 @@ public struct CompanyService: Sendable {
                 throw RapportError.stale(currentVersion: before.version)
             }
             after.version = version
+            try await SearchIndex.company(after, on: db)
             let changes = ClientChanges.diff(ClientChanges.fields(before), ClientChanges.fields(after))
             if !changes.isEmpty {
                 try await self.events.record("company", id, .updated, changes: changes, by: principal.userID, on: db)
@@ -101,6 +103,7 @@ public struct CompanyService: Sendable {
             try Access.require(principal, .delete, .company, record: ownership)
             try Access.requireVersion(expectedVersion, current: company.version)
             try await self.companies.delete(id: id, on: db)
+            try await SearchIndex.remove("company", id, on: db)
             try await self.events.record("company", id, .deleted,
                                          changes: [FieldChange(field: "short_name", old: company.shortName, new: nil)],
                                          by: principal.userID, on: db)

@@ -61,6 +61,7 @@ public struct ContactService: Sendable {
                 try await DuplicateCheck.refuse(DuplicateCheck.probe(contact), entity: .contact, principal: principal, on: db)
             }
             contact.id = try await self.contacts.insert(contact, on: db)
+            try await SearchIndex.contact(contact, on: db)
             try await self.events.record("contact", contact.id, .created,
                                          changes: ClientChanges.diff(nil, ClientChanges.fields(contact)),
                                          by: principal?.userID, on: db)
@@ -88,6 +89,7 @@ public struct ContactService: Sendable {
                 throw RapportError.stale(currentVersion: before.version)
             }
             after.version = version
+            try await SearchIndex.contact(after, on: db)
             let changes = ClientChanges.diff(ClientChanges.fields(before), ClientChanges.fields(after))
             if !changes.isEmpty {
                 try await self.events.record("contact", id, .updated, changes: changes, by: principal.userID, on: db)
@@ -109,6 +111,7 @@ public struct ContactService: Sendable {
             try Access.require(principal, .delete, .contact, record: ownership)
             try Access.requireVersion(expectedVersion, current: contact.version)
             try await self.contacts.delete(id: id, on: db)
+            try await SearchIndex.remove("contact", id, on: db)
             try await self.events.record("contact", id, .deleted,
                                          changes: [FieldChange(field: "name", old: contact.displayName, new: nil)],
                                          by: principal.userID, on: db)

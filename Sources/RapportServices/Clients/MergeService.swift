@@ -55,6 +55,8 @@ public struct MergeService: Sendable {
                                   before: old, after: ClientChanges.fields(after), duplicateFields: ClientChanges.fields(duplicate),
                                   now: now, principal: principal, db)
             try await self.companies.delete(id: duplicateID, on: db)
+            try await SearchIndex.company(after, on: db)
+            try await SearchIndex.remove("company", duplicateID, on: db)
             return after
         }
     }
@@ -84,6 +86,8 @@ public struct MergeService: Sendable {
                                   before: old, after: ClientChanges.fields(after), duplicateFields: ClientChanges.fields(duplicate),
                                   now: now, principal: principal, db)
             try await self.contacts.delete(id: duplicateID, on: db)
+            try await SearchIndex.contact(after, on: db)
+            try await SearchIndex.remove("contact", duplicateID, on: db)
             return after
         }
     }

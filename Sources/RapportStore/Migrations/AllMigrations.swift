@@ -3,5 +3,6 @@ public enum AllMigrations {
     public static let list: [any Migration] = [
         M0001_Foundation(),
         M0002_Clients(),
+        M0003_Search(),
     ]
 }

@@ -1,0 +1,48 @@
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The global search: companies and contacts by name, INN, phone in any format, e-mail —
+/// only those the principal may read.
+public struct SearchService: Sendable {
+    let env: ServiceEnvironment
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+    }
+
+    public struct Hit: Sendable, Equatable {
+        public var entity: String
+        public var id: Int64
+        public var name: String
+        /// A second line: the INN of a company, the position of a person.
+        public var detail: String?
+    }
+
+    /// At most `limit` hits, best first.
+    public func search(_ text: String, limit: Int = 20, by principal: Principal) async throws -> [Hit] {
+        var v = Validator()
+        if text.count > 200 { v.add("q", "too_long", "q must be at most 200 characters") }
+        try v.throwIfInvalid()
+        let words = SearchText.query(text)
+        guard !words.isEmpty else { return [] }
+        return try await env.database.read { db in
+            let found = try await SearchStore().find(words: words, limit: 200, on: db)
+            var hits: [Hit] = []
+            for (entity, id) in found where hits.count < limit {
+                if entity == "company", principal.may(.read, .company),
+                   let ownership = try await CompanyStore().ownership(id: id, on: db),
+                   AccessPolicy.allows(principal.subject, .read, .company, record: ownership),
+                   let company = try await CompanyStore().find(id: id, on: db) {
+                    hits.append(Hit(entity: entity, id: id, name: company.shortName, detail: company.inn))
+                } else if entity == "contact", principal.may(.read, .contact),
+                          let ownership = try await ContactStore().ownership(id: id, on: db),
+                          AccessPolicy.allows(principal.subject, .read, .contact, record: ownership),
+                          let contact = try await ContactStore().find(id: id, on: db) {
+                    hits.append(Hit(entity: entity, id: id, name: contact.displayName, detail: contact.position))
+                }
+            }
+            return hits
+        }
+    }
+}
