@@ -25,7 +25,9 @@ struct RelationshipPages {
                                                     note: form["note"], by: principal)
                     return pages.redirect(to: "/\(base)/\(id)", flash: "flash_relationship_added")
                 } catch RapportError.validation {
-                    return pages.redirect(to: "/\(base)/\(id)")
+                    return pages.redirect(to: "/\(base)/\(id)", flash: "flash_relationship_refused")
+                } catch RapportError.conflict {
+                    return pages.redirect(to: "/\(base)/\(id)", flash: "flash_relationship_exists_refused")
                 }
             }
             group.post("\(base)/{id}/relationships/{relationship}/delete") { request, context in

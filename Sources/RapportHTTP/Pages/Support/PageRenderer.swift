@@ -49,7 +49,8 @@ struct PageRenderer: Sendable {
             "path": request.uri.path,
         ]
         if let key = request.cookies[Self.flashCookie]?.value, key.hasPrefix("flash_") {
-            model["flash"] = ["success": true, "message": localizer.text(key, locale)]
+            // Keys ending in `_refused` report a refusal; the rest a success.
+            model["flash"] = ["success": !key.hasSuffix("_refused"), "message": localizer.text(key, locale)]
         }
         if let principal = context.principal {
             if case .session(let token) = principal.via { model["csrf"] = token }
