@@ -41,6 +41,7 @@ public struct ServiceSet: Sendable {
     public let merge: MergeService
     public let export: ExportService
     public let search: SearchService
+    public let savedViews: SavedViewService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -59,6 +60,7 @@ public struct ServiceSet: Sendable {
         merge = MergeService(env: env)
         export = ExportService(env: env)
         search = SearchService(env: env)
+        savedViews = SavedViewService(env: env)
     }
 }
 
@@ -93,6 +95,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     clientsAPI.register(on: api)
     ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
     SearchAPI(search: services.search).register(on: api)
+    SavedViewsAPI(views: services.savedViews).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, contacts: services.contacts).register(on: api)
 
@@ -113,10 +116,12 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SearchPage(pages: pages, search: services.search).register(on: web)
     MergePages(pages: pages, merge: services.merge, companies: services.companies, contacts: services.contacts,
                support: clientSupport).register(on: web)
+    let views = SavedViewPages(pages: pages, views: services.savedViews)
+    views.register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
-                 ties: ties).register(on: web)
+                 ties: ties, views: views).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
-                 ties: ties).register(on: web)
+                 ties: ties, views: views).register(on: web)
     return router
 }
 

@@ -4,5 +4,6 @@ public enum AllMigrations {
         M0001_Foundation(),
         M0002_Clients(),
         M0003_Search(),
+        M0004_SavedViews(),
     ]
 }

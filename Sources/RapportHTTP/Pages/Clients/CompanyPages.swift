@@ -11,6 +11,7 @@ struct CompanyPages {
     let contacts: ContactService
     let support: ClientPageSupport
     let ties: RelationshipPages
+    let views: SavedViewPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/companies") { request, context in
@@ -48,6 +49,8 @@ struct CompanyPages {
                                           "label": pages.text("export_csv", locale)]]
             }
             model["empty"] = page.items.isEmpty
+            model.merge(try await views.model(entity: "company", listPath: "/clients/companies", request: request,
+                                              by: principal)) { $1 }
             return pages.render("companies", model, request: request)
         }
         group.get("clients/companies/new") { request, context in

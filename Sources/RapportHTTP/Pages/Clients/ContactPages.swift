@@ -11,6 +11,7 @@ struct ContactPages {
     let companies: CompanyService
     let support: ClientPageSupport
     let ties: RelationshipPages
+    let views: SavedViewPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/contacts") { request, context in
@@ -43,6 +44,8 @@ struct ContactPages {
                 ]
             }
             model["empty"] = page.items.isEmpty
+            model.merge(try await views.model(entity: "contact", listPath: "/clients/contacts", request: request,
+                                              by: principal)) { $1 }
             return pages.render("contacts", model, request: request)
         }
         group.get("clients/contacts/new") { request, context in
