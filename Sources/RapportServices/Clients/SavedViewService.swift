@@ -31,12 +31,7 @@ public struct SavedViewService: Sendable {
         let raw = query ?? ""
         if raw.count > 1000 { v.add("query", "too_long", "query must be at most 1000 characters") }
         try v.throwIfInvalid()
-        var components = URLComponents()
-        components.percentEncodedQuery = raw.hasPrefix("?") ? String(raw.dropFirst()) : raw
-        components.queryItems = (components.queryItems ?? [])
-            .filter { allowed?.contains($0.name) == true && !($0.value ?? "").isEmpty }
-            .sorted { $0.name < $1.name }
-        let cleaned = components.percentEncodedQuery ?? ""
+        let cleaned = Self.cleanQuery(raw, allowed: allowed ?? [])
         let now = env.clock.now()
         return try await env.database.transaction { db in
             if try await self.views.list(userID: principal.userID, entity: nil, on: db).count >= 100 {
@@ -46,6 +41,27 @@ public struct SavedViewService: Sendable {
             view.id = try await self.views.insert(view, at: now, on: db)
             return view
         }
+    }
+
+    /// The `name=value` pairs of `raw` whose name the list understands and whose value is not
+    /// empty, sorted by name and percent-encoded again. Parsed by hand: whatever a client
+    /// sends (control characters, broken escapes) is dropped, never trusted to a URL parser.
+    static func cleanQuery(_ raw: String, allowed: Set<String>) -> String {
+        let text = raw.hasPrefix("?") ? String(raw.dropFirst()) : raw
+        var safe = CharacterSet.alphanumerics
+        safe.insert(charactersIn: "-._~")
+        let pairs = text.split(separator: "&").compactMap { pair -> (String, String)? in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2,
+                  let name = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+                  let value = String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+                  allowed.contains(name), !value.isEmpty, !value.contains(where: { $0.isASCII && $0.asciiValue! < 32 })
+            else { return nil }
+            return (name, value)
+        }
+        return pairs.sorted { $0.0 < $1.0 }
+            .compactMap { name, value in value.addingPercentEncoding(withAllowedCharacters: safe).map { "\(name)=\($0)" } }
+            .joined(separator: "&")
     }
 
     public func delete(_ id: Int64, by principal: Principal) async throws {
