@@ -42,6 +42,7 @@ public struct ServiceSet: Sendable {
     public let export: ExportService
     public let search: SearchService
     public let savedViews: SavedViewService
+    public let customFields: CustomFieldService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -61,6 +62,7 @@ public struct ServiceSet: Sendable {
         export = ExportService(env: env)
         search = SearchService(env: env)
         savedViews = SavedViewService(env: env)
+        customFields = CustomFieldService(env: env)
     }
 }
 
@@ -91,13 +93,14 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     TokensAPI(tokens: services.tokens).register(on: api)
     SettingsAPI(settings: services.settings).register(on: api)
     EventsAPI(events: services.events).register(on: api)
-    let clientsAPI = ClientsAPI(companies: services.companies, contacts: services.contacts)
+    let clientsAPI = ClientsAPI(companies: services.companies, contacts: services.contacts, fields: services.customFields)
+    CustomFieldsAPI(fields: services.customFields).register(on: api)
     clientsAPI.register(on: api)
     ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
     SearchAPI(search: services.search).register(on: api)
     SavedViewsAPI(views: services.savedViews).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
-    MergeAPI(merge: services.merge, contacts: services.contacts).register(on: api)
+    MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,

@@ -30,6 +30,8 @@ public struct Company: Equatable, Sendable {
     public var updatedAt: Date
     public var createdBy: Int64?
     public var version: Int64
+    /// Values of the administrator's custom fields, by code.
+    public var custom: CustomValues
 
     public init(id: Int64 = 0, kind: CompanyKind = .client, status: ClientStatus = .prospect, shortName: String,
                 fullName: String? = nil, inn: String? = nil, kpp: String? = nil, foreignTaxID: String? = nil,
@@ -38,7 +40,7 @@ public struct Company: Equatable, Sendable {
                 clientClass: String? = nil, priceType: String? = nil, deliveryTerms: String? = nil,
                 leadTimeDays: Int? = nil, advertisingSource: String? = nil, birthday: CalendarDate? = nil,
                 workStartedOn: CalendarDate? = nil, ownerID: Int64? = nil, createdAt: Date, updatedAt: Date,
-                createdBy: Int64? = nil, version: Int64 = 1) {
+                createdBy: Int64? = nil, version: Int64 = 1, custom: CustomValues = [:]) {
         self.id = id; self.kind = kind; self.status = status; self.shortName = shortName; self.fullName = fullName
         self.inn = inn; self.kpp = kpp; self.foreignTaxID = foreignTaxID; self.addresses = addresses
         self.bankAccount = bankAccount; self.channels = channels; self.region = region; self.timeZone = timeZone
@@ -46,6 +48,7 @@ public struct Company: Equatable, Sendable {
         self.deliveryTerms = deliveryTerms; self.leadTimeDays = leadTimeDays; self.advertisingSource = advertisingSource
         self.birthday = birthday; self.workStartedOn = workStartedOn; self.ownerID = ownerID; self.createdAt = createdAt
         self.updatedAt = updatedAt; self.createdBy = createdBy; self.version = version
+        self.custom = custom
     }
 }
 

@@ -17,15 +17,17 @@ public struct Contact: Equatable, Sendable {
     public var updatedAt: Date
     public var createdBy: Int64?
     public var version: Int64
+    /// Values of the administrator's custom fields, by code.
+    public var custom: CustomValues
 
     public init(id: Int64 = 0, firstName: String, middleName: String? = nil, lastName: String? = nil,
                 position: String? = nil, channels: [ContactChannel] = [], birthday: CalendarDate? = nil,
                 timeZone: String? = nil, region: String? = nil, ownerID: Int64? = nil, createdAt: Date,
-                updatedAt: Date, createdBy: Int64? = nil, version: Int64 = 1) {
+                updatedAt: Date, createdBy: Int64? = nil, version: Int64 = 1, custom: CustomValues = [:]) {
         self.id = id; self.firstName = firstName; self.middleName = middleName; self.lastName = lastName
         self.position = position; self.channels = channels; self.birthday = birthday; self.timeZone = timeZone
         self.region = region; self.ownerID = ownerID; self.createdAt = createdAt; self.updatedAt = updatedAt
-        self.createdBy = createdBy; self.version = version
+        self.createdBy = createdBy; self.version = version; self.custom = custom
     }
 
     /// "Last First Middle" as Russian lists show people; "First" alone when that is all there is.

@@ -51,6 +51,18 @@ struct QueryReader {
         return value
     }
 
+    /// The `cf.<code>…` parameters (custom-field filters), each checked like any text.
+    func custom() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, _) in request.uri.queryParameters where key.hasPrefix("cf.") {
+            let name = String(key)
+            guard name.count <= 60 else { throw RapportError.invalid(name, "invalid", "\(name.prefix(60))… is not a filter") }
+            if let value = try string(name, maxLength: 2000) { result[name] = value }
+        }
+        if result.count > 20 { throw RapportError.invalid("cf", "too_many", "at most 20 custom-field filters") }
+        return result
+    }
+
     func page() throws -> PageRequest {
         try PageRequest.parse(limit: request.uri.queryParameters.get("limit"),
                               cursor: request.uri.queryParameters.get("cursor"))

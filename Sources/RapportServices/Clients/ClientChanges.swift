@@ -7,7 +7,7 @@ enum ClientChanges {
         list.map { "\($0.kind.rawValue)\($0.type.map { " (\($0))" } ?? ""): \($0.value)" }.joined(separator: "; ")
     }
 
-    static func fields(_ c: Company) -> [(String, String?)] {
+    static func fields(_ c: Company, _ definitions: [CustomFieldDefinition]) -> [(String, String?)] {
         [
             ("kind", c.kind.rawValue), ("status", c.status.rawValue), ("short_name", c.shortName),
             ("full_name", c.fullName), ("inn", c.inn), ("kpp", c.kpp), ("foreign_tax_id", c.foreignTaxID),
@@ -19,15 +19,25 @@ enum ClientChanges {
             ("delivery_terms", c.deliveryTerms), ("lead_time_days", c.leadTimeDays.map(String.init)),
             ("advertising_source", c.advertisingSource), ("birthday", c.birthday?.description),
             ("work_started_on", c.workStartedOn?.description), ("owner_id", c.ownerID.map(String.init)),
-        ]
+        ] + custom(c.custom, definitions)
     }
 
-    static func fields(_ c: Contact) -> [(String, String?)] {
+    static func fields(_ c: Contact, _ definitions: [CustomFieldDefinition]) -> [(String, String?)] {
         [
             ("first_name", c.firstName), ("middle_name", c.middleName), ("last_name", c.lastName),
             ("position", c.position), ("channels", channels(c.channels)), ("birthday", c.birthday?.description),
             ("time_zone", c.timeZone), ("region", c.region), ("owner_id", c.ownerID.map(String.init)),
-        ]
+        ] + custom(c.custom, definitions)
+    }
+
+    /// `custom.<code>` for every active field (so a cleared value shows as removed) and for
+    /// any other value the record holds, as one line of text each.
+    static func custom(_ values: CustomValues, _ definitions: [CustomFieldDefinition]) -> [(String, String?)] {
+        let byCode = Dictionary(definitions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let codes = Set(values.keys).union(definitions.filter { !$0.archived }.map(\.code)).sorted()
+        return codes.map { code in
+            ("custom.\(code)", values[code].map { CustomFieldRules.text($0, for: byCode[code]) })
+        }
     }
 
     /// The changes between two versions, or every set field of a new record (`before` nil).

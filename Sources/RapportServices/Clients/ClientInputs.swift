@@ -25,6 +25,8 @@ public struct CompanyInput: Sendable, Equatable {
     public var birthday: String?
     public var workStartedOn: String?
     public var ownerID: Int64?
+    /// Custom values by field code; a field left out keeps its value.
+    public var custom: [String: CustomInput]?
 
     public init(kind: String? = nil, status: String? = nil, shortName: String? = nil, fullName: String? = nil,
                 inn: String? = nil, kpp: String? = nil, foreignTaxID: String? = nil, addresses: [Address]? = nil,
@@ -32,7 +34,8 @@ public struct CompanyInput: Sendable, Equatable {
                 timeZone: String? = nil, reliability: String? = nil, clientClass: String? = nil,
                 priceType: String? = nil, deliveryTerms: String? = nil, leadTimeDays: Int? = nil,
                 advertisingSource: String? = nil, birthday: String? = nil, workStartedOn: String? = nil,
-                ownerID: Int64? = nil) {
+                ownerID: Int64? = nil, custom: [String: CustomInput]? = nil) {
+        self.custom = custom
         self.kind = kind; self.status = status; self.shortName = shortName; self.fullName = fullName; self.inn = inn
         self.kpp = kpp; self.foreignTaxID = foreignTaxID; self.addresses = addresses; self.bankAccount = bankAccount
         self.channels = channels; self.region = region; self.timeZone = timeZone; self.reliability = reliability
@@ -55,6 +58,8 @@ public struct ContactInput: Sendable, Equatable {
     public var region: String?
     public var ownerID: Int64?
     public var companies: [LinkInput]?
+    /// Custom values by field code; a field left out keeps its value.
+    public var custom: [String: CustomInput]?
 
     public struct LinkInput: Sendable, Equatable {
         public var companyID: Int64
@@ -66,7 +71,9 @@ public struct ContactInput: Sendable, Equatable {
 
     public init(firstName: String? = nil, middleName: String? = nil, lastName: String? = nil, position: String? = nil,
                 channels: [ContactChannel]? = nil, birthday: String? = nil, timeZone: String? = nil,
-                region: String? = nil, ownerID: Int64? = nil, companies: [LinkInput]? = nil) {
+                region: String? = nil, ownerID: Int64? = nil, companies: [LinkInput]? = nil,
+                custom: [String: CustomInput]? = nil) {
+        self.custom = custom
         self.firstName = firstName; self.middleName = middleName; self.lastName = lastName; self.position = position
         self.channels = channels; self.birthday = birthday; self.timeZone = timeZone; self.region = region
         self.ownerID = ownerID; self.companies = companies

@@ -31,7 +31,9 @@ public struct CompanyService: Sendable {
         try Access.requireAny(principal, .read, .company)
         let scope = principal.scope(.company, .read)
         return try await env.database.read { db in
-            try await self.companies.list(query, scope: scope, subject: principal.subject, page: page, on: db)
+            var query = query
+            try CustomValueChecks.resolve(&query, definitions: try await CustomValueChecks.definitions(.company, on: db))
+            return try await self.companies.list(query, scope: scope, subject: principal.subject, page: page, on: db)
         }
     }
 
@@ -45,10 +47,15 @@ public struct CompanyService: Sendable {
         let now = env.clock.now()
         var company = Company(shortName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
         company.ownerID = input.ownerID ?? principal?.userID
-        try apply(input, to: &company, creating: true)
         let draft = company
         return try await env.database.transaction { db in
             var company = draft
+            let definitions = try await CustomValueChecks.definitions(.company, on: db)
+            var v = Validator()
+            self.apply(input, to: &company, creating: true, validator: &v)
+            try await CustomValueChecks.apply(input.custom, to: &company.custom, definitions: definitions, creating: true,
+                                              principal: principal, on: db, into: &v)
+            try v.throwIfInvalid()
             guard let owner = company.ownerID else {
                 throw RapportError.invalid("owner_id", "required", "owner_id is required")
             }
@@ -60,7 +67,7 @@ public struct CompanyService: Sendable {
             company.id = try await self.companies.insert(company, on: db)
             try await SearchIndex.company(company, on: db)
             try await self.events.record("company", company.id, .created,
-                                         changes: ClientChanges.diff(nil, ClientChanges.fields(company)),
+                                         changes: ClientChanges.diff(nil, ClientChanges.fields(company, definitions)),
                                          by: principal?.userID, on: db)
             return company
         }
@@ -76,7 +83,12 @@ public struct CompanyService: Sendable {
             try Access.require(principal, .update, .company, record: ownership)
             try Access.requireVersion(expectedVersion, current: before.version)
             var after = before
-            try self.apply(input, to: &after, creating: false)
+            let definitions = try await CustomValueChecks.definitions(.company, on: db)
+            var v = Validator()
+            self.apply(input, to: &after, creating: false, validator: &v)
+            try await CustomValueChecks.apply(input.custom, to: &after.custom, definitions: definitions, creating: false,
+                                              principal: principal, on: db, into: &v)
+            try v.throwIfInvalid()
             if let owner = input.ownerID, owner != before.ownerID {
                 // Handing over: the new responsible must be someone the principal may give it to.
                 try Access.require(principal, .update, .company, record: try await Responsible.ownership(owner, on: db))
@@ -87,7 +99,7 @@ public struct CompanyService: Sendable {
             }
             after.version = version
             try await SearchIndex.company(after, on: db)
-            let changes = ClientChanges.diff(ClientChanges.fields(before), ClientChanges.fields(after))
+            let changes = ClientChanges.diff(ClientChanges.fields(before, definitions), ClientChanges.fields(after, definitions))
             if !changes.isEmpty {
                 try await self.events.record("company", id, .updated, changes: changes, by: principal.userID, on: db)
             }
@@ -111,8 +123,7 @@ public struct CompanyService: Sendable {
     }
 
     /// Applies the given fields, naming every bad one.
-    func apply(_ input: CompanyInput, to company: inout Company, creating: Bool) throws {
-        var v = Validator()
+    func apply(_ input: CompanyInput, to company: inout Company, creating: Bool, validator v: inout Validator) {
         if let kind = v.choice(input.kind, CompanyKind.self, field: "kind") { company.kind = kind }
         if let status = v.choice(input.status, ClientStatus.self, field: "status") { company.status = status }
         if creating || input.shortName != nil {
@@ -164,7 +175,6 @@ public struct CompanyService: Sendable {
         if let date = v.date(input.birthday, field: "birthday") { company.birthday = date }
         if let date = v.date(input.workStartedOn, field: "work_started_on") { company.workStartedOn = date }
         if let owner = input.ownerID { company.ownerID = owner }
-        try v.throwIfInvalid()
     }
 
     /// A Russian bank account: BIK 9 digits, account and correspondent account 20 digits each.

@@ -35,7 +35,9 @@ public struct ContactService: Sendable {
         try Access.requireAny(principal, .read, .contact)
         let scope = principal.scope(.contact, .read)
         return try await env.database.read { db in
-            try await self.contacts.list(query, scope: scope, subject: principal.subject, page: page, on: db)
+            var query = query
+            try CustomValueChecks.resolve(&query, definitions: try await CustomValueChecks.definitions(.contact, on: db))
+            return try await self.contacts.list(query, scope: scope, subject: principal.subject, page: page, on: db)
         }
     }
 
@@ -48,10 +50,15 @@ public struct ContactService: Sendable {
         let now = env.clock.now()
         var contact = Contact(firstName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
         contact.ownerID = input.ownerID ?? principal?.userID
-        try apply(input, to: &contact, creating: true)
         let draft = contact
         return try await env.database.transaction { db in
             var contact = draft
+            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
+            var v = Validator()
+            self.apply(input, to: &contact, creating: true, validator: &v)
+            try await CustomValueChecks.apply(input.custom, to: &contact.custom, definitions: definitions, creating: true,
+                                              principal: principal, on: db, into: &v)
+            try v.throwIfInvalid()
             guard let owner = contact.ownerID else {
                 throw RapportError.invalid("owner_id", "required", "owner_id is required")
             }
@@ -63,7 +70,7 @@ public struct ContactService: Sendable {
             contact.id = try await self.contacts.insert(contact, on: db)
             try await SearchIndex.contact(contact, on: db)
             try await self.events.record("contact", contact.id, .created,
-                                         changes: ClientChanges.diff(nil, ClientChanges.fields(contact)),
+                                         changes: ClientChanges.diff(nil, ClientChanges.fields(contact, definitions)),
                                          by: principal?.userID, on: db)
             let links = try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
             return Card(contact: contact, links: links)
@@ -80,7 +87,12 @@ public struct ContactService: Sendable {
             try Access.require(principal, .update, .contact, record: ownership)
             try Access.requireVersion(expectedVersion, current: before.version)
             var after = before
-            try self.apply(input, to: &after, creating: false)
+            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
+            var v = Validator()
+            self.apply(input, to: &after, creating: false, validator: &v)
+            try await CustomValueChecks.apply(input.custom, to: &after.custom, definitions: definitions, creating: false,
+                                              principal: principal, on: db, into: &v)
+            try v.throwIfInvalid()
             if let owner = input.ownerID, owner != before.ownerID {
                 try Access.require(principal, .update, .contact, record: try await Responsible.ownership(owner, on: db))
             }
@@ -90,7 +102,7 @@ public struct ContactService: Sendable {
             }
             after.version = version
             try await SearchIndex.contact(after, on: db)
-            let changes = ClientChanges.diff(ClientChanges.fields(before), ClientChanges.fields(after))
+            let changes = ClientChanges.diff(ClientChanges.fields(before, definitions), ClientChanges.fields(after, definitions))
             if !changes.isEmpty {
                 try await self.events.record("contact", id, .updated, changes: changes, by: principal.userID, on: db)
             }
@@ -165,8 +177,7 @@ public struct ContactService: Sendable {
         return after
     }
 
-    func apply(_ input: ContactInput, to contact: inout Contact, creating: Bool) throws {
-        var v = Validator()
+    func apply(_ input: ContactInput, to contact: inout Contact, creating: Bool, validator v: inout Validator) {
         if creating || input.firstName != nil {
             contact.firstName = v.requireText(input.firstName, field: "first_name", maxLength: 100)
         }
@@ -178,7 +189,6 @@ public struct ContactService: Sendable {
         if let zone = v.zone(input.timeZone, field: "time_zone") { contact.timeZone = zone }
         if let text = input.region { contact.region = v.optionalText(text, field: "region", maxLength: 100) }
         if let owner = input.ownerID { contact.ownerID = owner }
-        try v.throwIfInvalid()
     }
 }
 

@@ -20,15 +20,18 @@ public struct ExportService: Sendable {
         let scope = principal.scope(.company, .export)
         return try await env.database.read { db in
             let owners = try await Self.userNames(db)
+            let definitions = try await CustomValueChecks.definitions(.company, on: db)
+            var query = query
+            try CustomValueChecks.resolve(&query, definitions: definitions)
             var csv = CSVWriter()
             csv.row(["id", "short_name", "full_name", "kind", "status", "inn", "kpp", "region", "phones", "emails",
-                     "responsible", "created_at"])
-            try await Self.pages(maxRows: Self.maxRows) { page in
+                     "responsible", "created_at"] + definitions.map(\.code))
+            try await Self.pages(maxRows: Self.maxRows) { [query] page in
                 try await CompanyStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } each: { c in
                 csv.row([String(c.id), c.shortName, c.fullName ?? "", c.kind.rawValue, c.status.rawValue, c.inn ?? "",
                          c.kpp ?? "", c.region ?? "", Self.values(c.channels, .phone), Self.values(c.channels, .email),
-                         c.ownerID.flatMap { owners[$0] } ?? "", Self.iso(c.createdAt)])
+                         c.ownerID.flatMap { owners[$0] } ?? "", Self.iso(c.createdAt)] + Self.custom(c.custom, definitions))
             }
             return csv.text
         }
@@ -39,10 +42,13 @@ public struct ExportService: Sendable {
         let scope = principal.scope(.contact, .export)
         return try await env.database.read { db in
             let owners = try await Self.userNames(db)
+            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
+            var query = query
+            try CustomValueChecks.resolve(&query, definitions: definitions)
             var csv = CSVWriter()
             csv.row(["id", "last_name", "first_name", "middle_name", "position", "companies", "phones", "emails", "birthday",
-                     "time_zone", "region", "responsible", "created_at"])
-            try await Self.pages(maxRows: Self.maxRows) { page in
+                     "time_zone", "region", "responsible", "created_at"] + definitions.map(\.code))
+            try await Self.pages(maxRows: Self.maxRows) { [query] page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in
                 try await ContactStore().companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
@@ -51,7 +57,7 @@ public struct ExportService: Sendable {
                 csv.row([String(c.id), c.lastName ?? "", c.firstName, c.middleName ?? "", c.position ?? "",
                          (companies[c.id] ?? []).joined(separator: "; "), Self.values(c.channels, .phone),
                          Self.values(c.channels, .email), c.birthday?.description ?? "", c.timeZone ?? "", c.region ?? "",
-                         c.ownerID.flatMap { owners[$0] } ?? "", Self.iso(c.createdAt)])
+                         c.ownerID.flatMap { owners[$0] } ?? "", Self.iso(c.createdAt)] + Self.custom(c.custom, definitions))
             }
             return csv.text
         }
@@ -61,8 +67,10 @@ public struct ExportService: Sendable {
         try Access.requireAny(principal, .export, .contact)
         let scope = principal.scope(.contact, .export)
         return try await env.database.read { db in
+            var query = query
+            try CustomValueChecks.resolve(&query, definitions: try await CustomValueChecks.definitions(.contact, on: db))
             var out = ""
-            try await Self.pages(maxRows: Self.maxRows) { page in
+            try await Self.pages(maxRows: Self.maxRows) { [query] page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in
                 try await ContactStore().companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
@@ -94,6 +102,11 @@ public struct ExportService: Sendable {
             }
             cursor = count < maxRows ? page.nextCursor : nil
         } while cursor != nil
+    }
+
+    /// One cell per custom field, as `CustomFieldRules.text` writes it (what import reads back).
+    static func custom(_ values: CustomValues, _ definitions: [CustomFieldDefinition]) -> [String] {
+        definitions.map { d in values[d.code].map { CustomFieldRules.text($0, for: d) } ?? "" }
     }
 
     static func values(_ channels: [ContactChannel], _ kind: ChannelKind) -> String {

@@ -41,9 +41,11 @@ public struct MergeService: Sendable {
                 try await self.companies.ownership(id: $0, on: db)
             }
             try Access.requireVersion(expectedVersion, current: survivor.version)
+            let definitions = try await CustomValueChecks.definitions(.company, on: db)
             var after = survivor
-            let old = Dictionary(uniqueKeysWithValues: ClientChanges.fields(survivor).map { ($0.0, $0.1) })
+            let old = Dictionary(uniqueKeysWithValues: ClientChanges.fields(survivor, definitions).map { ($0.0, $0.1) })
             for field in take { Self.copy(field, from: duplicate, to: &after) }
+            after.custom = try Self.unitedCustom(survivor.custom, duplicate.custom, take: take, definitions: definitions)
             after.channels = Self.united(survivor.channels, duplicate.channels)
             after.addresses = survivor.addresses + duplicate.addresses.filter { !survivor.addresses.contains($0) }
             after.updatedAt = now
@@ -52,7 +54,8 @@ public struct MergeService: Sendable {
             }
             after.version = version
             try await self.finish(.company, survivor: survivorID, duplicate: duplicateID, name: duplicate.shortName,
-                                  before: old, after: ClientChanges.fields(after), duplicateFields: ClientChanges.fields(duplicate),
+                                  before: old, after: ClientChanges.fields(after, definitions),
+                                  duplicateFields: ClientChanges.fields(duplicate, definitions),
                                   now: now, principal: principal, db)
             try await self.companies.delete(id: duplicateID, on: db)
             try await SearchIndex.company(after, on: db)
@@ -73,9 +76,11 @@ public struct MergeService: Sendable {
                 try await self.contacts.ownership(id: $0, on: db)
             }
             try Access.requireVersion(expectedVersion, current: survivor.version)
+            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
             var after = survivor
-            let old = Dictionary(uniqueKeysWithValues: ClientChanges.fields(survivor).map { ($0.0, $0.1) })
+            let old = Dictionary(uniqueKeysWithValues: ClientChanges.fields(survivor, definitions).map { ($0.0, $0.1) })
             for field in take { Self.copy(field, from: duplicate, to: &after) }
+            after.custom = try Self.unitedCustom(survivor.custom, duplicate.custom, take: take, definitions: definitions)
             after.channels = Self.united(survivor.channels, duplicate.channels)
             after.updatedAt = now
             guard let version = try await self.contacts.update(after, expectedVersion: survivor.version, on: db) else {
@@ -83,7 +88,8 @@ public struct MergeService: Sendable {
             }
             after.version = version
             try await self.finish(.contact, survivor: survivorID, duplicate: duplicateID, name: duplicate.displayName,
-                                  before: old, after: ClientChanges.fields(after), duplicateFields: ClientChanges.fields(duplicate),
+                                  before: old, after: ClientChanges.fields(after, definitions),
+                                  duplicateFields: ClientChanges.fields(duplicate, definitions),
                                   now: now, principal: principal, db)
             try await self.contacts.delete(id: duplicateID, on: db)
             try await SearchIndex.contact(after, on: db)
@@ -95,7 +101,7 @@ public struct MergeService: Sendable {
     static func check(_ survivor: Int64, _ duplicate: Int64, _ take: [String], allowed: Set<String>) throws {
         var v = Validator()
         if survivor == duplicate { v.add("duplicate_id", "merge_self", "a record cannot be merged with itself") }
-        for field in take where !allowed.contains(field) {
+        for field in take where !allowed.contains(field) && !field.hasPrefix("custom.") {
             v.add("take", "invalid", "\(field) cannot be taken from the duplicate; fields: \(allowed.sorted().joined(separator: ", "))")
         }
         try v.throwIfInvalid()
@@ -132,6 +138,26 @@ public struct MergeService: Sendable {
         try await events.record(entity.rawValue, duplicate, .merged, changes: last, by: principal.userID, on: db)
         try await merges.record(entity: entity.rawValue, survivor: survivor, merged: duplicate, at: now,
                                 by: principal.userID, on: db)
+    }
+
+    /// The survivor's custom values, with those named `custom.<code>` in `take` from the
+    /// duplicate, and the duplicate's values for fields the survivor has no value in.
+    static func unitedCustom(_ mine: CustomValues, _ theirs: CustomValues, take: [String],
+                             definitions: [CustomFieldDefinition]) throws -> CustomValues {
+        let codes = Set(definitions.map(\.code))
+        var result = mine
+        for (code, value) in theirs where result[code] == nil { result[code] = value }
+        var v = Validator()
+        for field in take where field.hasPrefix("custom.") {
+            let code = String(field.dropFirst("custom.".count))
+            guard codes.contains(code) else {
+                v.add("take", "invalid", "\(field) is not a custom field of this record")
+                continue
+            }
+            result[code] = theirs[code]
+        }
+        try v.throwIfInvalid()
+        return result
     }
 
     /// The survivor's channels, then the duplicate's ones it does not have yet.

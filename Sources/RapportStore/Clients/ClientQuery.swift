@@ -16,6 +16,12 @@ public struct ClientQuery: Sendable, Equatable {
     public var companyID: Int64?
     public var sort: Sort
     public var descending: Bool
+    /// Custom-field filters and sort as sent (`cf.<code>…` → value; the code to sort by);
+    /// the service resolves them into `customFilters` and `customSortField`.
+    public var customParameters: [String: String] = [:]
+    public var customSort: String?
+    public var customFilters: [CustomFilter] = []
+    public var customSortField: CustomFieldDefinition?
 
     public init(search: String? = nil, kind: CompanyKind? = nil, status: ClientStatus? = nil, ownerID: Int64? = nil,
                 region: String? = nil, companyID: Int64? = nil, sort: Sort = .name, descending: Bool = false) {

@@ -13,7 +13,7 @@ public struct CompanyStore: Sendable {
         companies.time_zone, companies.reliability, companies.client_class, companies.price_type,
         companies.delivery_terms, companies.lead_time_days, companies.advertising_source, companies.birthday,
         companies.work_started_on, companies.name_key, companies.created_at, companies.updated_at, companies.created_by,
-        companies.owner_id, companies.version
+        companies.owner_id, companies.version, companies.custom
         """
 
     public func insert(_ c: Company, on db: any SQLDatabase) async throws -> Int64 {
@@ -21,7 +21,7 @@ public struct CompanyStore: Sendable {
             INSERT INTO companies (kind, status, short_name, full_name, inn, kpp, foreign_tax_id, addresses, bank_account,
                 region, time_zone, reliability, client_class, price_type, delivery_terms, lead_time_days,
                 advertising_source, birthday, work_started_on, name_key, match_key, created_at, updated_at, created_by,
-                owner_id, version)
+                owner_id, version, custom)
             VALUES (\(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.shortName), \(bind: c.fullName),
                 \(bind: c.inn), \(bind: c.kpp), \(bind: c.foreignTaxID), \(bind: JSONText.encode(c.addresses)),
                 \(bind: c.bankAccount.map(JSONText.encode)), \(bind: c.region), \(bind: c.timeZone),
@@ -29,7 +29,8 @@ public struct CompanyStore: Sendable {
                 \(bind: c.leadTimeDays), \(bind: c.advertisingSource), \(bind: c.birthday?.description),
                 \(bind: c.workStartedOn?.description), \(bind: NameKey.make(c.shortName)),
                 \(bind: NameMatch.key(c.shortName)), \(bind: c.createdAt.millis),
-                \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1)
+                \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1,
+                \(CustomFieldSQL.bind(c.custom, on: db)))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
         try await ChannelStore().replace(c.channels, entity: Self.entity, id: id, on: db)
@@ -57,12 +58,7 @@ public struct CompanyStore: Sendable {
 
     public func list(_ query: ClientQuery, scope: PermissionScope, subject: AccessSubject, page: PageRequest,
                      on db: any SQLDatabase) async throws -> Page<Company> {
-        let column: Keyset.Column = switch query.sort {
-        case .name: .init(sql: "companies.name_key", numeric: false)
-        case .createdAt: .init(sql: "companies.created_at", numeric: true)
-        case .id: .init(sql: "companies.id", numeric: true)
-        }
-        let keyset = Keyset(column: column, idColumn: "companies.id", descending: query.descending, page: page)
+        let keyset = ClientListing.keyset(query, table: "companies", page: page, db: db)
         var conditions = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "companies.owner_id")]
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             conditions.append("""
@@ -73,6 +69,7 @@ public struct CompanyStore: Sendable {
         if let status = query.status { conditions.append("companies.status = \(bind: status.rawValue)") }
         if let owner = query.ownerID { conditions.append("companies.owner_id = \(bind: owner)") }
         if let region = query.region { conditions.append("companies.region = \(bind: region)") }
+        conditions += ClientListing.customConditions(query, table: "companies", db: db)
         if let after = try keyset.afterCursor() { conditions.append(after) }
         var items = try await db.raw("""
             SELECT \(unsafeRaw: Self.columns) FROM companies \(whereClause(conditions))
@@ -80,12 +77,8 @@ public struct CompanyStore: Sendable {
             """).all().map(Self.decode)
         let channels = try await ChannelStore().channels(entity: Self.entity, ids: items.map(\.id), on: db)
         for index in items.indices { items[index].channels = channels[items[index].id] ?? [] }
-        return keyset.finish(items, sortValue: { company in
-            switch query.sort {
-            case .name: NameKey.make(company.shortName)
-            case .createdAt: String(company.createdAt.millis)
-            case .id: String(company.id)
-            }
+        return keyset.finish(items, sortValue: { c in
+            ClientListing.sortValue(query, nameKey: NameKey.make(c.shortName), createdAt: c.createdAt, id: c.id, custom: c.custom)
         }, id: \.id)
     }
 
@@ -101,7 +94,8 @@ public struct CompanyStore: Sendable {
                 delivery_terms = \(bind: c.deliveryTerms), lead_time_days = \(bind: c.leadTimeDays),
                 advertising_source = \(bind: c.advertisingSource), birthday = \(bind: c.birthday?.description),
                 work_started_on = \(bind: c.workStartedOn?.description), name_key = \(bind: NameKey.make(c.shortName)),
-                match_key = \(bind: NameMatch.key(c.shortName)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
+                match_key = \(bind: NameMatch.key(c.shortName)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis),
+                custom = \(CustomFieldSQL.bind(c.custom, on: db)), version = version + 1
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first().map { try $0.decode(column: "version", as: Int64.self) }
@@ -143,6 +137,7 @@ public struct CompanyStore: Sendable {
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
             createdBy: try row.decode(column: "created_by", as: Int64?.self),
-            version: try row.decode(column: "version", as: Int64.self))
+            version: try row.decode(column: "version", as: Int64.self),
+            custom: try ClientListing.decodeCustom(row))
     }
 }

@@ -10,7 +10,7 @@ public struct ContactStore: Sendable {
     static let columns = """
         contacts.id, contacts.first_name, contacts.middle_name, contacts.last_name, contacts.position, contacts.birthday,
         contacts.time_zone, contacts.region, contacts.created_at, contacts.updated_at, contacts.created_by,
-        contacts.owner_id, contacts.version
+        contacts.owner_id, contacts.version, contacts.custom
         """
 
     static func nameKey(_ c: Contact) -> String { NameKey.make(c.lastName, c.firstName, c.middleName) }
@@ -25,11 +25,12 @@ public struct ContactStore: Sendable {
     public func insert(_ c: Contact, on db: any SQLDatabase) async throws -> Int64 {
         let id = try await db.raw("""
             INSERT INTO contacts (first_name, middle_name, last_name, position, birthday, time_zone, region, name_key,
-                match_key, created_at, updated_at, created_by, owner_id, version)
+                match_key, created_at, updated_at, created_by, owner_id, version, custom)
             VALUES (\(bind: c.firstName), \(bind: c.middleName), \(bind: c.lastName), \(bind: c.position),
                 \(bind: c.birthday?.description), \(bind: c.timeZone), \(bind: c.region), \(bind: Self.nameKey(c)),
                 \(bind: Self.matchKey(c)),
-                \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1)
+                \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1,
+                \(CustomFieldSQL.bind(c.custom, on: db)))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
         try await ChannelStore().replace(c.channels, entity: Self.entity, id: id, on: db)
@@ -56,12 +57,7 @@ public struct ContactStore: Sendable {
 
     public func list(_ query: ClientQuery, scope: PermissionScope, subject: AccessSubject, page: PageRequest,
                      on db: any SQLDatabase) async throws -> Page<Contact> {
-        let column: Keyset.Column = switch query.sort {
-        case .name: .init(sql: "contacts.name_key", numeric: false)
-        case .createdAt: .init(sql: "contacts.created_at", numeric: true)
-        case .id: .init(sql: "contacts.id", numeric: true)
-        }
-        let keyset = Keyset(column: column, idColumn: "contacts.id", descending: query.descending, page: page)
+        let keyset = ClientListing.keyset(query, table: "contacts", page: page, db: db)
         var conditions = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "contacts.owner_id")]
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             conditions.append("contacts.name_key LIKE \(bind: UserStore.likePrefix(search.lowercased())) ESCAPE '\\'")
@@ -71,6 +67,7 @@ public struct ContactStore: Sendable {
         if let company = query.companyID {
             conditions.append("contacts.id IN (SELECT contact_id FROM company_contacts WHERE company_id = \(bind: company))")
         }
+        conditions += ClientListing.customConditions(query, table: "contacts", db: db)
         if let after = try keyset.afterCursor() { conditions.append(after) }
         var items = try await db.raw("""
             SELECT \(unsafeRaw: Self.columns) FROM contacts \(whereClause(conditions))
@@ -78,12 +75,8 @@ public struct ContactStore: Sendable {
             """).all().map(Self.decode)
         let channels = try await ChannelStore().channels(entity: Self.entity, ids: items.map(\.id), on: db)
         for index in items.indices { items[index].channels = channels[items[index].id] ?? [] }
-        return keyset.finish(items, sortValue: { contact in
-            switch query.sort {
-            case .name: Self.nameKey(contact)
-            case .createdAt: String(contact.createdAt.millis)
-            case .id: String(contact.id)
-            }
+        return keyset.finish(items, sortValue: { c in
+            ClientListing.sortValue(query, nameKey: Self.nameKey(c), createdAt: c.createdAt, id: c.id, custom: c.custom)
         }, id: \.id)
     }
 
@@ -92,7 +85,8 @@ public struct ContactStore: Sendable {
             UPDATE contacts SET first_name = \(bind: c.firstName), middle_name = \(bind: c.middleName),
                 last_name = \(bind: c.lastName), position = \(bind: c.position), birthday = \(bind: c.birthday?.description),
                 time_zone = \(bind: c.timeZone), region = \(bind: c.region), name_key = \(bind: Self.nameKey(c)),
-                match_key = \(bind: Self.matchKey(c)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis), version = version + 1
+                match_key = \(bind: Self.matchKey(c)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis),
+                custom = \(CustomFieldSQL.bind(c.custom, on: db)), version = version + 1
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first().map { try $0.decode(column: "version", as: Int64.self) }
@@ -172,6 +166,7 @@ public struct ContactStore: Sendable {
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
             createdBy: try row.decode(column: "created_by", as: Int64?.self),
-            version: try row.decode(column: "version", as: Int64.self))
+            version: try row.decode(column: "version", as: Int64.self),
+            custom: try ClientListing.decodeCustom(row))
     }
 }

@@ -5,5 +5,6 @@ public enum AllMigrations {
         M0002_Clients(),
         M0003_Search(),
         M0004_SavedViews(),
+        M0005_CustomFields(),
     ]
 }

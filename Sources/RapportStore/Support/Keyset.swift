@@ -3,10 +3,24 @@ import SQLKit
 
 /// Keyset pagination (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n+1`), never OFFSET.
 struct Keyset {
-    /// A column a list may be sorted by; `numeric` columns bind the cursor value as an integer.
+    /// How a sort column's cursor value is bound.
+    enum ValueKind {
+        case text, integer, real
+    }
+
+    /// A column (or expression) a list may be sorted by.
     struct Column {
         let sql: String
-        let numeric: Bool
+        let kind: ValueKind
+
+        init(sql: String, kind: ValueKind) {
+            self.sql = sql; self.kind = kind
+        }
+
+        /// `numeric` columns bind the cursor value as an integer.
+        init(sql: String, numeric: Bool) {
+            self.init(sql: sql, kind: numeric ? .integer : .text)
+        }
     }
 
     let column: Column
@@ -20,12 +34,15 @@ struct Keyset {
         guard let cursor = page.cursor else { return nil }
         let op = descending ? "<" : ">"
         let value: any Encodable & Sendable
-        if column.numeric {
-            guard let number = Int64(cursor.sortValue) else {
-                throw RapportError.invalid("cursor", "invalid", "cursor does not match the sort order")
-            }
+        let mismatch = RapportError.invalid("cursor", "invalid", "cursor does not match the sort order")
+        switch column.kind {
+        case .integer:
+            guard let number = Int64(cursor.sortValue) else { throw mismatch }
             value = number
-        } else {
+        case .real:
+            guard let number = Double(cursor.sortValue), number.isFinite else { throw mismatch }
+            value = number
+        case .text:
             value = cursor.sortValue
         }
         if column.sql == idColumn {

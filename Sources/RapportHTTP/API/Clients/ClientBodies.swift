@@ -24,9 +24,10 @@ struct CompanyBody: StrictInput {
     var birthday: String?
     var workStartedOn: String?
     var ownerID: Int64?
+    var custom: [String: CustomInput]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, status, inn, kpp, addresses, channels, region, reliability, birthday
+        case kind, status, inn, kpp, addresses, channels, region, reliability, birthday, custom
         case shortName = "short_name", fullName = "full_name", foreignTaxID = "foreign_tax_id"
         case bankAccount = "bank_account", timeZone = "time_zone", clientClass = "client_class"
         case priceType = "price_type", deliveryTerms = "delivery_terms", leadTimeDays = "lead_time_days"
@@ -40,7 +41,7 @@ struct CompanyBody: StrictInput {
                      channels: try ChannelDTO.channels(channels), region: region, timeZone: timeZone,
                      reliability: reliability, clientClass: clientClass, priceType: priceType,
                      deliveryTerms: deliveryTerms, leadTimeDays: leadTimeDays, advertisingSource: advertisingSource,
-                     birthday: birthday, workStartedOn: workStartedOn, ownerID: ownerID)
+                     birthday: birthday, workStartedOn: workStartedOn, ownerID: ownerID, custom: custom)
     }
 }
 
@@ -56,9 +57,10 @@ struct ContactBody: StrictInput {
     var region: String?
     var ownerID: Int64?
     var companies: [CompanyLinkDTO]?
+    var custom: [String: CustomInput]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case position, channels, birthday, region, companies
+        case position, channels, birthday, region, companies, custom
         case firstName = "first_name", middleName = "middle_name", lastName = "last_name"
         case timeZone = "time_zone", ownerID = "owner_id"
     }
@@ -68,6 +70,6 @@ struct ContactBody: StrictInput {
         ContactInput(firstName: firstName, middleName: middleName, lastName: lastName, position: position,
                      channels: try ChannelDTO.channels(channels), birthday: birthday, timeZone: timeZone,
                      region: region, ownerID: ownerID,
-                     companies: companies?.map { .init(companyID: $0.companyID, role: $0.role) })
+                     companies: companies?.map { .init(companyID: $0.companyID, role: $0.role) }, custom: custom)
     }
 }

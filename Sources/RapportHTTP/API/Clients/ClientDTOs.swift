@@ -30,6 +30,7 @@ struct ChannelDTO: Codable, Sendable {
 
 struct CompanyDTO: Encodable {
     var company: Company
+    var definitions: [CustomFieldDefinition]
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, inn, kpp, addresses, channels, region, birthday, version
@@ -37,7 +38,7 @@ struct CompanyDTO: Encodable {
         case bankAccount = "bank_account", timeZone = "time_zone", reliability, clientClass = "client_class"
         case priceType = "price_type", deliveryTerms = "delivery_terms", leadTimeDays = "lead_time_days"
         case advertisingSource = "advertising_source", workStartedOn = "work_started_on", ownerID = "owner_id"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case createdAt = "created_at", updatedAt = "updated_at", custom
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -65,6 +66,7 @@ struct CompanyDTO: Encodable {
         try out.encode(c.birthday?.description, forKey: .birthday)
         try out.encode(c.workStartedOn?.description, forKey: .workStartedOn)
         try out.encode(c.ownerID, forKey: .ownerID)
+        try out.encode(CustomValuesDTO(values: c.custom, definitions: definitions), forKey: .custom)
         try out.encode(c.createdAt, forKey: .createdAt)
         try out.encode(c.updatedAt, forKey: .updatedAt)
         try out.encode(c.version, forKey: .version)
@@ -83,11 +85,12 @@ struct CompanyLinkDTO: Codable, Sendable {
 struct ContactDTO: Encodable {
     var contact: Contact
     var links: [CompanyLink]?
+    var definitions: [CustomFieldDefinition]
 
     enum CodingKeys: String, CodingKey {
         case id, position, channels, birthday, region, companies, version
         case firstName = "first_name", middleName = "middle_name", lastName = "last_name", displayName = "display_name"
-        case timeZone = "time_zone", ownerID = "owner_id", createdAt = "created_at", updatedAt = "updated_at"
+        case timeZone = "time_zone", ownerID = "owner_id", createdAt = "created_at", updatedAt = "updated_at", custom
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -105,6 +108,7 @@ struct ContactDTO: Encodable {
         try out.encode(c.region, forKey: .region)
         try out.encode(c.ownerID, forKey: .ownerID)
         if let links { try out.encode(links.map { CompanyLinkDTO(companyID: $0.companyID, role: $0.role) }, forKey: .companies) }
+        try out.encode(CustomValuesDTO(values: c.custom, definitions: definitions), forKey: .custom)
         try out.encode(c.createdAt, forKey: .createdAt)
         try out.encode(c.updatedAt, forKey: .updatedAt)
         try out.encode(c.version, forKey: .version)

@@ -17,7 +17,7 @@ struct MergeBody: StrictInput {
 /// is merged into it and removed.
 struct MergeAPI {
     let merge: MergeService
-    let contacts: ContactService
+    let clients: ClientsAPI
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.post("companies/{id}/merge") { request, context in
@@ -26,7 +26,7 @@ struct MergeAPI {
             let company = try await merge.mergeCompanies(id, duplicate: body.duplicateID, take: body.take ?? [],
                                                          expectedVersion: try request.ifMatchVersion(),
                                                          by: try context.requirePrincipal())
-            return try JSONResponse.make(CompanyDTO(company: company), version: company.version)
+            return try JSONResponse.make(CompanyDTO(company: company, definitions: try await clients.definitions(.company, context)), version: company.version)
         }
         group.post("contacts/{id}/merge") { request, context in
             let id = try context.id(entity: "contact")
@@ -34,8 +34,9 @@ struct MergeAPI {
             let body = try await JSONBody.decode(MergeBody.self, from: request, context: context)
             let contact = try await merge.mergeContacts(id, duplicate: body.duplicateID, take: body.take ?? [],
                                                         expectedVersion: try request.ifMatchVersion(), by: principal)
-            let card = try await contacts.get(contact.id, by: principal)
-            return try JSONResponse.make(ContactDTO(contact: card.contact, links: card.links), version: contact.version)
+            let card = try await clients.contacts.get(contact.id, by: principal)
+            return try JSONResponse.make(ContactDTO(contact: card.contact, links: card.links,
+                                                    definitions: try await clients.definitions(.contact, context)), version: contact.version)
         }
     }
 }
