@@ -368,3 +368,72 @@ def test_client_cards(sqlite_server, driver):
     assert merged["region"] == "Тверь" and merged["inn"] == "7707083893", merged
     assert api.get(f"/api/v1/companies/{dup['id']}").status_code == 404
     shots("merged")
+
+
+def test_custom_fields(sqlite_server, driver):
+    """An administrator defines fields on the page; a card fills them; the list filters by one."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 40
+    suffix = uuid.uuid4().hex[:6]
+
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+
+    # --- a money field and a choice field, defined on the page --------------------------------
+    driver.get(base + "/admin/custom-fields/new?entity=company")
+    fill(driver, "#label", "Бюджет")
+    fill(driver, "#code", f"budget_{suffix}")
+    Select(driver.find_element(By.ID, "type")).select_by_value("money")
+    assert driver.find_element(By.ID, "currency").is_displayed(), "the currency is hidden for a money field"
+    assert not driver.find_element(By.ID, "options").is_displayed(), "options shown for a money field"
+    for name in ["filterable", "sortable", "show_in_list"]:
+        box = driver.find_element(By.NAME, name)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        box.click()
+    shots("custom-field-new")
+    submit_and_wait(driver, driver.find_element(By.ID, "custom-field-save"))
+    assert path_of(driver) == "/admin/custom-fields", driver.current_url
+    driver.get(base + "/admin/custom-fields/new?entity=company")
+    fill(driver, "#label", "Стиль")
+    fill(driver, "#code", f"style_{suffix}")
+    Select(driver.find_element(By.ID, "type")).select_by_value("choice")
+    driver.find_element(By.ID, "options").send_keys("Модерн\nКлассика")
+    box = driver.find_element(By.NAME, "filterable")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    submit_and_wait(driver, driver.find_element(By.ID, "custom-field-save"))
+    fields = api.get("/api/v1/custom-fields?entity=company").json()["data"]
+    style = find(fields, code=f"style_{suffix}")
+    assert style and [o["label"] for o in style["options"]] == ["Модерн", "Классика"], fields
+    shots("custom-fields-list")
+
+    # --- a card: a bad amount is refused next to its field, then saved ------------------------
+    driver.get(base + "/clients/companies/new")
+    fill(driver, "#short_name", f"Кухня с бюджетом {suffix}")
+    fill(driver, f"#cf_budget_{suffix}", "много")
+    Select(driver.find_element(By.ID, f"cf_style_{suffix}")).select_by_visible_text("Классика")
+    submit_and_wait(driver, driver.find_element(By.ID, "company-save"))
+    budget = wait_for(driver, f"#cf_budget_{suffix}")
+    assert budget.get_attribute("aria-invalid") == "true", "the bad amount is not marked"
+    assert Select(driver.find_element(By.ID, f"cf_style_{suffix}")).first_selected_option.text == "Классика"
+    shots("custom-value-refused")
+    fill(driver, f"#cf_budget_{suffix}", "1 250 000,50")
+    submit_and_wait(driver, driver.find_element(By.ID, "company-save"))
+    match = re.fullmatch(r"/clients/companies/(\d+)", path_of(driver))
+    assert match, f"not on the card: {driver.current_url}\n{body_text(driver)[:600]}"
+    stored = api.get(f"/api/v1/companies/{match.group(1)}").json()
+    assert stored["custom"][f"budget_{suffix}"] == "1250000.50", stored["custom"]
+    assert stored["custom"][f"style_{suffix}"] == style["options"][1]["code"]
+
+    # --- the list shows the column and filters by the range -----------------------------------
+    driver.get(base + f"/clients/companies?cf.budget_{suffix}.from=1000000")
+    text = body_text(driver).replace("\u202f", " ")
+    assert f"Кухня с бюджетом {suffix}" in text, text[:1500]
+    assert "1 250 000,50" in text or "1,250,000.50" in text, "the amount is not in the list's column"
+    shots("custom-column")
+    driver.get(base + f"/clients/companies?cf.budget_{suffix}.from=2000000")
+    assert f"Кухня с бюджетом {suffix}" not in body_text(driver)

@@ -110,9 +110,10 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     DepartmentPages(pages: pages, departments: services.departments, users: services.users).register(on: web)
     RolePages(pages: pages, roles: services.roles, users: services.users).register(on: web)
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
+    CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens).register(on: web)
-    let clientSupport = ClientPageSupport(pages: pages, users: services.users)
+    let clientSupport = ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)
     ties.register(on: web)

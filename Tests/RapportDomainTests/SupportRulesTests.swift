@@ -68,3 +68,20 @@ import Testing
         #expect(changes.changes == [FieldChange(field: "phone", old: "1", new: "2")])
     }
 }
+
+@Suite struct MinorUnitsTests {
+    @Test func amounts_are_read_as_people_type_them() {
+        #expect(MinorUnits.parse("1 234,50") == 123_450)
+        #expect(MinorUnits.parse("1,234.50") == 123_450)
+        #expect(MinorUnits.parse("1\u{202F}234,5") == 123_450)
+        #expect(MinorUnits.parse("-10") == -1000)
+        #expect(MinorUnits.parse("12,5") == 1250)
+        #expect(MinorUnits.parse("100", digits: 0) == 100)
+        for bad in ["", "1.234.5", "10.555", "abc", "1e5", "--1", "1.", "1234567890123456"] {
+            #expect(MinorUnits.parse(bad) == nil, "\(bad)")
+        }
+        #expect(MinorUnits.text(123_450) == "1234.50")
+        #expect(MinorUnits.text(-5) == "-0.05")
+        #expect(MinorUnits.text(7, digits: 0) == "7")
+    }
+}

@@ -50,7 +50,7 @@ public enum CustomFieldRules {
         case .number:
             let number: Double? = switch input {
             case .number(let n): n
-            case .text(let t): Double(t.filter { !$0.isWhitespace && $0 != "\u{00A0}" }.replacingOccurrences(of: ",", with: "."))
+            case .text(let t): Double(MinorUnits.decimal(t))
             default: nil
             }
             guard let number, number.isFinite else { return fail("invalid", "\(d.label) must be a number") }

@@ -9,10 +9,10 @@ public enum MinorUnits {
     /// The amount in minor units, or nil when the text is not an amount with at most `digits`
     /// decimals (or is beyond ±10^15 major units).
     public static func parse(_ raw: String, digits: Int = 2) -> Int64? {
-        var text = raw.filter { !$0.isWhitespace && $0 != "\u{00A0}" && $0 != "\u{202F}" && $0 != "'" }
+        var text = decimal(raw)
         var negative = false
         if text.hasPrefix("-") { negative = true; text.removeFirst() } else if text.hasPrefix("+") { text.removeFirst() }
-        let parts = text.split(separator: text.contains(",") ? "," : ".", omittingEmptySubsequences: false)
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 15,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
         else { return nil }
@@ -24,6 +24,20 @@ public enum MinorUnits {
         for _ in 0..<digits { scale *= 10 }
         let value = major * scale + minor
         return negative ? -value : value
+    }
+
+    /// A number as people type it, with `.` as the decimal point and no grouping:
+    /// `1 234,5` (Russian), `1,234.5` (English), `1'234.5` and `12,5` all become `1234.5`/`12.5`.
+    /// One comma alone is a decimal comma; several are thousands separators.
+    public static func decimal(_ raw: String) -> String {
+        var text = raw.filter { !$0.isWhitespace && $0 != "'" }
+        let commas = text.filter { $0 == "," }.count
+        if text.contains(".") || commas > 1 {
+            text.removeAll { $0 == "," }
+        } else {
+            text = text.replacingOccurrences(of: ",", with: ".")
+        }
+        return text
     }
 
     /// `123450` → `1234.50` (no grouping; pages format for the reader's locale).

@@ -76,8 +76,9 @@ public struct CustomFieldService: Sendable {
         }
     }
 
-    public func create(_ input: CustomFieldInput, by principal: Principal) async throws -> CustomFieldDefinition {
-        try Access.requireAny(principal, .update, .settings)
+    /// Defines a field; `principal` nil is the system (the demo, the console).
+    public func create(_ input: CustomFieldInput, by principal: Principal?) async throws -> CustomFieldDefinition {
+        if let principal { try Access.requireAny(principal, .update, .settings) }
         var v = Validator()
         let entity = v.choice(input.entity, CustomFieldEntity.self, field: "entity")
         if input.entity == nil { v.add("entity", "required", "entity is required") }
@@ -105,7 +106,7 @@ public struct CustomFieldService: Sendable {
             field.id = try await self.store.insert(field, on: db)
             try await self.store.syncIndex(before: nil, after: field, on: db)
             try await self.events.record("custom_field", field.id, .created, changes: Self.fields(nil, field),
-                                         by: principal.userID, on: db)
+                                         by: principal?.userID, on: db)
             return field
         }
     }

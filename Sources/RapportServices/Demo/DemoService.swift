@@ -130,6 +130,9 @@ public struct DemoService: Sendable {
         var generator = DemoClients()
         let companies = CompanyService(env: env)
         let contacts = ContactService(env: env)
+        try await defineCustomFields()
+        let styles = ["Современный", "Классика", "Лофт", "Скандинавский"]
+        let ways = ["Звонок", "WhatsApp", "Telegram", "E-mail"]
         let kinds: [CompanyKind] = [.client, .client, .client, .dealer, .supplier, .partner, .competitor, .carrier]
         var companyIDs: [Int64] = []
         var names = Set<String>()
@@ -145,7 +148,10 @@ public struct DemoService: Sendable {
                            ContactChannel(kind: .email, value: "info\(index)@client\(index).example")],
                 region: generator.pick(DemoClients.regions), timeZone: "Europe/Moscow",
                 clientClass: index % 17 == 0 ? "VIP" : nil, advertisingSource: generator.pick(DemoClients.sources),
-                ownerID: generator.pick(owners)), allowDuplicates: true, by: nil)
+                ownerID: generator.pick(owners),
+                custom: index % 4 == 3 ? [:] : ["budget": .number(Double(150_000 + (index * 7_919) % 1_500_000)),
+                                               "kitchen_style": .text(generator.pick(styles))]),
+                allowDuplicates: true, by: nil)
             companyIDs.append(company.id)
         }
         for index in 0..<300 {
@@ -158,9 +164,30 @@ public struct DemoService: Sendable {
                            ContactChannel(kind: .email, value: "person\(index)@mail.example")],
                 timeZone: index % 10 == 0 ? "Asia/Yekaterinburg" : "Europe/Moscow",
                 region: generator.pick(DemoClients.regions), ownerID: generator.pick(owners),
-                companies: atCompany ? [.init(companyID: generator.pick(companyIDs), role: generator.pick(DemoClients.roles))] : []),
+                companies: atCompany ? [.init(companyID: generator.pick(companyIDs), role: generator.pick(DemoClients.roles))] : [],
+                custom: ["preferred_contact": .list([.text(generator.pick(ways))]), "decision_maker": .bool(index % 3 == 0)]),
                 allowDuplicates: true, by: nil)
         }
         return (companyIDs.count, 300)
+    }
+
+    /// The kitchen maker's extra fields: the project budget and kitchen style of a company,
+    /// how a person prefers to be reached and whether they decide.
+    func defineCustomFields() async throws {
+        let fields = CustomFieldService(env: env)
+        let specs: [CustomFieldInput] = [
+            .init(entity: "company", code: "budget", label: "Бюджет проекта", type: "money", filterable: true,
+                  sortable: true, showInList: true),
+            .init(entity: "company", code: "kitchen_style", label: "Стиль кухни", type: "choice",
+                  options: ["Современный", "Классика", "Лофт", "Скандинавский"].map { .init(label: $0) },
+                  filterable: true, showInList: true),
+            .init(entity: "company", code: "next_visit", label: "Следующий визит", type: "date", filterable: true,
+                  sortable: true),
+            .init(entity: "contact", code: "preferred_contact", label: "Удобный способ связи", type: "multi_choice",
+                  options: ["Звонок", "WhatsApp", "Telegram", "E-mail"].map { .init(label: $0) }, filterable: true,
+                  showInList: true),
+            .init(entity: "contact", code: "decision_maker", label: "Принимает решение", type: "boolean", filterable: true),
+        ]
+        for spec in specs { _ = try await fields.create(spec, by: nil) }
     }
 }

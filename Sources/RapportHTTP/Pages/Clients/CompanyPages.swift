@@ -18,10 +18,11 @@ struct CompanyPages {
             let principal = try context.requirePrincipal()
             let locale = pages.locale(request, context)
             let query = QueryReader(request: request)
-            let filter = ClientQuery(search: try query.string("q"), kind: try query.oneOf("kind", CompanyKind.self),
-                                     status: try query.oneOf("status", ClientStatus.self))
+            let filter = try ClientsAPI.query(request)
             let page = try await companies.list(filter, page: try query.page(), by: principal)
             let names = try await support.owners(selected: nil, by: principal).names
+            let definitions = try await support.definitions(.company, by: principal)
+            let zone = principal.user.timeZone
             var model = try await pages.model(request, context, titleKey: "title_companies", nav: "companies")
             model["companies"] = page.items.map { c -> [String: Any] in
                 [
@@ -33,9 +34,12 @@ struct CompanyPages {
                     "owner_name": c.ownerID.flatMap { names[$0] } ?? "",
                     "phone": c.channels.first { $0.kind == .phone }?.value ?? "",
                     "email": c.channels.first { $0.kind == .email }?.value ?? "",
+                    "custom_cells": support.customCells(definitions, c.custom, names: names, locale: locale, timeZone: zone),
                 ]
             }
             model["filters"] = ["q": filter.search ?? ""]
+            model.merge(support.customListModel(definitions, request: request, listPath: "/clients/companies",
+                                                locale: locale)) { $1 }
             model["kinds"] = CompanyKind.allCases.map {
                 PageModel.option($0.rawValue, pages.text("kind_\($0.rawValue)", locale), selected: $0 == filter.kind)
             }
@@ -61,8 +65,9 @@ struct CompanyPages {
         group.post("clients/companies") { request, context in
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let definitions = try await support.definitions(.company, by: principal)
             do {
-                let company = try await companies.create(input(form, existing: nil),
+                let company = try await companies.create(input(form, existing: nil, definitions: definitions, principal: principal),
                                                          allowDuplicates: form["allow_duplicates"] == "true", by: principal)
                 return pages.redirect(to: "/clients/companies/\(company.id)", flash: "flash_created")
             } catch RapportError.possibleDuplicates(let candidates) {
@@ -83,8 +88,10 @@ struct CompanyPages {
             let id = try context.id(entity: "company")
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             let existing = try await companies.get(id, by: principal)
+            let definitions = try await support.definitions(.company, by: principal)
             do {
-                _ = try await companies.update(id, input(form, existing: existing), expectedVersion: form.id("version"),
+                _ = try await companies.update(id, input(form, existing: existing, definitions: definitions, principal: principal),
+                                               expectedVersion: form.id("version"),
                                                by: principal)
                 return pages.redirect(to: "/clients/companies/\(id)", flash: "flash_saved")
             } catch let error as RapportError {
@@ -116,14 +123,16 @@ struct CompanyPages {
             let name: String
             if field.hasPrefix("channels") { name = "channels" } else if field.hasPrefix("bank_account.") {
                 name = String(field.dropFirst("bank_account.".count))
-            } else if field.hasPrefix("addresses") { name = "legal_address" } else { name = field }
+            } else if field.hasPrefix("addresses") { name = "legal_address" } else { name = ClientPageSupport.formField(field) }
             if errors[name] == nil { errors[name] = message }
         }
         if let message = errors["channels"] { errors["phones"] = message; errors["emails"] = message }
         return errors
     }
 
-    func input(_ form: PageForm, existing: Company?) -> CompanyInput {
+    func input(_ form: PageForm, existing: Company?, definitions: [CustomFieldDefinition], principal: Principal)
+        -> CompanyInput
+    {
         let old = existing?.channels ?? []
         var addresses = (existing?.addresses ?? []).filter { $0.kind != "legal" && $0.kind != "delivery" }
         if let text = form.text("legal_address") { addresses.append(Address(kind: "legal", text: text)) }
@@ -140,7 +149,8 @@ struct CompanyPages {
             clientClass: form["client_class"] ?? "", priceType: form["price_type"] ?? "",
             deliveryTerms: form["delivery_terms"] ?? "", leadTimeDays: form.text("lead_time_days").flatMap { Int($0) },
             advertisingSource: form["advertising_source"] ?? "", birthday: form["birthday"] ?? "",
-            workStartedOn: form["work_started_on"] ?? "", ownerID: form.id("owner_id").flatMap { $0 == 0 ? nil : $0 })
+            workStartedOn: form["work_started_on"] ?? "", ownerID: form.id("owner_id").flatMap { $0 == 0 ? nil : $0 },
+            custom: CustomFieldForm.inputs(form, definitions, timeZone: principal.user.timeZone))
     }
 
     func card(_ request: Request, _ context: RapportRequestContext, company: Company?, values: [String: String],
@@ -192,6 +202,9 @@ struct CompanyPages {
             }
         model["owners"] = owners
         model["errors"] = errors
+        let definitions = try await support.definitions(.company, by: principal)
+        model.merge(support.customSection(definitions, values: company?.custom ?? [:], submitted: values, errors: errors,
+                                          names: names, locale: locale, timeZone: principal.user.timeZone)) { $1 }
         model["duplicates"] = support.duplicates(duplicates, locale: locale)
         model["has_duplicates"] = !duplicates.isEmpty
         if let c = company {
@@ -205,7 +218,8 @@ struct CompanyPages {
             model.merge(try await ties.model(.company, c.id, canEdit: principal.may(.update, .company), by: principal,
                                              locale: locale)) { $1 }
             let events = try await companies.history(c.id, page: .init(limit: 100), by: principal).items
-            model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone)
+            model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone,
+                                                 definitions: definitions)
             model["timeline_empty"] = events.isEmpty
         } else {
             model["can_edit"] = principal.may(.create, .company)

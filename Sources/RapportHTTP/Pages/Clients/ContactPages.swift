@@ -17,9 +17,13 @@ struct ContactPages {
         group.get("clients/contacts") { request, context in
             let principal = try context.requirePrincipal()
             let query = QueryReader(request: request)
-            let filter = ClientQuery(search: try query.string("q"))
+            let locale = pages.locale(request, context)
+            var filter = try ClientsAPI.query(request)
+            filter.kind = nil; filter.status = nil
             let page = try await contacts.list(filter, page: try query.page(), by: principal)
             let names = try await support.owners(selected: nil, by: principal).names
+            let definitions = try await support.definitions(.contact, by: principal)
+            let zone = principal.user.timeZone
             let companiesOf = try await contacts.companyNames(of: page.items, by: principal)
             var model = try await pages.model(request, context, titleKey: "title_contacts", nav: "contacts")
             model["contacts"] = page.items.map { c -> [String: Any] in
@@ -30,13 +34,15 @@ struct ContactPages {
                     "email": c.channels.first { $0.kind == .email }?.value ?? "",
                     "owner_name": c.ownerID.flatMap { names[$0] } ?? "",
                     "local_time": c.timeZone.map { Self.clock(Date(), zone: $0) } ?? "",
+                    "custom_cells": support.customCells(definitions, c.custom, names: names, locale: locale, timeZone: zone),
                 ]
             }
             model["filters"] = ["q": filter.search ?? ""]
+            model.merge(support.customListModel(definitions, request: request, listPath: "/clients/contacts",
+                                                locale: locale)) { $1 }
             if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             model["can_create"] = principal.may(.create, .contact)
             if principal.may(.export, .contact) {
-                let locale = pages.locale(request, context)
                 let query = CompanyPages.filters(request)
                 model["export_links"] = [
                     ["href": "/api/v1/contacts/export.csv" + query, "label": pages.text("export_csv", locale)],
@@ -58,8 +64,9 @@ struct ContactPages {
         group.post("clients/contacts") { request, context in
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let definitions = try await support.definitions(.contact, by: principal)
             do {
-                let card = try await contacts.create(input(form, existing: nil),
+                let card = try await contacts.create(input(form, existing: nil, definitions: definitions, principal: principal),
                                                      allowDuplicates: form["allow_duplicates"] == "true", by: principal)
                 return pages.redirect(to: "/clients/contacts/\(card.contact.id)", flash: "flash_created")
             } catch RapportError.possibleDuplicates(let candidates) {
@@ -79,8 +86,10 @@ struct ContactPages {
             let id = try context.id(entity: "contact")
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             let existing = try await contacts.get(id, by: principal)
+            let definitions = try await support.definitions(.contact, by: principal)
             do {
-                _ = try await contacts.update(id, input(form, existing: existing), expectedVersion: form.id("version"),
+                _ = try await contacts.update(id, input(form, existing: existing, definitions: definitions, principal: principal),
+                                              expectedVersion: form.id("version"),
                                               by: principal)
                 return pages.redirect(to: "/clients/contacts/\(id)", flash: "flash_saved")
             } catch let error as RapportError {
@@ -108,14 +117,16 @@ struct ContactPages {
     func formErrors(_ error: RapportError, _ request: Request, _ context: RapportRequestContext) -> [String: String] {
         var errors: [String: String] = [:]
         for (field, message) in pages.errors(error, pages.locale(request, context)) {
-            let name = field.hasPrefix("channels") ? "emails" : (field.hasPrefix("companies") ? "company_id" : field)
+            let name = field.hasPrefix("channels") ? "emails"
+                : (field.hasPrefix("companies") ? "company_id" : ClientPageSupport.formField(field))
             if errors[name] == nil { errors[name] = message }
         }
         return errors
     }
 
     /// The form's one company select replaces the first link and keeps any others (set through the API).
-    func input(_ form: PageForm, existing: ContactService.Card?) -> ContactInput {
+    func input(_ form: PageForm, existing: ContactService.Card?, definitions: [CustomFieldDefinition],
+               principal: Principal) -> ContactInput {
         let old = existing?.contact.channels ?? []
         var links = (existing?.links ?? []).map { ContactInput.LinkInput(companyID: $0.companyID, role: $0.role) }
         let chosen = form.id("company_id") ?? 0
@@ -130,7 +141,8 @@ struct ContactPages {
             channels: ClientPageSupport.merged(form, [("phones", .phone), ("emails", .email), ("messengers", .messenger)],
                                                existing: old),
             birthday: form["birthday"] ?? "", timeZone: form["time_zone"] ?? "", region: form["region"] ?? "",
-            ownerID: form.id("owner_id").flatMap { $0 == 0 ? nil : $0 }, companies: links)
+            ownerID: form.id("owner_id").flatMap { $0 == 0 ? nil : $0 }, companies: links,
+            custom: CustomFieldForm.inputs(form, definitions, timeZone: principal.user.timeZone))
     }
 
     func card(_ request: Request, _ context: RapportRequestContext, card: ContactService.Card?, values: [String: String],
@@ -171,6 +183,9 @@ struct ContactPages {
         model["companies_options"] = visible.map { PageModel.option(String($0.id), $0.shortName, selected: $0.id == chosen) }
         model["company_role"] = values["company_role"] ?? card?.links.first?.role ?? ""
         model["errors"] = errors
+        let definitions = try await support.definitions(.contact, by: principal)
+        model.merge(support.customSection(definitions, values: contact?.custom ?? [:], submitted: values, errors: errors,
+                                          names: names, locale: locale, timeZone: principal.user.timeZone)) { $1 }
         model["duplicates"] = support.duplicates(duplicates, locale: locale)
         model["has_duplicates"] = !duplicates.isEmpty
         if let card, let c = contact {
@@ -183,7 +198,8 @@ struct ContactPages {
             model.merge(try await ties.model(.contact, c.id, canEdit: principal.may(.update, .contact), by: principal,
                                              locale: locale)) { $1 }
             let events = try await contacts.history(c.id, page: .init(limit: 100), by: principal).items
-            model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone)
+            model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone,
+                                                 definitions: definitions)
             model["timeline_empty"] = events.isEmpty
         } else {
             model["can_edit"] = principal.may(.create, .contact)

@@ -34,11 +34,19 @@ extension PageRenderer {
     }
 
     /// The rows of one event's changes; an empty side is left out (the template shows a dash).
-    func changeRows(_ changes: [FieldChange], names: [Int64: String], _ locale: AppLocale) -> [[String: Any]] {
-        changes.map { change in
-            var row: [String: Any] = ["field": fieldLabel(change.field, locale)]
-            if let old = change.old { row["old"] = valueLabel(change.field, old, names: names, locale) }
-            if let new = change.new { row["new"] = valueLabel(change.field, new, names: names, locale) }
+    /// `custom.<code>` fields read with their definition's label and values when given.
+    func changeRows(_ changes: [FieldChange], names: [Int64: String], _ locale: AppLocale,
+                    custom: [String: CustomFieldDefinition] = [:], timeZone: String = "UTC") -> [[String: Any]] {
+        let form = CustomFieldForm(pages: self)
+        return changes.map { change in
+            let definition = change.field.hasPrefix("custom.") ? custom[String(change.field.dropFirst("custom.".count))] : nil
+            func label(_ value: String) -> String {
+                guard let definition else { return valueLabel(change.field, value, names: names, locale) }
+                return form.display(historyText: value, definition, names: names, locale: locale, timeZone: timeZone)
+            }
+            var row: [String: Any] = ["field": definition?.label ?? fieldLabel(change.field, locale)]
+            if let old = change.old { row["old"] = label(old) }
+            if let new = change.new { row["new"] = label(new) }
             return row
         }
     }

@@ -4,7 +4,10 @@ import RapportServices
 
 /// A submitted `application/x-www-form-urlencoded` form.
 struct PageForm {
+    /// One value per field; a field sent several times (checkboxes) has its values joined by
+    /// new lines here and listed one by one in `all`.
     private(set) var values: [String: String] = [:]
+    private var repeated: [String: [String]] = [:]
 
     /// Reads the form and checks its `_csrf` field against `expected`.
     /// - Throws: `RapportHTTPError.csrf` when the token is missing or wrong.
@@ -22,7 +25,12 @@ struct PageForm {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = Self.decode(parts[0])
             let value = parts.count > 1 ? Self.decode(parts[1]) : ""
-            values[key] = value
+            if let earlier = values[key] {
+                repeated[key, default: [earlier]].append(value)
+                values[key] = earlier + "\n" + value
+            } else {
+                values[key] = value
+            }
         }
     }
 
@@ -37,6 +45,11 @@ struct PageForm {
     func text(_ key: String) -> String? {
         guard let value = values[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
         return value
+    }
+
+    /// Every value sent for `key` (checkboxes), in order.
+    func all(_ key: String) -> [String] {
+        repeated[key] ?? values[key].map { [$0] } ?? []
     }
 
     /// A select's id; 0 for "none", nil when absent or not a number.

@@ -131,4 +131,24 @@
       head.appendChild(setter);
     });
   });
+
+  // A new custom field shows only the settings its chosen type uses.
+  var typeSelect = document.querySelector("select#type");
+  var typed = document.querySelectorAll("[data-for-types]");
+  if (typeSelect && typed.length) {
+    var showForType = function () {
+      typed.forEach(function (el) {
+        el.hidden = el.getAttribute("data-for-types").split(" ").indexOf(typeSelect.value) < 0;
+      });
+    };
+    typeSelect.addEventListener("change", showForType);
+    showForType();
+  }
+
+  // A refused form opens at its first refused field, wherever it is on the page.
+  var firstInvalid = document.querySelector("form [aria-invalid='true']");
+  if (firstInvalid && typeof firstInvalid.focus === "function") {
+    firstInvalid.focus({ preventScroll: true });
+    firstInvalid.scrollIntoView({ block: "center" });
+  }
 })();
