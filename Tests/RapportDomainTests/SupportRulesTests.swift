@@ -85,3 +85,34 @@ import Testing
         #expect(MinorUnits.text(7, digits: 0) == "7")
     }
 }
+
+@Suite struct TrigramTests {
+    @Test func similarity_matches_pg_trgm() {
+        // pg_trgm: similarity('кухни люкс', 'кухни люск') = 0.5714286 (8 shared of 14)
+        #expect(abs(Trigrams.similarity("кухни люкс", "кухни люск") - 8.0 / 14.0) < 1e-9)
+        #expect(Trigrams.similarity("word", "word") == 1)
+        #expect(Trigrams.similarity("кухни люкс", "кухни лайт") < Trigrams.duplicateThreshold)
+        #expect(Trigrams.similarity("иванов иван", "иваноф иван") >= Trigrams.duplicateThreshold)
+        #expect(Trigrams.similarity("", "") == 0)
+        #expect(Trigrams.of("ab") == ["  a", " ab", "ab "])
+    }
+
+    @Test func alike_names_are_one_typo_apart_or_share_most_pieces() {
+        #expect(Trigrams.alike("мебельград", "мебельгард"))
+        #expect(Trigrams.alike("кухни люкс", "кухни люск"))
+        #expect(!Trigrams.alike("кухни люкс", "кухни лайт"))
+        #expect(!Trigrams.alike("иванов иван", "петров иван"))
+        #expect(!Trigrams.alike("кухниплюс", "кухнипро"))
+        #expect(!Trigrams.alike("салон 1", "салон 2"))
+        #expect(!Trigrams.alike("дизайнстудия 184", "дизайнстудия 185"))
+        #expect(Trigrams.distance("kitten", "sitting", limit: 3) == 3)
+        #expect(Trigrams.distance("kitten", "sitting", limit: 2) == nil)
+        #expect(Trigrams.distance("ab", "ba", limit: 1) == 1)
+        #expect(Trigrams.distance("", "abc", limit: 3) == 3)
+    }
+
+    @Test func runs_cut_a_name_in_three() {
+        #expect(Trigrams.runs("кухни люкс") == ["кух", "ни ", "люкс"])
+        #expect(Trigrams.runs("короткое") == nil)
+    }
+}

@@ -74,4 +74,44 @@ import Testing
             #expect(saved.contact.firstName == "Пётр")
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_name_with_a_typo_is_a_likely_duplicate_and_search_forgives_typos(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let existing = try await harness.services.companies.create(CompanyInput(shortName: "ООО «Мебельград»"), by: admin)
+            let person = try await harness.services.contacts.create(
+                ContactInput(firstName: "Александр", middleName: "Викторович", lastName: "Константинопольский"), by: admin)
+            for index in 0..<30 {
+                _ = try await harness.services.companies.create(CompanyInput(shortName: "Мебель \(index)"), by: admin)
+            }
+            func similar(_ input: CompanyInput) async throws -> [DuplicateCandidate] {
+                do {
+                    _ = try await harness.services.companies.create(input, by: admin)
+                    return []
+                } catch RapportError.possibleDuplicates(let candidates) {
+                    return candidates
+                }
+            }
+            // MUT + validation: a swapped pair, a missing letter
+            #expect(try await similar(CompanyInput(shortName: "Мебельгард")).map(\.id) == [existing.id])
+            #expect(try await similar(CompanyInput(shortName: "Мебельгрд")).first?.reasons == [.similarName])
+            #expect(try await similar(CompanyInput(shortName: "Мебельторг")).isEmpty)
+            do {
+                _ = try await harness.services.contacts.create(
+                    ContactInput(firstName: "Александр", lastName: "Константинопольскй"), by: admin)
+                Issue.record("a typo in a surname should be shown")
+            } catch RapportError.possibleDuplicates(let candidates) {
+                #expect(candidates.map(\.id) == [person.contact.id])
+            }
+            // search: the exact words find nothing, the alike name is offered
+            let hits = try await harness.services.search.search("мебельгард", by: admin)
+            #expect(hits.first?.id == existing.id, "\(hits)")
+            let people = try await harness.services.search.search("константинопольскй", by: admin)
+            #expect(people.map(\.id) == [person.contact.id])
+            // a merge or delete takes the name out of the index
+            try await harness.services.companies.delete(existing.id, expectedVersion: nil, by: admin)
+            #expect(try await similar(CompanyInput(shortName: "Мебельгард")).isEmpty)
+        }
+    }
 }

@@ -1,6 +1,8 @@
 /// Why a record looks like one that already exists.
 public enum DuplicateReason: String, CaseIterable, Codable, Sendable {
     case taxID = "tax_id", phone, email, name
+    /// A name within a typo or so of the new one (`Trigrams.alike`).
+    case similarName = "similar_name"
 }
 
 /// A record that may be the same client as the one being saved.

@@ -27,7 +27,11 @@ public struct SearchService: Sendable {
         let words = SearchText.query(text)
         guard !words.isEmpty else { return [] }
         return try await env.database.read { db in
-            let found = try await SearchStore().find(words: words, limit: 200, on: db)
+            var found = try await SearchStore().find(words: words, limit: 200, on: db)
+            if found.count < limit {
+                found += try await Self.alike(words.joined(separator: " "), principal: principal, db)
+                    .filter { hit in !found.contains { $0 == hit } }
+            }
             var hits: [Hit] = []
             for (entity, id) in found where hits.count < limit {
                 if entity == "company", principal.may(.read, .company),
@@ -44,5 +48,22 @@ public struct SearchService: Sendable {
             }
             return hits
         }
+    }
+
+    /// Names that are alike the typed words (a typo, a letter missing), best first: what the
+    /// exact words missed.
+    static func alike(_ text: String, principal: Principal, _ db: any SQLDatabase) async throws
+        -> [(entity: String, id: Int64)]
+    {
+        guard text.count >= 3 else { return [] }
+        var scored: [(entity: String, id: Int64, score: Double)] = []
+        for (entity, permission) in [("company", PermissionEntity.company), ("contact", .contact)]
+        where principal.may(.read, permission) {
+            for candidate in try await SimilarNameStore().candidates(entity: entity, key: .name, like: text, limit: 50, on: db) {
+                let score = Trigrams.wordSimilarity(text, in: candidate.key)
+                if score >= Trigrams.searchThreshold { scored.append((entity, candidate.id, score)) }
+            }
+        }
+        return scored.sorted { ($0.score, $1.id) > ($1.score, $0.id) }.map { ($0.entity, $0.id) }
     }
 }

@@ -7,6 +7,10 @@ public struct CompanyStore: Sendable {
     public init() {}
 
     static let entity = "company"
+
+    /// The keys a company's name is sorted, searched and compared by.
+    public static func nameKey(_ c: Company) -> String { NameKey.make(c.shortName) }
+    public static func matchKey(_ c: Company) -> String? { NameMatch.key(c.shortName) }
     static let columns = """
         companies.id, companies.kind, companies.status, companies.short_name, companies.full_name, companies.inn,
         companies.kpp, companies.foreign_tax_id, companies.addresses, companies.bank_account, companies.region,
@@ -27,8 +31,8 @@ public struct CompanyStore: Sendable {
                 \(bind: c.bankAccount.map(JSONText.encode)), \(bind: c.region), \(bind: c.timeZone),
                 \(bind: c.reliability?.rawValue), \(bind: c.clientClass), \(bind: c.priceType), \(bind: c.deliveryTerms),
                 \(bind: c.leadTimeDays), \(bind: c.advertisingSource), \(bind: c.birthday?.description),
-                \(bind: c.workStartedOn?.description), \(bind: NameKey.make(c.shortName)),
-                \(bind: NameMatch.key(c.shortName)), \(bind: c.createdAt.millis),
+                \(bind: c.workStartedOn?.description), \(bind: Self.nameKey(c)),
+                \(bind: Self.matchKey(c)), \(bind: c.createdAt.millis),
                 \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1,
                 \(CustomFieldSQL.bind(c.custom, on: db)))
             RETURNING id
@@ -93,8 +97,8 @@ public struct CompanyStore: Sendable {
                 client_class = \(bind: c.clientClass), price_type = \(bind: c.priceType),
                 delivery_terms = \(bind: c.deliveryTerms), lead_time_days = \(bind: c.leadTimeDays),
                 advertising_source = \(bind: c.advertisingSource), birthday = \(bind: c.birthday?.description),
-                work_started_on = \(bind: c.workStartedOn?.description), name_key = \(bind: NameKey.make(c.shortName)),
-                match_key = \(bind: NameMatch.key(c.shortName)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis),
+                work_started_on = \(bind: c.workStartedOn?.description), name_key = \(bind: Self.nameKey(c)),
+                match_key = \(bind: Self.matchKey(c)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis),
                 custom = \(CustomFieldSQL.bind(c.custom, on: db)), version = version + 1
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version

@@ -13,11 +13,11 @@ public struct ContactStore: Sendable {
         contacts.owner_id, contacts.version, contacts.custom
         """
 
-    static func nameKey(_ c: Contact) -> String { NameKey.make(c.lastName, c.firstName, c.middleName) }
+    public static func nameKey(_ c: Contact) -> String { NameKey.make(c.lastName, c.firstName, c.middleName) }
 
     /// A person's name for duplicate control: last and first name only (a middle name is often
     /// left out), and only when both are known.
-    static func matchKey(_ c: Contact) -> String? {
+    public static func matchKey(_ c: Contact) -> String? {
         guard let last = c.lastName, !last.isEmpty else { return nil }
         return NameMatch.key("\(last) \(c.firstName)")
     }

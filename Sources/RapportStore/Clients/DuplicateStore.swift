@@ -55,6 +55,13 @@ public struct DuplicateStore: Sendable {
                 reasons[try row.decode(column: "id", as: Int64.self), default: []].insert(.name)
             }
         }
+        if let key = probe.matchKey {
+            for candidate in try await SimilarNameStore().candidates(entity: probe.entity, key: .match, like: key,
+                                                                       excluding: probe.excluding, limit: 50, on: db)
+            where candidate.key != key && !candidate.key.isEmpty && Trigrams.alike(key, candidate.key) {
+                reasons[candidate.id, default: []].insert(.similarName)
+            }
+        }
         let ids = Array(reasons.keys.sorted().prefix(limit))
         guard !ids.isEmpty else { return [] }
         let nameSQL: SQLQueryString = probe.entity == "company"

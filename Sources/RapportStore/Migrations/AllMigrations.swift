@@ -6,5 +6,6 @@ public enum AllMigrations {
         M0003_Search(),
         M0004_SavedViews(),
         M0005_CustomFields(),
+        M0006_SimilarNames(),
     ]
 }

@@ -1,0 +1,87 @@
+import RapportDomain
+import SQLKit
+
+/// Candidates for names that are alike, one API over two engines: PostgreSQL's `pg_trgm`
+/// (`%` with a GIN index on the tables' own keys) and, on SQLite, the FTS5 `trigram` table
+/// `client_names` that the services keep in step. Candidates only: `Trigrams` decides.
+public struct SimilarNameStore: Sendable {
+    public init() {}
+
+    /// Which key to compare: the name without legal forms (duplicates) or the whole name (search).
+    public enum Key: String, Sendable {
+        case match = "match_key", name = "name_key"
+    }
+
+    /// Rewrites a record's keys (SQLite only; PostgreSQL indexes the tables themselves).
+    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, on db: any SQLDatabase) async throws {
+        guard db.dialect.name == "sqlite" else { return }
+        try await remove(entity: entity, id: id, on: db)
+        try await db.raw("""
+            INSERT INTO client_names (entity, entity_id, match_key, name_key)
+            VALUES (\(bind: entity), \(bind: id), \(bind: matchKey ?? ""), \(bind: nameKey))
+            """).run()
+    }
+
+    public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
+        guard db.dialect.name == "sqlite" else { return }
+        try await db.raw("DELETE FROM client_names WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+    }
+
+    /// Records of `entity` whose key may be alike `text`, at most `limit`, with their key.
+    public func candidates(entity: String, key: Key, like text: String, excluding: Int64? = nil, limit: Int = 50,
+                           on db: any SQLDatabase) async throws -> [(id: Int64, key: String)] {
+        let excluded = excluding ?? 0
+        let rows: [any SQLRow]
+        if db.dialect.name == "sqlite" {
+            guard let match = Self.ftsQuery(text, column: key.rawValue) else { return [] }
+            rows = try await db.raw("""
+                SELECT entity_id AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
+                WHERE client_names MATCH \(bind: match) AND entity = \(bind: entity) AND entity_id <> \(bind: excluded)
+                LIMIT \(literal: limit)
+                """).all()
+        } else {
+            let table = entity == "company" ? "companies" : "contacts"
+            let column = key.rawValue
+            switch key {
+            case .match:
+                // `%`: whole-name similarity above pg_trgm's default 0.3.
+                rows = try await db.raw("""
+                    SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
+                    WHERE \(unsafeRaw: column) % \(bind: text) AND id <> \(bind: excluded)
+                    ORDER BY similarity(\(unsafeRaw: column), \(bind: text)) DESC, id LIMIT \(literal: limit)
+                    """).all()
+            case .name:
+                // `<%`: the typed words against the best part of the name, at the search threshold.
+                try await db.raw("""
+                    SELECT set_config('pg_trgm.word_similarity_threshold', \(bind: String(Trigrams.searchThreshold)), false)
+                    """).run()
+                rows = try await db.raw("""
+                    SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
+                    WHERE \(bind: text) <% \(unsafeRaw: column) AND id <> \(bind: excluded)
+                    ORDER BY word_similarity(\(bind: text), \(unsafeRaw: column)) DESC, id LIMIT \(literal: limit)
+                    """).all()
+            }
+        }
+        return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "key", as: String.self)) }
+    }
+
+    /// An FTS5 query on `column` for names within about one typo of `text`: any two of its
+    /// three runs (see `Trigrams.runs`); a shorter text matches either half, or itself.
+    static func ftsQuery(_ text: String, column: String) -> String? {
+        func phrase(_ piece: String) -> String { "\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let characters = Array(text)
+        let body: String
+        if let runs = Trigrams.runs(text) {
+            let (a, b, c) = (phrase(runs[0]), phrase(runs[1]), phrase(runs[2]))
+            body = "(\(a) AND \(b)) OR (\(b) AND \(c)) OR (\(a) AND \(c))"
+        } else if characters.count >= 6 {
+            let half = characters.count / 2
+            body = "\(phrase(String(characters[..<half]))) OR \(phrase(String(characters[half...])))"
+        } else if characters.count >= 3 {
+            body = phrase(text)
+        } else {
+            return nil
+        }
+        return "\(column) : (\(body))"
+    }
+}
