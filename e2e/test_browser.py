@@ -437,3 +437,35 @@ def test_custom_fields(sqlite_server, driver):
     shots("custom-column")
     driver.get(base + f"/clients/companies?cf.budget_{suffix}.from=2000000")
     assert f"Кухня с бюджетом {suffix}" not in body_text(driver)
+
+
+def test_files_on_a_card(sqlite_server, driver, tmp_path):
+    """A file attached on the company's card is listed, downloadable, then removed."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 50
+    company = api.post("/api/v1/companies", json={"short_name": f"Кухни с файлами {uuid.uuid4().hex[:6]}"}).json()
+    document = tmp_path / "Замер кухни.txt"
+    document.write_text("ширина 3200 мм\n", encoding="utf-8")
+
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    driver.get(base + f"/clients/companies/{company['id']}")
+    upload = wait_for(driver, "#file-input")
+    upload.send_keys(str(document))
+    submit_and_wait(driver, driver.find_element(By.ID, "file-upload"))
+    assert path_of(driver) == f"/clients/companies/{company['id']}", driver.current_url
+    files = api.get(f"/api/v1/companies/{company['id']}/attachments").json()["data"]
+    assert [f["file_name"] for f in files] == ["Замер кухни.txt"], files
+    assert "Замер кухни.txt" in body_text(driver)
+    driver.execute_script("document.getElementById('files').scrollIntoView({block: 'center'})")
+    shots("company-files")
+    download = api.get(files[0]["url"])
+    assert download.status_code == 200 and download.content.decode("utf-8") == "ширина 3200 мм\n"
+    remove = driver.find_element(By.CSS_SELECTOR, "#files form[data-confirm] button")
+    driver.execute_script("arguments[0].closest('form').removeAttribute('data-confirm');", remove)
+    submit_and_wait(driver, remove)
+    assert api.get(f"/api/v1/companies/{company['id']}/attachments").json()["data"] == []

@@ -43,6 +43,7 @@ public struct ServiceSet: Sendable {
     public let search: SearchService
     public let savedViews: SavedViewService
     public let customFields: CustomFieldService
+    public let attachments: AttachmentService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -63,6 +64,7 @@ public struct ServiceSet: Sendable {
         search = SearchService(env: env)
         savedViews = SavedViewService(env: env)
         customFields = CustomFieldService(env: env)
+        attachments = AttachmentService(env: env)
     }
 }
 
@@ -95,6 +97,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     EventsAPI(events: services.events).register(on: api)
     let clientsAPI = ClientsAPI(companies: services.companies, contacts: services.contacts, fields: services.customFields)
     CustomFieldsAPI(fields: services.customFields).register(on: api)
+    AttachmentsAPI(attachments: services.attachments).register(on: api)
     clientsAPI.register(on: api)
     ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
     SearchAPI(search: services.search).register(on: api)
@@ -122,10 +125,12 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                support: clientSupport).register(on: web)
     let views = SavedViewPages(pages: pages, views: services.savedViews)
     views.register(on: web)
+    let files = AttachmentPages(pages: pages, attachments: services.attachments)
+    files.register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
-                 ties: ties, views: views).register(on: web)
+                 ties: ties, views: views, files: files).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
-                 ties: ties, views: views).register(on: web)
+                 ties: ties, views: views, files: files).register(on: web)
     return router
 }
 

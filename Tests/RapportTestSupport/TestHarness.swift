@@ -24,6 +24,7 @@ public struct TestHarness: Sendable {
     public static func with<T>(_ kind: DatabaseKind, _ body: (TestHarness) async throws -> T) async throws -> T {
         try await TestDatabase.with(kind) { database in
             let harness = TestHarness(database: database)
+            defer { try? FileManager.default.removeItem(at: harness.services.env.files.root) }  // the test's own folder
             try await harness.services.setup.ensureBuiltInRoles()
             return try await body(harness)
         }

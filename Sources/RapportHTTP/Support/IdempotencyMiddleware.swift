@@ -11,7 +11,7 @@ import RapportStore
 /// answer is kept for 24 hours; a repeat with the same key and the same request gets that
 /// answer again (with `Idempotent-Replayed: true`) without running twice. The same key with a
 /// different request is a 422; a repeat while the first still runs is a 409. A failed first
-/// request frees the key so the client may retry.
+/// request frees the key so the client may retry. File uploads ignore the key.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = RapportRequestContext
     let database: Database
@@ -21,7 +21,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard !request.method.isSafe, let key = request.headers[.idempotencyKey] else {
+        // Uploads are larger than any answer worth keeping; a repeated upload is a second file.
+        guard !request.method.isSafe, let key = request.headers[.idempotencyKey],
+              !request.uri.path.hasSuffix("/attachments")
+        else {
             return try await next(request, context)
         }
         guard !key.isEmpty, key.count <= 255 else { throw RapportHTTPError.badHeader("Idempotency-Key") }

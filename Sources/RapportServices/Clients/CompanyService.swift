@@ -116,6 +116,7 @@ public struct CompanyService: Sendable {
             try Access.requireVersion(expectedVersion, current: company.version)
             try await self.companies.delete(id: id, on: db)
             try await SearchIndex.remove("company", id, on: db)
+            try await AttachmentService.removeAll(of: "company", id, files: self.env.files, on: db)
             try await self.events.record("company", id, .deleted,
                                          changes: [FieldChange(field: "short_name", old: company.shortName, new: nil)],
                                          by: principal.userID, on: db)

@@ -124,6 +124,7 @@ public struct ContactService: Sendable {
             try Access.requireVersion(expectedVersion, current: contact.version)
             try await self.contacts.delete(id: id, on: db)
             try await SearchIndex.remove("contact", id, on: db)
+            try await AttachmentService.removeAll(of: "contact", id, files: self.env.files, on: db)
             try await self.events.record("contact", id, .deleted,
                                          changes: [FieldChange(field: "name", old: contact.displayName, new: nil)],
                                          by: principal.userID, on: db)

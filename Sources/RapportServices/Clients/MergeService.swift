@@ -129,6 +129,7 @@ public struct MergeService: Sendable {
                 _ db: any SQLDatabase) async throws {
         try await merges.moveLinks(entity: entity.rawValue, from: duplicate, to: survivor, on: db)
         try await merges.moveRelationships(entity: entity.rawValue, from: duplicate, to: survivor, on: db)
+        try await AttachmentStore().move(entity: entity.rawValue, from: duplicate, to: survivor, on: db)
         var changes = ClientChanges.diff(before.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }, after)
         changes.append(FieldChange(field: "merged_from", old: nil, new: "#\(duplicate) \(name)"))
         try await events.record(entity.rawValue, survivor, .merged, changes: changes, by: principal.userID, on: db)

@@ -9,10 +9,18 @@ public struct ServiceEnvironment: Sendable {
     public var logger: Logger
     /// Shared by every service of this process, so a change to access empties it.
     public var authCache: AuthCache
+    /// Where attached files are kept, and the largest one accepted.
+    public var files: FileStore
+    public var maxAttachmentBytes: Int
+
+    public static let defaultMaxAttachmentBytes = 25 << 20
 
     public init(database: Database, clock: any WallClock = SystemClock(), hasher: PasswordHasher = PasswordHasher(),
-                logger: Logger, authCache: AuthCache = AuthCache()) {
+                logger: Logger, authCache: AuthCache = AuthCache(), files: FileStore = .temporary(),
+                maxAttachmentBytes: Int = ServiceEnvironment.defaultMaxAttachmentBytes) {
         self.authCache = authCache
+        self.files = files
+        self.maxAttachmentBytes = maxAttachmentBytes
         self.database = database
         self.clock = clock
         self.hasher = hasher

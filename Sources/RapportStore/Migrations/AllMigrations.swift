@@ -7,5 +7,6 @@ public enum AllMigrations {
         M0004_SavedViews(),
         M0005_CustomFields(),
         M0006_SimilarNames(),
+        M0007_Attachments(),
     ]
 }

@@ -22,7 +22,9 @@ struct Runtime {
         } catch {
             throw Failure("\(error)")
         }
-        let env = ServiceEnvironment(database: database, hasher: PasswordHasher(cost: settings.bcryptCost), logger: logger)
+        let env = ServiceEnvironment(database: database, hasher: PasswordHasher(cost: settings.bcryptCost), logger: logger,
+                                     files: FileStore(root: URL(fileURLWithPath: settings.filesDirectory, isDirectory: true)),
+                                     maxAttachmentBytes: settings.maxAttachmentBytes)
         return Runtime(settings: settings, database: database, services: ServiceSet(env: env), logger: logger)
     }
 

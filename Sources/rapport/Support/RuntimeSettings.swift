@@ -12,6 +12,9 @@ import RapportStore
 /// - `RAPPORT_LOG_LEVEL`: trace…critical, default info; `RAPPORT_LOG_FORMAT`: json (default) or text
 /// - `RAPPORT_SECURE_COOKIES`: `true` behind TLS
 /// - `RAPPORT_RESOURCES`: a folder holding Templates/, Public/, Locales/ and openapi.json instead of the bundled ones
+/// - `RAPPORT_FILES_DIR`: where attached files are kept (default: `files/` beside the SQLite
+///   database, `./data/files` with PostgreSQL)
+/// - `RAPPORT_MAX_ATTACHMENT_MB`: the largest attached file, 1…1024, default 25
 struct RuntimeSettings {
     var databaseURL: DatabaseURL
     var host: String
@@ -21,6 +24,8 @@ struct RuntimeSettings {
     var jsonLogs: Bool
     var secureCookies: Bool
     var resourcesPath: String?
+    var filesDirectory: String
+    var maxAttachmentBytes: Int
 
     /// Reads the environment; a bad value exits naming the variable.
     static func load(host: String? = nil, port: Int? = nil,
@@ -53,10 +58,22 @@ struct RuntimeSettings {
             }
             level = value
         }
+        var maxAttachmentMB = 25
+        if let text = environment["RAPPORT_MAX_ATTACHMENT_MB"] {
+            guard let value = Int(text), (1...1024).contains(value) else {
+                throw fail("RAPPORT_MAX_ATTACHMENT_MB must be between 1 and 1024, not \(text)")
+            }
+            maxAttachmentMB = value
+        }
+        let defaultFiles: String = switch url {
+        case .sqlite(let path): URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("files").path
+        case .postgres: "./data/files"
+        }
         return RuntimeSettings(
             databaseURL: url, host: host ?? environment["RAPPORT_HOST"] ?? "127.0.0.1", port: port ?? 8080,
             bcryptCost: cost, logLevel: level, jsonLogs: (environment["RAPPORT_LOG_FORMAT"] ?? "json") != "text",
             secureCookies: environment["RAPPORT_SECURE_COOKIES"] == "true",
-            resourcesPath: environment["RAPPORT_RESOURCES"])
+            resourcesPath: environment["RAPPORT_RESOURCES"],
+            filesDirectory: environment["RAPPORT_FILES_DIR"] ?? defaultFiles, maxAttachmentBytes: maxAttachmentMB << 20)
     }
 }

@@ -12,6 +12,7 @@ struct CompanyPages {
     let support: ClientPageSupport
     let ties: RelationshipPages
     let views: SavedViewPages
+    let files: AttachmentPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/companies") { request, context in
@@ -215,6 +216,8 @@ struct CompanyPages {
                  "role": person.role ?? "", "phone": person.contact.channels.first { $0.kind == .phone }?.value ?? ""]
             }
             model["new_contact_href"] = "/clients/contacts/new?company_id=\(c.id)"
+            model.merge(try await files.model(.company, c.id, canEdit: principal.may(.update, .company), names: names,
+                                              by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(.company, c.id, canEdit: principal.may(.update, .company), by: principal,
                                              locale: locale)) { $1 }
             let events = try await companies.history(c.id, page: .init(limit: 100), by: principal).items

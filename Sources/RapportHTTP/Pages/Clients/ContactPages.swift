@@ -12,6 +12,7 @@ struct ContactPages {
     let support: ClientPageSupport
     let ties: RelationshipPages
     let views: SavedViewPages
+    let files: AttachmentPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/contacts") { request, context in
@@ -195,6 +196,8 @@ struct ContactPages {
                 ["href": "/clients/companies/\(link.companyID)", "name": companyNames[link.companyID] ?? "#\(link.companyID)",
                  "role": link.role ?? ""]
             }
+            model.merge(try await files.model(.contact, c.id, canEdit: principal.may(.update, .contact), names: names,
+                                              by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(.contact, c.id, canEdit: principal.may(.update, .contact), by: principal,
                                              locale: locale)) { $1 }
             let events = try await contacts.history(c.id, page: .init(limit: 100), by: principal).items
