@@ -111,7 +111,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RapportServicesTests",
-            dependencies: ["RapportTestSupport", "RapportServices", "RapportStore", "RapportDomain"]
+            dependencies: ["RapportTestSupport", "RapportServices", "RapportStore", "RapportDomain", "RapportWorkers",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RapportHTTPTests",

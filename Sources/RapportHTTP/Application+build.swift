@@ -44,6 +44,7 @@ public struct ServiceSet: Sendable {
     public let savedViews: SavedViewService
     public let customFields: CustomFieldService
     public let attachments: AttachmentService
+    public let jobs: JobQueue
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -65,6 +66,7 @@ public struct ServiceSet: Sendable {
         savedViews = SavedViewService(env: env)
         customFields = CustomFieldService(env: env)
         attachments = AttachmentService(env: env)
+        jobs = JobQueue(env: env)
     }
 }
 

@@ -8,5 +8,6 @@ public enum AllMigrations {
         M0005_CustomFields(),
         M0006_SimilarNames(),
         M0007_Attachments(),
+        M0008_Jobs(),
     ]
 }
