@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import struct
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -469,3 +470,54 @@ def test_files_on_a_card(sqlite_server, driver, tmp_path):
     driver.execute_script("arguments[0].closest('form').removeAttribute('data-confirm');", remove)
     submit_and_wait(driver, remove)
     assert api.get(f"/api/v1/companies/{company['id']}/attachments").json()["data"] == []
+
+
+def test_import_from_a_file(sqlite_server, driver, tmp_path):
+    """A CSV is uploaded, its columns mapped, the first rows previewed, then imported with a report."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 60
+    suffix = uuid.uuid4().hex[:6]
+    table = tmp_path / "клиенты.csv"
+    table.write_text(
+        "Наименование;ИНН;Телефон;Город;Заметка\n"
+        f"Кухни Север {suffix};7707083893;+7 495 100-00-01;Москва;ok\n"
+        f"Кухни Юг {suffix};7707083894;;Тверь;неверный ИНН\n"
+        f"Кухни Восток {suffix};;8 (495) 100-00-02;;ok\n", encoding="utf-8")
+
+    # the third row is a client already in the base (the same phone)
+    api.post("/api/v1/companies", json={"short_name": f"Восток-Мебель {suffix}",
+                                        "channels": [{"kind": "phone", "value": "+7 495 100-00-02"}]})
+
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    driver.get(base + "/clients/companies")
+    driver.find_element(By.ID, "import-company").click()
+    wait_for(driver, "#import-file").send_keys(str(table))
+    submit_and_wait(driver, driver.find_element(By.ID, "import-upload"))
+    match = re.fullmatch(r"/clients/import/(\d+)", path_of(driver))
+    assert match, f"not on the import's page: {driver.current_url}\n{body_text(driver)[:600]}"
+    import_id = match.group(1)
+    assert Select(driver.find_element(By.ID, "col_0")).first_selected_option.get_attribute("value") == "short_name"
+    assert Select(driver.find_element(By.ID, "col_4")).first_selected_option.get_attribute("value") == ""
+    preview = driver.find_element(By.ID, "preview").text
+    assert "inn" in preview.lower() or "ИНН" in preview, preview
+    shots("import-mapping")
+    start = driver.find_element(By.ID, "import-start")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", start)
+    submit_and_wait(driver, start)
+    state = {}
+    for _ in range(50):
+        state = api.get(f"/api/v1/imports/{import_id}").json()
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert state["state"] == "done" and (state["created"], state["skipped"], state["rejected"]) == (1, 1, 1), state
+    driver.get(base + f"/clients/import/{import_id}")
+    assert driver.find_element(By.ID, "import-report").is_displayed()
+    shots("import-done")
+    report = api.get(state["report_url"]).text
+    assert "7707083894" in report and "rejected" in report and "skipped" in report, report

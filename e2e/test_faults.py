@@ -237,3 +237,17 @@ def test_kill_during_writes(backend, request, make_server):
         cp = subprocess.run(["sqlite3", db, "PRAGMA integrity_check;"], capture_output=True, text=True,
                             timeout=60, stdin=subprocess.DEVNULL)
         assert cp.returncode == 0 and cp.stdout.strip() == "ok", f"integrity_check: {cp.stdout}{cp.stderr}"
+
+
+def test_a_100_mb_upload_is_refused_and_changes_nothing(sqlite_server):
+    """A 100 MB file sent as an import or an attachment: 413 before it is kept, the server unharmed."""
+    api = sqlite_server.api()
+    company = api.post("/api/v1/companies", json={"short_name": "Кухни с большим файлом"}).json()
+    body = b"name;phone\n" + b"x" * (100 << 20)
+    for path in ("/api/v1/imports?entity=company&name=big.csv", f"/api/v1/companies/{company['id']}/attachments?name=big.bin"):
+        r = api.post(path, data=body, headers={"Content-Type": "text/csv"}, timeout=60)
+        assert r.status_code == 413, f"{path}: {r.status_code} {r.text[:200]}"
+        assert is_problem_json(r)
+    assert api.get("/api/v1/imports").json()["data"] == []
+    assert api.get(f"/api/v1/companies/{company['id']}/attachments").json()["data"] == []
+    assert health_status(sqlite_server) == 200

@@ -45,6 +45,7 @@ public struct ServiceSet: Sendable {
     public let customFields: CustomFieldService
     public let attachments: AttachmentService
     public let jobs: JobQueue
+    public let imports: ImportService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -67,6 +68,7 @@ public struct ServiceSet: Sendable {
         customFields = CustomFieldService(env: env)
         attachments = AttachmentService(env: env)
         jobs = JobQueue(env: env)
+        imports = ImportService(env: env)
     }
 }
 
@@ -100,6 +102,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let clientsAPI = ClientsAPI(companies: services.companies, contacts: services.contacts, fields: services.customFields)
     CustomFieldsAPI(fields: services.customFields).register(on: api)
     AttachmentsAPI(attachments: services.attachments).register(on: api)
+    ImportsAPI(imports: services.imports).register(on: api)
     clientsAPI.register(on: api)
     ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
     SearchAPI(search: services.search).register(on: api)
@@ -127,6 +130,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                support: clientSupport).register(on: web)
     let views = SavedViewPages(pages: pages, views: services.savedViews)
     views.register(on: web)
+    ImportPages(pages: pages, imports: services.imports, fields: services.customFields).register(on: web)
     let files = AttachmentPages(pages: pages, attachments: services.attachments)
     files.register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
@@ -147,5 +151,6 @@ public func buildApplication(settings: HTTPSettings, services: ServiceSet, logge
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Rapport"),
         logger: logger)
     app.addServices(MaintenanceWorker(maintenance: services.maintenance, logger: logger))
+    app.addServices(JobWorker(queue: services.jobs, handlers: [services.imports], logger: logger))
     return app
 }

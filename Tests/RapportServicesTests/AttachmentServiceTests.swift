@@ -57,6 +57,11 @@ import Testing
                                                             bytes: Data(count: 5), by: anna)
             }
             #expect(Self.storedFiles(harness).count == 1)
+            // a page that claims to be a picture is kept as plain bytes, never shown in place
+            let lying = try await files.add(to: .company, company.id, fileName: "cat.png", contentType: "image/png",
+                                            bytes: Data("<html><script>alert(1)</script>".utf8), by: anna)
+            #expect(lying.contentType == "application/octet-stream")
+            try await files.delete(lying.id, by: anna)
             // removing the file removes its bytes; deleting the record removes the rest
             let second = try await files.add(to: .company, company.id, fileName: "photo.jpg", contentType: "image/jpeg",
                                              bytes: Data([0xFF, 0xD8, 0xFF]), by: anna)

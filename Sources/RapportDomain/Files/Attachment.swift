@@ -37,4 +37,19 @@ public struct Attachment: Equatable, Sendable {
     public static let inlineTypes: Set<String> = [
         "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
     ]
+
+    /// The first bytes each shown-in-place type (but text) must start with.
+    static let signatures: [String: [[UInt8]]] = [
+        "image/png": [[0x89, 0x50, 0x4E, 0x47]], "image/jpeg": [[0xFF, 0xD8, 0xFF]],
+        "image/gif": [Array("GIF87a".utf8), Array("GIF89a".utf8)], "image/webp": [Array("RIFF".utf8)],
+        "application/pdf": [Array("%PDF".utf8)],
+    ]
+
+    /// The type to keep for a file: a claimed picture or PDF whose bytes say otherwise (a
+    /// lying content type) is kept as plain bytes, so it is never shown in place.
+    public static func verifiedType(_ claimed: String, firstBytes: Data) -> String {
+        guard let signatures = signatures[claimed] else { return claimed }
+        let head = Array(firstBytes.prefix(8))
+        return signatures.contains { head.starts(with: $0) } ? claimed : "application/octet-stream"
+    }
 }

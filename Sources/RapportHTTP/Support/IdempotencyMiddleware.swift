@@ -23,7 +23,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
     {
         // Uploads are larger than any answer worth keeping; a repeated upload is a second file.
         guard !request.method.isSafe, let key = request.headers[.idempotencyKey],
-              !request.uri.path.hasSuffix("/attachments")
+              !request.uri.path.hasSuffix("/attachments"), request.uri.path != "/api/v1/imports"
         else {
             return try await next(request, context)
         }

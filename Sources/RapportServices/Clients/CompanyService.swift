@@ -43,68 +43,78 @@ public struct CompanyService: Sendable {
     public func create(_ input: CompanyInput, allowDuplicates: Bool = false, by principal: Principal?) async throws
         -> Company
     {
+        try await env.database.transaction { db in
+            try await self.create(input, allowDuplicates: allowDuplicates, by: principal, on: db)
+        }
+    }
+
+    /// `create` inside the caller's transaction (an import writes many rows in one).
+    public func create(_ input: CompanyInput, allowDuplicates: Bool = false, by principal: Principal?,
+                       on db: any SQLDatabase) async throws -> Company {
         if let principal { try Access.requireAny(principal, .create, .company) }
         let now = env.clock.now()
         var company = Company(shortName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
         company.ownerID = input.ownerID ?? principal?.userID
-        let draft = company
-        return try await env.database.transaction { db in
-            var company = draft
-            let definitions = try await CustomValueChecks.definitions(.company, on: db)
-            var v = Validator()
-            self.apply(input, to: &company, creating: true, validator: &v)
-            try await CustomValueChecks.apply(input.custom, to: &company.custom, definitions: definitions, creating: true,
-                                              principal: principal, on: db, into: &v)
-            try v.throwIfInvalid()
-            guard let owner = company.ownerID else {
-                throw RapportError.invalid("owner_id", "required", "owner_id is required")
-            }
-            let ownership = try await Responsible.ownership(owner, on: db)
-            if let principal { try Access.require(principal, .create, .company, record: ownership) }
-            if !allowDuplicates {
-                try await DuplicateCheck.refuse(DuplicateCheck.probe(company), entity: .company, principal: principal, on: db)
-            }
-            company.id = try await self.companies.insert(company, on: db)
-            try await SearchIndex.company(company, on: db)
-            try await self.events.record("company", company.id, .created,
-                                         changes: ClientChanges.diff(nil, ClientChanges.fields(company, definitions)),
-                                         by: principal?.userID, on: db)
-            return company
+        let definitions = try await CustomValueChecks.definitions(.company, on: db)
+        var v = Validator()
+        self.apply(input, to: &company, creating: true, validator: &v)
+        try await CustomValueChecks.apply(input.custom, to: &company.custom, definitions: definitions, creating: true,
+                                          principal: principal, on: db, into: &v)
+        try v.throwIfInvalid()
+        guard let owner = company.ownerID else {
+            throw RapportError.invalid("owner_id", "required", "owner_id is required")
         }
+        let ownership = try await Responsible.ownership(owner, on: db)
+        if let principal { try Access.require(principal, .create, .company, record: ownership) }
+        if !allowDuplicates {
+            try await DuplicateCheck.refuse(DuplicateCheck.probe(company), entity: .company, principal: principal, on: db)
+        }
+        company.id = try await self.companies.insert(company, on: db)
+        try await SearchIndex.company(company, on: db)
+        try await self.events.record("company", company.id, .created,
+                                     changes: ClientChanges.diff(nil, ClientChanges.fields(company, definitions)),
+                                     by: principal?.userID, on: db)
+        return company
     }
 
     public func update(_ id: Int64, _ input: CompanyInput, expectedVersion: Int64?, by principal: Principal) async throws
         -> Company
     {
         try await env.database.transaction { db in
-            guard let ownership = try await self.companies.ownership(id: id, on: db),
-                  let before = try await self.companies.find(id: id, on: db)
-            else { throw RapportError.notFound(entity: "company") }
-            try Access.require(principal, .update, .company, record: ownership)
-            try Access.requireVersion(expectedVersion, current: before.version)
-            var after = before
-            let definitions = try await CustomValueChecks.definitions(.company, on: db)
-            var v = Validator()
-            self.apply(input, to: &after, creating: false, validator: &v)
-            try await CustomValueChecks.apply(input.custom, to: &after.custom, definitions: definitions, creating: false,
-                                              principal: principal, on: db, into: &v)
-            try v.throwIfInvalid()
-            if let owner = input.ownerID, owner != before.ownerID {
-                // Handing over: the new responsible must be someone the principal may give it to.
-                try Access.require(principal, .update, .company, record: try await Responsible.ownership(owner, on: db))
-            }
-            after.updatedAt = self.env.clock.now()
-            guard let version = try await self.companies.update(after, expectedVersion: before.version, on: db) else {
-                throw RapportError.stale(currentVersion: before.version)
-            }
-            after.version = version
-            try await SearchIndex.company(after, on: db)
-            let changes = ClientChanges.diff(ClientChanges.fields(before, definitions), ClientChanges.fields(after, definitions))
-            if !changes.isEmpty {
-                try await self.events.record("company", id, .updated, changes: changes, by: principal.userID, on: db)
-            }
-            return after
+            try await self.update(id, input, expectedVersion: expectedVersion, by: principal, on: db)
         }
+    }
+
+    /// `update` inside the caller's transaction.
+    public func update(_ id: Int64, _ input: CompanyInput, expectedVersion: Int64?, by principal: Principal,
+                       on db: any SQLDatabase) async throws -> Company {
+        guard let ownership = try await self.companies.ownership(id: id, on: db),
+              let before = try await self.companies.find(id: id, on: db)
+        else { throw RapportError.notFound(entity: "company") }
+        try Access.require(principal, .update, .company, record: ownership)
+        try Access.requireVersion(expectedVersion, current: before.version)
+        var after = before
+        let definitions = try await CustomValueChecks.definitions(.company, on: db)
+        var v = Validator()
+        self.apply(input, to: &after, creating: false, validator: &v)
+        try await CustomValueChecks.apply(input.custom, to: &after.custom, definitions: definitions, creating: false,
+                                          principal: principal, on: db, into: &v)
+        try v.throwIfInvalid()
+        if let owner = input.ownerID, owner != before.ownerID {
+            // Handing over: the new responsible must be someone the principal may give it to.
+            try Access.require(principal, .update, .company, record: try await Responsible.ownership(owner, on: db))
+        }
+        after.updatedAt = self.env.clock.now()
+        guard let version = try await self.companies.update(after, expectedVersion: before.version, on: db) else {
+            throw RapportError.stale(currentVersion: before.version)
+        }
+        after.version = version
+        try await SearchIndex.company(after, on: db)
+        let changes = ClientChanges.diff(ClientChanges.fields(before, definitions), ClientChanges.fields(after, definitions))
+        if !changes.isEmpty {
+            try await self.events.record("company", id, .updated, changes: changes, by: principal.userID, on: db)
+        }
+        return after
     }
 
     public func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {

@@ -46,73 +46,83 @@ public struct ContactService: Sendable {
     public func create(_ input: ContactInput, allowDuplicates: Bool = false, by principal: Principal?) async throws
         -> Card
     {
+        try await env.database.transaction { db in
+            try await self.create(input, allowDuplicates: allowDuplicates, by: principal, on: db)
+        }
+    }
+
+    /// `create` inside the caller's transaction (an import writes many rows in one).
+    public func create(_ input: ContactInput, allowDuplicates: Bool = false, by principal: Principal?,
+                       on db: any SQLDatabase) async throws -> Card {
         if let principal { try Access.requireAny(principal, .create, .contact) }
         let now = env.clock.now()
         var contact = Contact(firstName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
         contact.ownerID = input.ownerID ?? principal?.userID
-        let draft = contact
-        return try await env.database.transaction { db in
-            var contact = draft
-            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
-            var v = Validator()
-            self.apply(input, to: &contact, creating: true, validator: &v)
-            try await CustomValueChecks.apply(input.custom, to: &contact.custom, definitions: definitions, creating: true,
-                                              principal: principal, on: db, into: &v)
-            try v.throwIfInvalid()
-            guard let owner = contact.ownerID else {
-                throw RapportError.invalid("owner_id", "required", "owner_id is required")
-            }
-            let ownership = try await Responsible.ownership(owner, on: db)
-            if let principal { try Access.require(principal, .create, .contact, record: ownership) }
-            if !allowDuplicates {
-                try await DuplicateCheck.refuse(DuplicateCheck.probe(contact), entity: .contact, principal: principal, on: db)
-            }
-            contact.id = try await self.contacts.insert(contact, on: db)
-            try await SearchIndex.contact(contact, on: db)
-            try await self.events.record("contact", contact.id, .created,
-                                         changes: ClientChanges.diff(nil, ClientChanges.fields(contact, definitions)),
-                                         by: principal?.userID, on: db)
-            let links = try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
-            return Card(contact: contact, links: links)
+        let definitions = try await CustomValueChecks.definitions(.contact, on: db)
+        var v = Validator()
+        self.apply(input, to: &contact, creating: true, validator: &v)
+        try await CustomValueChecks.apply(input.custom, to: &contact.custom, definitions: definitions, creating: true,
+                                          principal: principal, on: db, into: &v)
+        try v.throwIfInvalid()
+        guard let owner = contact.ownerID else {
+            throw RapportError.invalid("owner_id", "required", "owner_id is required")
         }
+        let ownership = try await Responsible.ownership(owner, on: db)
+        if let principal { try Access.require(principal, .create, .contact, record: ownership) }
+        if !allowDuplicates {
+            try await DuplicateCheck.refuse(DuplicateCheck.probe(contact), entity: .contact, principal: principal, on: db)
+        }
+        contact.id = try await self.contacts.insert(contact, on: db)
+        try await SearchIndex.contact(contact, on: db)
+        try await self.events.record("contact", contact.id, .created,
+                                     changes: ClientChanges.diff(nil, ClientChanges.fields(contact, definitions)),
+                                     by: principal?.userID, on: db)
+        let links = try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
+        return Card(contact: contact, links: links)
     }
 
     public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, by principal: Principal) async throws
         -> Card
     {
         try await env.database.transaction { db in
-            guard let ownership = try await self.contacts.ownership(id: id, on: db),
-                  let before = try await self.contacts.find(id: id, on: db)
-            else { throw RapportError.notFound(entity: "contact") }
-            try Access.require(principal, .update, .contact, record: ownership)
-            try Access.requireVersion(expectedVersion, current: before.version)
-            var after = before
-            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
-            var v = Validator()
-            self.apply(input, to: &after, creating: false, validator: &v)
-            try await CustomValueChecks.apply(input.custom, to: &after.custom, definitions: definitions, creating: false,
-                                              principal: principal, on: db, into: &v)
-            try v.throwIfInvalid()
-            if let owner = input.ownerID, owner != before.ownerID {
-                try Access.require(principal, .update, .contact, record: try await Responsible.ownership(owner, on: db))
-            }
-            after.updatedAt = self.env.clock.now()
-            guard let version = try await self.contacts.update(after, expectedVersion: before.version, on: db) else {
-                throw RapportError.stale(currentVersion: before.version)
-            }
-            after.version = version
-            try await SearchIndex.contact(after, on: db)
-            let changes = ClientChanges.diff(ClientChanges.fields(before, definitions), ClientChanges.fields(after, definitions))
-            if !changes.isEmpty {
-                try await self.events.record("contact", id, .updated, changes: changes, by: principal.userID, on: db)
-            }
-            let links = if let companies = input.companies {
-                try await self.replaceLinks(companies, of: id, by: principal, on: db)
-            } else {
-                try await self.contacts.links(contactID: id, on: db)
-            }
-            return Card(contact: after, links: links)
+            try await self.update(id, input, expectedVersion: expectedVersion, by: principal, on: db)
         }
+    }
+
+    /// `update` inside the caller's transaction.
+    public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, by principal: Principal,
+                       on db: any SQLDatabase) async throws -> Card {
+        guard let ownership = try await self.contacts.ownership(id: id, on: db),
+              let before = try await self.contacts.find(id: id, on: db)
+        else { throw RapportError.notFound(entity: "contact") }
+        try Access.require(principal, .update, .contact, record: ownership)
+        try Access.requireVersion(expectedVersion, current: before.version)
+        var after = before
+        let definitions = try await CustomValueChecks.definitions(.contact, on: db)
+        var v = Validator()
+        self.apply(input, to: &after, creating: false, validator: &v)
+        try await CustomValueChecks.apply(input.custom, to: &after.custom, definitions: definitions, creating: false,
+                                          principal: principal, on: db, into: &v)
+        try v.throwIfInvalid()
+        if let owner = input.ownerID, owner != before.ownerID {
+            try Access.require(principal, .update, .contact, record: try await Responsible.ownership(owner, on: db))
+        }
+        after.updatedAt = self.env.clock.now()
+        guard let version = try await self.contacts.update(after, expectedVersion: before.version, on: db) else {
+            throw RapportError.stale(currentVersion: before.version)
+        }
+        after.version = version
+        try await SearchIndex.contact(after, on: db)
+        let changes = ClientChanges.diff(ClientChanges.fields(before, definitions), ClientChanges.fields(after, definitions))
+        if !changes.isEmpty {
+            try await self.events.record("contact", id, .updated, changes: changes, by: principal.userID, on: db)
+        }
+        let links = if let companies = input.companies {
+            try await self.replaceLinks(companies, of: id, by: principal, on: db)
+        } else {
+            try await self.contacts.links(contactID: id, on: db)
+        }
+        return Card(contact: after, links: links)
     }
 
     public func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {

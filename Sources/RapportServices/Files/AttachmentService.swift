@@ -46,7 +46,8 @@ public struct AttachmentService: Sendable {
         try await requireRecord(owner, id, .update, principal)
         let stored = try env.files.write(bytes)
         let attachment = Attachment(entity: owner.rawValue, entityID: id, fileName: name!,
-                                    contentType: Self.contentType(contentType), size: stored.size, sha256: stored.sha256,
+                                    contentType: Attachment.verifiedType(Self.contentType(contentType), firstBytes: bytes),
+                                    size: stored.size, sha256: stored.sha256,
                                     storageName: stored.storageName, createdAt: env.clock.now(), createdBy: principal.userID)
         do {
             return try await env.database.transaction { db in

@@ -9,5 +9,6 @@ public enum AllMigrations {
         M0006_SimilarNames(),
         M0007_Attachments(),
         M0008_Jobs(),
+        M0009_Imports(),
     ]
 }

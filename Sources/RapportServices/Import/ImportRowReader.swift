@@ -1,0 +1,100 @@
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// Turns one row of an imported file into the input a person would have typed, through the
+/// column mapping. Values are checked later by the same services as the pages and the API;
+/// only what needs looking up (the responsible, a contact's company) is resolved here.
+struct ImportRowReader {
+    let entity: String
+    let mapping: [Int: String]
+    /// Active users by lower-cased e-mail and by "first last" / "last first".
+    let users: [String: Int64]
+    let companyByINN: (String) async throws -> Int64?
+    let companyByName: (String) async throws -> Int64?
+
+    /// The row's cells by target; an empty cell is left out (nothing to set or change).
+    func cells(_ row: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (column, target) in mapping where column < row.count {
+            let value = row[column].trimmingCharacters(in: .whitespacesAndNewlines)
+            if !value.isEmpty { result[target] = value }
+        }
+        return result
+    }
+
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0.isNewline })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func word(_ text: String?) -> String? {
+        text.map { ImportTargets.words[$0.lowercased().replacingOccurrences(of: "ё", with: "е")] ?? $0.lowercased() }
+    }
+
+    func custom(_ cells: [String: String]) -> [String: CustomInput]? {
+        let values = cells.filter { $0.key.hasPrefix("cf.") }
+        guard !values.isEmpty else { return nil }
+        return Dictionary(uniqueKeysWithValues: values.map { (String($0.key.dropFirst(3)), CustomInput.text($0.value)) })
+    }
+
+    /// The responsible named in the row, or a field error.
+    func responsible(_ cells: [String: String], into v: inout Validator) -> Int64? {
+        guard let text = cells["responsible"] else { return nil }
+        let key = text.lowercased().split(separator: " ").joined(separator: " ")
+        if let id = users[key] { return id }
+        v.add("responsible", "not_found", "no active user \(text)")
+        return nil
+    }
+
+    func company(_ cells: [String: String], into v: inout Validator) throws -> CompanyInput {
+        var addresses: [Address] = []
+        if let text = cells["legal_address"] { addresses.append(Address(kind: "legal", text: text)) }
+        if let text = cells["delivery_address"] { addresses.append(Address(kind: "delivery", text: text)) }
+        let channels = Self.list(cells["phones"]).map { ContactChannel(kind: .phone, value: $0) }
+            + Self.list(cells["emails"]).map { ContactChannel(kind: .email, value: $0) }
+            + Self.list(cells["websites"]).map { ContactChannel(kind: .website, value: $0) }
+        var leadTime: Int?
+        if let text = cells["lead_time_days"] {
+            leadTime = Int(text)
+            if leadTime == nil { v.add("lead_time_days", "invalid", "lead_time_days must be a whole number of days") }
+        }
+        return CompanyInput(
+            kind: Self.word(cells["kind"]), status: Self.word(cells["status"]), shortName: cells["short_name"],
+            fullName: cells["full_name"], inn: cells["inn"], kpp: cells["kpp"], foreignTaxID: cells["foreign_tax_id"],
+            addresses: addresses.isEmpty ? nil : addresses, channels: channels.isEmpty ? nil : channels,
+            region: cells["region"], timeZone: cells["time_zone"], reliability: Self.word(cells["reliability"]),
+            clientClass: cells["client_class"], priceType: cells["price_type"], deliveryTerms: cells["delivery_terms"],
+            leadTimeDays: leadTime, advertisingSource: cells["advertising_source"], birthday: cells["birthday"],
+            workStartedOn: cells["work_started_on"], ownerID: responsible(cells, into: &v), custom: custom(cells))
+    }
+
+    func contact(_ cells: [String: String], into v: inout Validator) async throws -> ContactInput {
+        var last = cells["last_name"], first = cells["first_name"], middle = cells["middle_name"]
+        if let full = cells["full_name"] {
+            // «Фамилия Имя Отчество», as Russian lists write people.
+            let parts = full.split(separator: " ").map(String.init)
+            if parts.count == 1 { first = first ?? parts[0] } else {
+                last = last ?? parts[0]
+                first = first ?? parts[1]
+                if parts.count > 2 { middle = middle ?? parts[2...].joined(separator: " ") }
+            }
+        }
+        let channels = Self.list(cells["phones"]).map { ContactChannel(kind: .phone, value: $0) }
+            + Self.list(cells["emails"]).map { ContactChannel(kind: .email, value: $0) }
+            + Self.list(cells["messengers"]).map { ContactChannel(kind: .messenger, value: $0) }
+        var links: [ContactInput.LinkInput]?
+        if let name = cells["company"] {
+            let digits = name.filter(\.isNumber)
+            let found = digits.count == name.count && (digits.count == 10 || digits.count == 12)
+                ? try await companyByINN(digits) : try await companyByName(name)
+            if let found { links = [.init(companyID: found, role: cells["company_role"])] } else {
+                v.add("company", "not_found", "no company \(name)")
+            }
+        }
+        return ContactInput(
+            firstName: first, middleName: middle, lastName: last, position: cells["position"],
+            channels: channels.isEmpty ? nil : channels, birthday: cells["birthday"], timeZone: cells["time_zone"],
+            region: cells["region"], ownerID: responsible(cells, into: &v), companies: links, custom: custom(cells))
+    }
+}

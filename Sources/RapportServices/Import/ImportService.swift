@@ -1,0 +1,397 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// Importing companies and contacts from CSV: upload (the file is kept, its columns read),
+/// mapping (guessed, or the one used last time for the same columns) with a preview that
+/// runs the first rows through every rule without saving, then a background job that writes
+/// the rows in batches — each batch with its progress in one transaction, so a restart goes
+/// on from the last batch and no row is written twice.
+public struct ImportService: JobHandler {
+    public static let jobKind = "client_import"
+    public var kind: String { Self.jobKind }
+    static let previewRows = 10
+
+    let env: ServiceEnvironment
+    let imports = ImportStore()
+    let companies: CompanyService
+    let contacts: ContactService
+    /// Rows written per transaction.
+    let batchSize: Int
+    /// Runs after each committed batch with the rows done so far (a crash there is survivable).
+    let afterBatch: (@Sendable (Int) async throws -> Void)?
+
+    public init(env: ServiceEnvironment, batchSize: Int = 200, afterBatch: (@Sendable (Int) async throws -> Void)? = nil) {
+        self.env = env
+        self.companies = CompanyService(env: env)
+        self.contacts = ContactService(env: env)
+        self.batchSize = batchSize
+        self.afterBatch = afterBatch
+    }
+
+    /// The largest file accepted (the attachment limit).
+    public var maxBytes: Int { env.maxAttachmentBytes }
+
+    static func permission(_ entity: String) -> PermissionEntity { entity == "company" ? .company : .contact }
+
+    // MARK: upload, mapping, start
+
+    /// Keeps the file and reads its columns; the mapping is the one last used for these
+    /// columns, or guessed from the headers.
+    public func upload(entity: String, fileName: String, bytes: Data, by principal: Principal) async throws -> ClientImport {
+        var v = Validator()
+        if !["company", "contact"].contains(entity) { v.add("entity", "invalid", "entity must be company or contact") }
+        if bytes.isEmpty { v.add("file", "empty", "the file is empty") }
+        if bytes.count > env.maxAttachmentBytes {
+            v.add("file", "too_large", "a file may be at most \(env.maxAttachmentBytes >> 20) MiB")
+        }
+        try v.throwIfInvalid()
+        try Access.requireAny(principal, .create, Self.permission(entity))
+        let rows = try Self.read(bytes)
+        guard let header = rows.first, header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw RapportError.invalid("file", "no_header", "the first row must name the columns")
+        }
+        guard rows.count > 1 else { throw RapportError.invalid("file", "no_rows", "the file has no rows below its header") }
+        let stored = try env.files.write(bytes)
+        let now = env.clock.now()
+        let draft = ClientImport(entity: entity, fileName: Attachment.cleanName(fileName) ?? "import.csv",
+                                 storageName: stored.storageName, format: "csv", columns: header, totalRows: rows.count - 1,
+                                 createdBy: principal.userID, createdAt: now, updatedAt: now)
+        do {
+            return try await env.database.transaction { db in
+                var draft = draft
+                let definitions = try await CustomValueChecks.definitions(Self.customEntity(entity), on: db)
+                draft.mapping = try await self.imports.rememberedMapping(user: principal.userID, entity: entity,
+                                                                         columnsKey: draft.columnsKey, on: db)
+                    ?? Self.guess(header, entity: entity, definitions: definitions)
+                draft.id = try await self.imports.insert(draft, on: db)
+                return draft
+            }
+        } catch {
+            env.files.remove([stored.storageName])
+            throw error
+        }
+    }
+
+    public func get(_ id: Int64, by principal: Principal) async throws -> ClientImport {
+        try await env.database.read { db in try await self.owned(id, principal, db) }
+    }
+
+    public func list(by principal: Principal) async throws -> [ClientImport] {
+        try await env.database.read { db in try await self.imports.list(createdBy: principal.userID, limit: 50, on: db) }
+    }
+
+    /// Sets the column mapping and the duplicate policy of a draft, and remembers the mapping.
+    public func configure(_ id: Int64, mapping: [Int: String]?, policy: String?, by principal: Principal) async throws
+        -> ClientImport
+    {
+        try await env.database.transaction { db in
+            var item = try await self.owned(id, principal, db)
+            guard item.state == .draft else {
+                throw RapportError.conflict("the import has started; its mapping can no longer change")
+            }
+            var v = Validator()
+            if let policy {
+                if let value = ClientImport.DuplicatePolicy(rawValue: policy) { item.duplicatePolicy = value } else {
+                    v.add("duplicate_policy", "invalid", "duplicate_policy must be skip, update or create")
+                }
+            }
+            if let mapping {
+                let definitions = try await CustomValueChecks.definitions(Self.customEntity(item.entity), on: db)
+                let known = Set(ImportTargets.builtIn(item.entity) + definitions.map { "cf.\($0.code)" })
+                var seen: [String: Int] = [:]
+                for (column, target) in mapping.sorted(by: { $0.key < $1.key }) {
+                    if !(0..<item.columns.count).contains(column) {
+                        v.add("mapping.\(column)", "invalid", "the file has no column \(column)")
+                    } else if !known.contains(target) {
+                        v.add("mapping.\(column)", "invalid", "\(target) is not a field of a \(item.entity)")
+                    } else if let other = seen[target] {
+                        v.add("mapping.\(column)", "duplicate", "\(target) is already filled from column \(other)")
+                    }
+                    seen[target] = column
+                }
+                item.mapping = mapping
+            }
+            try v.throwIfInvalid()
+            item.updatedAt = self.env.clock.now()
+            try await self.imports.save(item, on: db)
+            try await self.imports.remember(mapping: item.mapping, user: principal.userID, entity: item.entity,
+                                            columnsKey: item.columnsKey, at: item.updatedAt, on: db)
+            return item
+        }
+    }
+
+    /// Queues the import; the name field must be mapped.
+    public func start(_ id: Int64, by principal: Principal) async throws -> ClientImport {
+        try await env.database.transaction { db in
+            var item = try await self.owned(id, principal, db)
+            guard item.state == .draft else { throw RapportError.conflict("the import has already started") }
+            let targets = Set(item.mapping.values)
+            let named = item.entity == "company" ? targets.contains("short_name")
+                : !targets.isDisjoint(with: ["first_name", "full_name"])
+            guard named else {
+                throw RapportError.invalid("mapping", "name_missing", item.entity == "company"
+                    ? "map a column to short_name" : "map a column to first_name or full_name")
+            }
+            item.state = .queued
+            item.updatedAt = self.env.clock.now()
+            item.jobID = try await JobQueue.enqueue(kind: Self.jobKind, payload: "{\"import_id\":\(item.id)}", by: principal.userID,
+                                                    clock: self.env.clock, on: db)
+            try await self.imports.save(item, on: db)
+            return item
+        }
+    }
+
+    // MARK: preview and report
+
+    /// What importing the first rows would do, found by really doing it and rolling back.
+    public struct PreviewRow: Sendable {
+        public var row: Int
+        public var cells: [String]
+        public var outcome: ClientImport.Outcome
+        public var reason: String
+    }
+
+    struct Rollback: Error {
+        var rows: [PreviewRow]
+    }
+
+    public func preview(_ id: Int64, by principal: Principal) async throws -> [PreviewRow] {
+        let item = try await get(id, by: principal)
+        let rows = try readFile(item)
+        do {
+            _ = try await env.database.transaction { db -> Int in
+                let context = try await self.context(item, principal: principal, db)
+                var results: [PreviewRow] = []
+                for index in 1..<min(rows.count, Self.previewRows + 1) {
+                    let result = try await self.importRow(rows[index], item, context, db)
+                    results.append(PreviewRow(row: index, cells: rows[index], outcome: result.outcome, reason: result.reason))
+                }
+                throw Rollback(rows: results)
+            }
+            return []
+        } catch let rollback as Rollback {
+            return rollback.rows
+        }
+    }
+
+    /// The rows that were not simply created — skipped or rejected, with why — as CSV with the
+    /// file's own columns after the row number, outcome and reason.
+    public func report(_ id: Int64, by principal: Principal) async throws -> String {
+        let item = try await get(id, by: principal)
+        let outcomes = try await env.database.read { db in try await self.imports.rows(importID: id, on: db) }
+        let rows = try readFile(item)
+        var csv = CSVWriter()
+        // `line` is the row's line in the file, as a spreadsheet numbers it (the header is line 1).
+        csv.row(["line", "outcome", "reason", "record_id"] + item.columns)
+        for entry in outcomes {
+            let original = entry.row < rows.count ? rows[entry.row] : []
+            csv.row([String(entry.row + 1), entry.outcome.rawValue, entry.reason, entry.recordID.map(String.init) ?? ""] + original)
+        }
+        return csv.text
+    }
+
+    // MARK: the job
+
+    /// Runs (or, after a restart, resumes) the import named in the job.
+    public func run(_ job: Job) async throws {
+        struct Payload: Decodable { var importID: Int64; enum CodingKeys: String, CodingKey { case importID = "import_id" } }
+        guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)) else {
+            throw PermanentJobFailure("the job does not name an import")
+        }
+        guard var item = try await env.database.read({ db in try await self.imports.find(id: payload.importID, on: db) }) else {
+            throw PermanentJobFailure("import \(payload.importID) does not exist")
+        }
+        if item.state == .done || item.state == .failed { return }
+        let principal: Principal
+        do {
+            principal = try await AuthService(env: env).consolePrincipal(userID: item.createdBy)
+        } catch {
+            try await finish(&item, error: "the user who started the import can no longer sign in")
+            throw PermanentJobFailure("the import's user is unavailable")
+        }
+        let rows: [[String]]
+        do {
+            rows = try readFile(item)
+        } catch {
+            try await finish(&item, error: "the file can no longer be read: \(error)")
+            throw PermanentJobFailure("the import's file is unreadable")
+        }
+        item.state = .running
+        item.updatedAt = env.clock.now()
+        try await env.database.transaction { [item] db in try await self.imports.save(item, on: db) }
+        var done = item.processed
+        while done < item.totalRows {
+            try Task.checkCancellation()
+            let end = min(done + batchSize, item.totalRows)
+            try await env.database.transaction { [item, done] db in
+                let context = try await self.context(item, principal: principal, db)
+                var counts: [ClientImport.Outcome: Int] = [:]
+                for index in (done + 1)...end {
+                    let result = try await self.importRow(rows[index], item, context, db)
+                    counts[result.outcome, default: 0] += 1
+                    if result.outcome == .skipped || result.outcome == .rejected {
+                        try await self.imports.addRow(importID: item.id, row: index, outcome: result.outcome,
+                                                      reason: result.reason, recordID: result.recordID, on: db)
+                    }
+                }
+                try await self.imports.advance(id: item.id, processed: end, created: counts[.created] ?? 0,
+                                               updated: counts[.updated] ?? 0, skipped: counts[.skipped] ?? 0,
+                                               rejected: counts[.rejected] ?? 0, at: self.env.clock.now(), on: db)
+            }
+            done = end
+            try await afterBatch?(done)
+        }
+        try await finish(&item, error: nil)
+    }
+
+    func finish(_ item: inout ClientImport, error: String?) async throws {
+        item.state = error == nil ? .done : .failed
+        item.error = error
+        item.updatedAt = env.clock.now()
+        try await env.database.transaction { [item] db in try await self.imports.save(item, on: db) }
+    }
+
+    // MARK: rows
+
+    struct Context {
+        var reader: ImportRowReader
+        var principal: Principal
+    }
+
+    func context(_ item: ClientImport, principal: Principal, _ db: any SQLDatabase) async throws -> Context {
+        var users: [String: Int64] = [:]
+        for user in try await UserStore().list(UserQuery(), scope: .all, subject: principal.subject,
+                                               page: PageRequest(limit: PageRequest.maxLimit), on: db).items
+        where user.isActive {
+            users[user.email.lowercased()] = user.id
+            users["\(user.firstName) \(user.lastName)".lowercased()] = user.id
+            users["\(user.lastName) \(user.firstName)".lowercased()] = user.id
+        }
+        let scope = principal.scope(.company, .read)
+        let reader = ImportRowReader(
+            entity: item.entity, mapping: item.mapping, users: users,
+            companyByINN: { inn in
+                try await CompanyStore().list(ClientQuery(search: inn), scope: scope, subject: principal.subject,
+                                              page: .init(limit: 1), on: db).items.first { $0.inn == inn }?.id
+            },
+            companyByName: { name in
+                let key = NameMatch.key(name)
+                return try await CompanyStore().list(ClientQuery(search: name), scope: scope, subject: principal.subject,
+                                                     page: .init(limit: 20), on: db).items
+                    .first { NameMatch.key($0.shortName) == key }?.id
+            })
+        return Context(reader: reader, principal: principal)
+    }
+
+    /// One row in its own savepoint: created, updated, skipped or rejected with the reason.
+    func importRow(_ row: [String], _ item: ClientImport, _ context: Context, _ db: any SQLDatabase) async throws
+        -> (outcome: ClientImport.Outcome, reason: String, recordID: Int64?)
+    {
+        try await db.raw("SAVEPOINT import_row").run()
+        do {
+            let result = try await write(row, item, context, db)
+            try await db.raw("RELEASE SAVEPOINT import_row").run()
+            return result
+        } catch let error as RapportError {
+            try await db.raw("ROLLBACK TO SAVEPOINT import_row").run()
+            try await db.raw("RELEASE SAVEPOINT import_row").run()
+            switch error {
+            case .possibleDuplicates(let candidates):
+                let names = candidates.map { "#\($0.id) \($0.name)" }.joined(separator: ", ")
+                return (.skipped, "looks like \(names)", candidates.first?.id)
+            case .validation(let errors):
+                return (.rejected, errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), nil)
+            case .notFound, .forbidden:
+                return (.rejected, "\(error)", nil)
+            default:
+                throw error
+            }
+        }
+    }
+
+    func write(_ row: [String], _ item: ClientImport, _ context: Context, _ db: any SQLDatabase) async throws
+        -> (outcome: ClientImport.Outcome, reason: String, recordID: Int64?)
+    {
+        let principal = context.principal
+        let cells = context.reader.cells(row)
+        var v = Validator()
+        if item.entity == "company" {
+            let input = try context.reader.company(cells, into: &v)
+            try v.throwIfInvalid()
+            do {
+                let company = try await companies.create(input, allowDuplicates: item.duplicatePolicy == .create,
+                                                         by: principal, on: db)
+                return (.created, "", company.id)
+            } catch RapportError.possibleDuplicates(let candidates) where item.duplicatePolicy == .update {
+                let target = candidates[0].id
+                var change = input
+                let existing = try await CompanyStore().find(id: target, on: db)
+                if let channels = input.channels { change.channels = MergeService.united(existing?.channels ?? [], channels) }
+                if let addresses = input.addresses {
+                    let kinds = Set(addresses.map(\.kind))
+                    change.addresses = (existing?.addresses ?? []).filter { !kinds.contains($0.kind) } + addresses
+                }
+                _ = try await companies.update(target, change, expectedVersion: nil, by: principal, on: db)
+                return (.updated, "", target)
+            }
+        }
+        let input = try await context.reader.contact(cells, into: &v)
+        try v.throwIfInvalid()
+        do {
+            let card = try await contacts.create(input, allowDuplicates: item.duplicatePolicy == .create, by: principal, on: db)
+            return (.created, "", card.contact.id)
+        } catch RapportError.possibleDuplicates(let candidates) where item.duplicatePolicy == .update {
+            let target = candidates[0].id
+            var change = input
+            let existing = try await ContactStore().find(id: target, on: db)
+            if let channels = input.channels { change.channels = MergeService.united(existing?.channels ?? [], channels) }
+            if let links = input.companies {
+                let current = try await ContactStore().links(contactID: target, on: db)
+                    .map { ContactInput.LinkInput(companyID: $0.companyID, role: $0.role) }
+                change.companies = current.filter { old in !links.contains { $0.companyID == old.companyID } } + links
+            }
+            _ = try await contacts.update(target, change, expectedVersion: nil, by: principal, on: db)
+            return (.updated, "", target)
+        }
+    }
+
+    // MARK: helpers
+
+    func owned(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> ClientImport {
+        guard let item = try await imports.find(id: id, on: db), item.createdBy == principal.userID else {
+            throw RapportError.notFound(entity: "import")
+        }
+        return item
+    }
+
+    func readFile(_ item: ClientImport) throws -> [[String]] {
+        guard let path = env.files.path(item.storageName), let data = FileManager.default.contents(atPath: path) else {
+            throw RapportError.unavailable("the import's file is missing from the file store")
+        }
+        return try Self.read(data)
+    }
+
+    static func read(_ data: Data) throws -> [[String]] {
+        do {
+            return try CSVReader.rows(data)
+        } catch let failure as CSVReader.Failure {
+            throw RapportError.invalid("file", "unreadable", "the file cannot be read as CSV: \(failure.description)")
+        }
+    }
+
+    static func customEntity(_ entity: String) -> CustomFieldEntity { entity == "company" ? .company : .contact }
+
+    static func guess(_ header: [String], entity: String, definitions: [CustomFieldDefinition]) -> [Int: String] {
+        var mapping: [Int: String] = [:]
+        var used = Set<String>()
+        let custom = definitions.map { (code: $0.code, label: $0.label) }
+        for (index, name) in header.enumerated() {
+            if let target = ImportTargets.guess(name, entity: entity, custom: custom), used.insert(target).inserted {
+                mapping[index] = target
+            }
+        }
+        return mapping
+    }
+}

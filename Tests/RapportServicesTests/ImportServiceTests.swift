@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import RapportDomain
+import RapportServices
+import RapportStore
+import RapportTestSupport
+import RapportWorkers
+import Testing
+
+@Suite struct ImportServiceTests {
+    @Test func csv_is_read_as_spreadsheets_write_it() throws {
+        let text = "\u{FEFF}Наименование;ИНН;Заметка\r\n\"ООО \"\"Кухни\"\"\";7707083893;\"две\nстроки\"\r\n\r\nБета;;x"
+        #expect(try CSVReader.rows(Data(text.utf8)) == [
+            ["Наименование", "ИНН", "Заметка"], ["ООО \"Кухни\"", "7707083893", "две\nстроки"], ["Бета", "", "x"],
+        ])
+        #expect(try CSVReader.rows(Data("a,b\n1,2\n".utf8)) == [["a", "b"], ["1", "2"]])
+        let cp1251 = Data([0xCD, 0xE0, 0xE7, 0xE2, 0xE0, 0xED, 0xE8, 0xE5, 0x0A, 0xC0, 0xEB, 0xFC, 0xF4, 0xE0])  // Название\nАльфа
+        #expect(try CSVReader.rows(cp1251) == [["Название"], ["Альфа"]])
+        #expect(throws: CSVReader.Failure.self) { try CSVReader.rows(Data("a\n\"open".utf8)) }
+    }
+
+    static func worker(_ harness: TestHarness, _ service: ImportService) -> JobWorker {
+        var logger = Logger(label: "rapport.test.import")
+        logger.logLevel = .critical
+        return JobWorker(queue: harness.services.jobs, handlers: [service], name: "importer", lease: 60, logger: logger)
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_file_is_mapped_previewed_and_imported_with_a_report(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            _ = try await harness.services.customFields.create(
+                .init(entity: "company", code: "budget", label: "Бюджет", type: "money"), by: admin)
+            let existing = try await harness.services.companies.create(
+                CompanyInput(shortName: "Старая", channels: [ContactChannel(kind: .phone, value: "+7 495 111-22-33")]), by: admin)
+            let csv = """
+                Наименование;ИНН;Телефон;Бюджет;Ответственный;Примечание
+                Альфа;7707083893;+7 495 000-00-01;1 500,50;admin@test.example;первая
+                Бета;7707083894;;;;неверный ИНН
+                Гамма;;8 (495) 111-22-33;;;дубль по телефону
+                ;;;;;без названия
+                Дельта;;;много;;плохой бюджет
+                Эпсилон;;;;nobody@test.example;неизвестный ответственный
+                """
+            let imports = harness.services.imports
+            // MUT: upload — the mapping is guessed from the headers, the unknown column left out
+            let item = try await imports.upload(entity: "company", fileName: "clients.csv", bytes: Data(csv.utf8), by: admin)
+            #expect(item.totalRows == 6 && item.state == .draft)
+            #expect(item.mapping == [0: "short_name", 1: "inn", 2: "phones", 3: "cf.budget", 4: "responsible"])
+            // the preview runs every rule and writes nothing
+            let preview = try await imports.preview(item.id, by: admin)
+            #expect(preview.map(\.outcome) == [.created, .rejected, .skipped, .rejected, .rejected, .rejected])
+            #expect(preview[1].reason.contains("inn"))
+            #expect(preview[2].reason.contains("Старая"))
+            #expect(try await harness.services.companies.list(.init(), page: .init(), by: admin).items.count == 1)
+            // start, and the worker runs it
+            _ = try await imports.start(item.id, by: admin)
+            #expect(try await Self.worker(harness, imports).runNext())
+            let done = try await imports.get(item.id, by: admin)
+            #expect(done.state == .done && done.processed == 6)
+            #expect((done.created, done.updated, done.skipped, done.rejected) == (1, 0, 1, 4))
+            let alpha = try #require(try await harness.services.companies.list(ClientQuery(search: "Альфа"), page: .init(),
+                                                                                by: admin).items.first)
+            #expect(alpha.inn == "7707083893" && alpha.custom["budget"] == .integer(150_050))
+            #expect(alpha.channels.first?.normalized == "+74950000001")
+            // the report names each row that was not created, with the file's own cells
+            let report = try await imports.report(item.id, by: admin)
+            let lines = report.split(separator: "\r\n").map(String.init)
+            #expect(lines.count == 6)
+            #expect(lines[1].hasPrefix("3,rejected,") && lines[1].contains("Бета"))
+            #expect(lines[2].hasPrefix("4,skipped,") && lines[2].contains("#\(existing.id)"))
+            #expect(lines[5].contains("responsible"))
+            // the same columns next time get the same mapping back
+            let again = try await imports.upload(entity: "company", fileName: "more.csv", bytes: Data(csv.utf8), by: admin)
+            #expect(again.mapping == item.mapping)
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func duplicates_can_update_the_match_and_bad_setups_are_refused(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let existing = try await harness.services.contacts.create(
+                ContactInput(firstName: "Анна", lastName: "Морозова", channels: [ContactChannel(kind: .email, value: "anna@x.example")]),
+                by: admin)
+            let csv = "ФИО,E-mail,Телефон,Должность\nМорозова Анна,anna@x.example,+7 916 123-45-67,дизайнер\n"
+            let imports = harness.services.imports
+            let item = try await imports.upload(entity: "contact", fileName: "people.csv", bytes: Data(csv.utf8), by: admin)
+            #expect(item.mapping == [0: "full_name", 1: "emails", 2: "phones", 3: "position"])
+            // bad mappings and policies name the problem
+            await #expect(throws: RapportError.self) {
+                try await imports.configure(item.id, mapping: [0: "full_name", 1: "full_name"], policy: nil, by: admin)
+            }
+            await #expect(throws: RapportError.self) {
+                try await imports.configure(item.id, mapping: [9: "position"], policy: nil, by: admin)
+            }
+            await #expect(throws: RapportError.self) { try await imports.configure(item.id, mapping: nil, policy: "merge", by: admin) }
+            _ = try await imports.configure(item.id, mapping: nil, policy: "update", by: admin)
+            _ = try await imports.start(item.id, by: admin)
+            await #expect(throws: RapportError.self) { try await imports.start(item.id, by: admin) }
+            #expect(try await Self.worker(harness, imports).runNext())
+            // MUT + validation: the existing person got the new phone and position, nothing was added
+            let card = try await harness.services.contacts.get(existing.contact.id, by: admin)
+            #expect(card.contact.position == "дизайнер")
+            #expect(card.contact.channels.compactMap(\.normalized) == ["anna@x.example", "+79161234567"])
+            #expect(try await imports.get(item.id, by: admin).updated == 1)
+            #expect(try await harness.services.contacts.list(.init(), page: .init(), by: admin).items.count == 1)
+            // files that are not tables are refused at upload; someone else's import is not found
+            await #expect(throws: RapportError.self) {
+                try await imports.upload(entity: "contact", fileName: "x.csv", bytes: Data("только заголовок\n".utf8), by: admin)
+            }
+            await #expect(throws: RapportError.self) {
+                try await imports.upload(entity: "deal", fileName: "x.csv", bytes: Data(csv.utf8), by: admin)
+            }
+            let other = try await harness.principal(try await harness.makeUser("other@test.example"))
+            await #expect(throws: RapportError.notFound(entity: "import")) { try await imports.get(item.id, by: other) }
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func an_import_cut_off_mid_way_resumes_without_writing_a_row_twice(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            var csv = "Название,Телефон\n"
+            for index in 0..<25 { csv += "Компания \(index),+7 900 000-00-\(String(format: "%02d", index))\n" }
+            // the first run dies after its second batch of ten
+            let crashing = ImportService(env: harness.services.env, batchSize: 10) { done in
+                if done == 20 { throw CancellationError() }
+            }
+            let item = try await crashing.upload(entity: "company", fileName: "big.csv", bytes: Data(csv.utf8), by: admin)
+            _ = try await crashing.configure(item.id, mapping: nil, policy: "create", by: admin)
+            _ = try await crashing.start(item.id, by: admin)
+            #expect(try await Self.worker(harness, crashing).runNext())
+            let cut = try await crashing.get(item.id, by: admin)
+            #expect(cut.state == .running && cut.processed == 20)
+            // MUT: a healthy worker picks the job up after the backoff
+            harness.clock.advance(by: 60)
+            let healthy = ImportService(env: harness.services.env, batchSize: 10)
+            #expect(try await Self.worker(harness, healthy).runNext())
+            // validation: every row exactly once
+            let done = try await healthy.get(item.id, by: admin)
+            #expect(done.state == .done && done.created == 25 && done.processed == 25)
+            var names: [String] = []
+            var cursor: PageCursor?
+            repeat {
+                let page = try await harness.services.companies.list(.init(), page: .init(limit: 100, cursor: cursor), by: admin)
+                names += page.items.map(\.shortName)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(names.count == 25 && Set(names).count == 25)
+        }
+    }
+}
