@@ -27,9 +27,15 @@ struct DemoClients {
     static let roles = ["директор", "дизайнер", "снабженец", "прораб", "владелец"]
     static let sources = ["Яндекс.Директ", "Сайт", "Рекомендация", "Выставка", "Авито", "ВКонтакте"]
 
-    var rng = Generator(state: 2026)
+    var rng: Generator
+
+    init(seed: UInt64 = 2026) {
+        rng = Generator(state: seed)
+    }
 
     mutating func pick<T>(_ list: [T]) -> T { list[Int.random(in: 0..<list.count, using: &rng)] }
+
+    mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &rng) }
 
     mutating func phone() -> String {
         "+7 9\(Int.random(in: 10...99, using: &rng)) \(Int.random(in: 100...999, using: &rng))-\(Int.random(in: 10...99, using: &rng))-\(Int.random(in: 10...99, using: &rng))"

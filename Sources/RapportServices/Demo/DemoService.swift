@@ -130,7 +130,7 @@ public struct DemoService: Sendable {
         var generator = DemoClients()
         let companies = CompanyService(env: env)
         let contacts = ContactService(env: env)
-        try await defineCustomFields()
+        try await ensureCustomFields()
         let styles = ["Современный", "Классика", "Лофт", "Скандинавский"]
         let ways = ["Звонок", "WhatsApp", "Telegram", "E-mail"]
         let kinds: [CompanyKind] = [.client, .client, .client, .dealer, .supplier, .partner, .competitor, .carrier]
@@ -171,10 +171,13 @@ public struct DemoService: Sendable {
         return (companyIDs.count, 300)
     }
 
-    /// The kitchen maker's extra fields: the project budget and kitchen style of a company,
-    /// how a person prefers to be reached and whether they decide.
-    func defineCustomFields() async throws {
+    /// The kitchen maker's extra fields, those not defined yet: the project budget and kitchen
+    /// style of a company, how a person prefers to be reached and whether they decide.
+    func ensureCustomFields() async throws {
         let fields = CustomFieldService(env: env)
+        let existing = Set(try await env.database.read { db in
+            try await CustomFieldStore().list(entity: nil, includeArchived: true, on: db).map { "\($0.entity.rawValue).\($0.code)" }
+        })
         let specs: [CustomFieldInput] = [
             .init(entity: "company", code: "budget", label: "Бюджет проекта", type: "money", filterable: true,
                   sortable: true, showInList: true),
@@ -188,6 +191,8 @@ public struct DemoService: Sendable {
                   showInList: true),
             .init(entity: "contact", code: "decision_maker", label: "Принимает решение", type: "boolean", filterable: true),
         ]
-        for spec in specs { _ = try await fields.create(spec, by: nil) }
+        for spec in specs where !existing.contains("\(spec.entity ?? "").\(spec.code ?? "")") {
+            _ = try await fields.create(spec, by: nil)
+        }
     }
 }

@@ -8,13 +8,24 @@ public struct SearchStore: Sendable {
     /// Replaces the indexed body of one record.
     public func index(entity: String, id: Int64, body: String, on db: any SQLDatabase) async throws {
         try await remove(entity: entity, id: id, on: db)
-        try await db.raw("""
-            INSERT INTO client_search (entity, entity_id, body) VALUES (\(bind: entity), \(bind: id), \(bind: body))
-            """).run()
+        if db.dialect.name == "sqlite" {
+            try await db.raw("""
+                INSERT INTO client_search (rowid, entity, entity_id, body)
+                VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: body))
+                """).run()
+        } else {
+            try await db.raw("""
+                INSERT INTO client_search (entity, entity_id, body) VALUES (\(bind: entity), \(bind: id), \(bind: body))
+                """).run()
+        }
     }
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
-        try await db.raw("DELETE FROM client_search WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+        if db.dialect.name == "sqlite" {
+            try await db.raw("DELETE FROM client_search WHERE rowid = \(bind: FTSRowID.make(entity: entity, id: id))").run()
+        } else {
+            try await db.raw("DELETE FROM client_search WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+        }
     }
 
     /// Records whose body has every word (as a prefix), best first, at most `limit`.

@@ -17,14 +17,15 @@ public struct SimilarNameStore: Sendable {
         guard db.dialect.name == "sqlite" else { return }
         try await remove(entity: entity, id: id, on: db)
         try await db.raw("""
-            INSERT INTO client_names (entity, entity_id, match_key, name_key)
-            VALUES (\(bind: entity), \(bind: id), \(bind: matchKey ?? ""), \(bind: nameKey))
+            INSERT INTO client_names (rowid, entity, entity_id, match_key, name_key)
+            VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: matchKey ?? ""),
+                \(bind: nameKey))
             """).run()
     }
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
-        try await db.raw("DELETE FROM client_names WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+        try await db.raw("DELETE FROM client_names WHERE rowid = \(bind: FTSRowID.make(entity: entity, id: id))").run()
     }
 
     /// Records of `entity` whose key may be alike `text`, at most `limit`, with their key.

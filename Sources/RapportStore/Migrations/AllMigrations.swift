@@ -10,5 +10,6 @@ public enum AllMigrations {
         M0007_Attachments(),
         M0008_Jobs(),
         M0009_Imports(),
+        M0010_FTSRowIDs(),
     ]
 }
