@@ -350,6 +350,24 @@ def test_client_cards(sqlite_server, driver):
     assert name in body_text(driver), "the contact's card does not show its company"
     shots("contact-card")
 
+    # --- a second person, the company chosen by typing into the picker -----------------------
+    driver.get(base + "/clients/contacts/new")
+    fill(driver, "#first_name", "Олег")
+    fill(driver, "#last_name", f"Орлов{suffix}")
+    picker = driver.find_element(By.ID, "company_id-search")
+    picker.send_keys(name[:8])
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#company_id-options option"))
+    offered = driver.find_element(By.CSS_SELECTOR, "#company_id-options option").get_attribute("value")
+    assert offered.endswith(f"#{company_id}"), offered
+    driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'));",
+                          picker, offered)
+    assert driver.find_element(By.ID, "company_id").get_attribute("value") == str(company_id)
+    submit_and_wait(driver, driver.find_element(By.ID, "contact-save"))
+    match = re.fullmatch(r"/clients/contacts/(\d+)", path_of(driver))
+    assert match, f"not on the contact's card: {driver.current_url}\n{body_text(driver)[:600]}"
+    second = api.get(f"/api/v1/contacts/{match.group(1)}").json()
+    assert [link["company_id"] for link in second["companies"]] == [company_id], second
+
     driver.get(base + f"/clients/companies/{company_id}")
     assert f"Морозова{suffix}" in body_text(driver), "the company's card does not list its person"
     shots("company-with-person")

@@ -1,7 +1,8 @@
 import Foundation
 import RapportStore
 
-/// Housekeeping: forgetting expired sessions and old idempotency keys.
+/// Housekeeping: forgetting expired sessions and old idempotency keys, keeping the query
+/// planner's statistics current.
 public struct MaintenanceService: Sendable {
     let env: ServiceEnvironment
 
@@ -16,5 +17,6 @@ public struct MaintenanceService: Sendable {
             try await SessionStore().deleteExpired(before: now, on: db)
             try await IdempotencyStore().deleteOlder(than: now.addingTimeInterval(-24 * 3600), on: db)
         }
+        try await env.database.refreshStatistics()
     }
 }

@@ -131,6 +131,8 @@ public struct ClientGenerator: Sendable {
                     """).run()
             }
         }
+        progress("refreshing the query planner's statistics")
+        try await env.database.refreshStatistics(full: true)
         return Summary(companies: companies, contacts: contacts, seconds: Date().timeIntervalSince(started))
     }
 

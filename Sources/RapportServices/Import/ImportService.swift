@@ -251,6 +251,7 @@ public struct ImportService: JobHandler {
         item.error = error
         item.updatedAt = env.clock.now()
         try await env.database.transaction { [item] db in try await self.imports.save(item, on: db) }
+        if error == nil { try await env.database.refreshStatistics() }
     }
 
     // MARK: rows

@@ -1,4 +1,5 @@
 import RapportDomain
+import SQLKit
 
 /// Filters and order for company and contact lists. Every value is bound.
 public struct ClientQuery: Sendable, Equatable {
@@ -34,5 +35,12 @@ public struct ClientQuery: Sendable, Equatable {
 enum NameKey {
     static func make(_ parts: String?...) -> String {
         parts.compactMap { $0 }.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// "Starts with `prefix`" as an index range in byte order (SQLite's BINARY, PostgreSQL's
+    /// `C` collation of the name keys): every key that starts with it sorts between the two.
+    static func prefixCondition(_ column: String, _ prefix: String) -> SQLQueryString {
+        let lower = make(prefix)
+        return "(\(unsafeRaw: column) >= \(bind: lower) AND \(unsafeRaw: column) < \(bind: lower + "\u{10FFFF}"))"
     }
 }

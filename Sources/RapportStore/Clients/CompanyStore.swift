@@ -66,7 +66,7 @@ public struct CompanyStore: Sendable {
         var conditions = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "companies.owner_id")]
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             conditions.append("""
-                (companies.name_key LIKE \(bind: UserStore.likePrefix(search.lowercased())) ESCAPE '\\' OR companies.inn = \(bind: search))
+                (\(NameKey.prefixCondition("companies.name_key", search)) OR companies.inn = \(bind: search))
                 """)
         }
         if let kind = query.kind { conditions.append("companies.kind = \(bind: kind.rawValue)") }

@@ -60,7 +60,7 @@ public struct ContactStore: Sendable {
         let keyset = ClientListing.keyset(query, table: "contacts", page: page, db: db)
         var conditions = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "contacts.owner_id")]
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            conditions.append("contacts.name_key LIKE \(bind: UserStore.likePrefix(search.lowercased())) ESCAPE '\\'")
+            conditions.append(NameKey.prefixCondition("contacts.name_key", search))
         }
         if let owner = query.ownerID { conditions.append("contacts.owner_id = \(bind: owner)") }
         if let region = query.region { conditions.append("contacts.region = \(bind: region)") }

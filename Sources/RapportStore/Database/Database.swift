@@ -154,6 +154,22 @@ extension Database {
         try await read { db in try await db.raw(SQLQueryString(sql)).run() }
     }
 
+    /// Keeps the query planner's statistics current, so it picks the right index at any size:
+    /// on SQLite `PRAGMA optimize` (a whole `ANALYZE` when there are no statistics yet or
+    /// `full`); on PostgreSQL, whose autovacuum analyzes by itself, `ANALYZE` only when `full`
+    /// (after a bulk load).
+    public func refreshStatistics(full: Bool = false) async throws {
+        switch kind {
+        case .sqlite:
+            try await transaction { db in
+                let analyzed = try await db.raw("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").first() != nil
+                try await db.raw(full || !analyzed ? "ANALYZE" : "PRAGMA optimize=0x10002").run()
+            }
+        case .postgres:
+            if full { try await execute("ANALYZE") }
+        }
+    }
+
     /// Folds the SQLite write-ahead log into the main file, so the file alone is a complete copy.
     public func checkpointForCopy() async throws {
         guard let sqlite = driver as? SQLiteDriver else { return }

@@ -11,5 +11,6 @@ public enum AllMigrations {
         M0008_Jobs(),
         M0009_Imports(),
         M0010_FTSRowIDs(),
+        M0011_ListIndexes(),
     ]
 }

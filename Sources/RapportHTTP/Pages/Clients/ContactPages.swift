@@ -130,7 +130,7 @@ struct ContactPages {
                principal: Principal) -> ContactInput {
         let old = existing?.contact.channels ?? []
         var links = (existing?.links ?? []).map { ContactInput.LinkInput(companyID: $0.companyID, role: $0.role) }
-        let chosen = form.id("company_id") ?? 0
+        let chosen = PageForm.pickedID(form["company_id"], form["company_id_query"]) ?? 0
         if !links.isEmpty { links.removeFirst() }
         if chosen != 0 {
             links.removeAll { $0.companyID == chosen }
@@ -155,8 +155,12 @@ struct ContactPages {
         let contact = card?.contact
         let owner = values["owner_id"].flatMap { Int64($0) } ?? contact?.ownerID ?? principal.userID
         let (owners, names) = try await support.owners(selected: owner, by: principal)
-        let visible = try await companies.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
-        let companyNames = Dictionary(uniqueKeysWithValues: visible.map { ($0.id, $0.shortName) })
+        // Names of the companies this form shows: the contact's links and a chosen one.
+        let chosenCompany = PageForm.pickedID(values["company_id"], values["company_id_query"]) ?? card?.links.first?.companyID
+        var companyNames: [Int64: String] = [:]
+        for companyID in Set((card?.links.map(\.companyID) ?? []) + [chosenCompany].compactMap { $0 }) {
+            companyNames[companyID] = try? await companies.get(companyID, by: principal).shortName  // unreadable: no name
+        }
         var shown: [String: Any] = [:]
         if let c = contact {
             model["title"] = c.displayName
@@ -180,8 +184,9 @@ struct ContactPages {
         model["is_new"] = card == nil
         model["form_action"] = contact.map { "/clients/contacts/\($0.id)" } ?? "/clients/contacts"
         model["owners"] = owners
-        let chosen = values["company_id"].flatMap { Int64($0) } ?? card?.links.first?.companyID
-        model["companies_options"] = visible.map { PageModel.option(String($0.id), $0.shortName, selected: $0.id == chosen) }
+        model["company_choice"] = chosenCompany.map { id -> [String: Any] in
+            ["id": id, "label": companyNames[id].map { "\($0) · #\(id)" } ?? "#\(id)"]
+        } ?? ["id": "", "label": values["company_id_query"] ?? ""]
         model["company_role"] = values["company_role"] ?? card?.links.first?.role ?? ""
         model["errors"] = errors
         let definitions = try await support.definitions(.contact, by: principal)

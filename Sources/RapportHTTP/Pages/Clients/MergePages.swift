@@ -19,7 +19,8 @@ struct MergePages {
             group.get("\(base)/{id}/merge") { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try context.id(entity: entity.rawValue)
-                guard let other = try QueryReader(request: request).int64("with") else {
+                let query = request.uri.queryParameters
+                guard let other = PageForm.pickedID(query.get("with"), query.get("with_query")) else {
                     return pages.redirect(to: "/\(base)/\(id)")
                 }
                 return try await compare(request, context, entity, id, other, principal)

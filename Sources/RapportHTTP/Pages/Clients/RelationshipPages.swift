@@ -21,7 +21,8 @@ struct RelationshipPages {
                 let id = try context.id(entity: entity.rawValue)
                 let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
                 do {
-                    _ = try await relationships.add(entity, id, to: form.id("to_id") ?? 0, kind: form["kind"],
+                    _ = try await relationships.add(entity, id, to: PageForm.pickedID(form["to_id"], form["to_id_query"]) ?? 0,
+                                                    kind: form["kind"],
                                                     note: form["note"], by: principal)
                     return pages.redirect(to: "/\(base)/\(id)", flash: "flash_relationship_added")
                 } catch RapportError.validation {
@@ -60,14 +61,9 @@ struct RelationshipPages {
             },
         ]
         guard canEdit else { return model }
-        let targets: [(Int64, String)] = entity == .company
-            ? try await companies.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
-                .map { ($0.id, $0.shortName) }
-            : try await contacts.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal).items
-                .map { ($0.id, $0.displayName) }
         model["relationship_action"] = "\(base)/\(id)/relationships"
         if principal.may(.delete, entity) { model["merge_action"] = "\(base)/\(id)/merge" }
-        model["relationship_targets"] = targets.filter { $0.0 != id }.map { PageModel.option(String($0.0), $0.1, selected: false) }
+        model["picker_entity"] = entity.rawValue
         model["relationship_kinds"] = Relationship.kinds(for: entity.rawValue).map {
             PageModel.option($0, pages.text("relationship_kind_\($0)", locale), selected: false)
         }

@@ -55,6 +55,15 @@ struct PageForm {
     /// A select's id; 0 for "none", nil when absent or not a number.
     func id(_ key: String) -> Int64? { values[key].flatMap { Int64($0) } }
 
+    /// The id a record picker chose: its hidden id, or — when scripts did not run — the
+    /// `#123` (or bare number) typed into its search box.
+    static func pickedID(_ hidden: String?, _ typed: String?) -> Int64? {
+        if let id = hidden.flatMap({ Int64($0) }), id > 0 { return id }
+        guard let text = typed?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        let digits = text.split(separator: "#").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return Int64(digits).flatMap { $0 > 0 ? $0 : nil }
+    }
+
     /// A comma-separated list.
     func list(_ key: String) -> [String] {
         (values[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

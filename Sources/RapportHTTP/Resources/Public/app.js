@@ -151,4 +151,41 @@
     firstInvalid.focus({ preventScroll: true });
     firstInvalid.scrollIntoView({ block: "center" });
   }
+
+  // Record pickers: a search box that offers matching companies or people as you type
+  // (from /api/v1/search) and keeps the chosen one's id in a hidden field. Without scripts,
+  // typing "#id" works too.
+  document.querySelectorAll("input.record-picker").forEach(function (box) {
+    var entity = box.getAttribute("data-picker-entity");
+    var target = document.getElementById(box.getAttribute("data-picker-target"));
+    var list = document.getElementById(box.getAttribute("list"));
+    if (!target || !list) return;
+    var timer = null, asked = "";
+    var pick = function () {
+      var match = /#(\d+)\s*$/.exec(box.value);
+      target.value = match ? match[1] : "";
+    };
+    box.addEventListener("input", function () {
+      pick();
+      var text = box.value.trim();
+      if (text.length < 2 || /#\d+\s*$/.test(text) || text === asked) return;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        asked = text;
+        fetch("/api/v1/search?q=" + encodeURIComponent(text), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { data: [] }; })
+          .then(function (body) {
+            list.textContent = "";
+            (body.data || []).filter(function (hit) { return hit.entity === entity; }).slice(0, 12).forEach(function (hit) {
+              var option = document.createElement("option");
+              option.value = hit.name + " · #" + hit.id;
+              if (hit.detail) option.label = hit.detail;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 200);
+    });
+    box.addEventListener("change", pick);
+  });
 })();
