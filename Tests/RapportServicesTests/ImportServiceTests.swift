@@ -151,3 +151,21 @@ import Testing
         }
     }
 }
+
+extension ImportServiceTests {
+    @Test(arguments: TestDatabase.kinds)
+    func an_import_whose_job_gives_up_says_so(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let failing = ImportService(env: harness.services.env, batchSize: 1) { _ in throw PermanentJobFailure("disk gone") }
+            let item = try await failing.upload(entity: "company", fileName: "a.csv", bytes: Data("Название\nАльфа\nБета\n".utf8),
+                                                by: admin)
+            _ = try await failing.start(item.id, by: admin)
+            // MUT
+            #expect(try await Self.worker(harness, failing).runNext())
+            // validation: failed, with the reason, and the first row kept
+            let failed = try await failing.get(item.id, by: admin)
+            #expect(failed.state == .failed && failed.error?.contains("disk gone") == true && failed.processed == 1)
+        }
+    }
+}

@@ -68,8 +68,9 @@ public struct ClientGenerator: Sendable {
                     : "\(random.pick(DemoClients.companyWords))\(random.pick(DemoClients.companySuffixes)) \(id)"
                 var company = Company(id: id, kind: offset % 5 == 0 ? .dealer : .client, status: offset % 3 == 0 ? .active : .prospect,
                                       shortName: name, fullName: english ? "\(name) LLC" : "ООО «\(name)»",
-                                      inn: random.inn(), channels: [ContactChannel(kind: .phone, type: "work", value: random.phone()),
-                                                                    ContactChannel(kind: .email, value: "office\(id)@company.example")],
+                                      inn: random.inn(),
+                                      channels: Self.normalized([ContactChannel(kind: .phone, type: "work", value: random.phone()),
+                                                                 ContactChannel(kind: .email, value: "office\(id)@company.example")]),
                                       region: random.pick(DemoClients.regions), timeZone: "Europe/Moscow",
                                       ownerID: random.pick(owners), createdAt: Date(millis: now), updatedAt: Date(millis: now))
                 if offset % 4 != 3, !styleCodes.isEmpty {
@@ -104,8 +105,8 @@ public struct ClientGenerator: Sendable {
                 }
                 var contact = Contact(id: id, firstName: person.first, middleName: person.middle, lastName: person.last,
                                       position: offset % 3 == 0 ? random.pick(DemoClients.roles) : nil,
-                                      channels: [ContactChannel(kind: .phone, type: "mobile", value: random.phone()),
-                                                 ContactChannel(kind: .email, value: "person\(id)@mail.example")],
+                                      channels: Self.normalized([ContactChannel(kind: .phone, type: "mobile", value: random.phone()),
+                                                                 ContactChannel(kind: .email, value: "person\(id)@mail.example")]),
                                       timeZone: offset % 10 == 0 ? "Asia/Yekaterinburg" : "Europe/Moscow",
                                       region: random.pick(DemoClients.regions), ownerID: random.pick(owners),
                                       createdAt: Date(millis: now), updatedAt: Date(millis: now))
@@ -134,6 +135,13 @@ public struct ClientGenerator: Sendable {
         progress("refreshing the query planner's statistics")
         try await env.database.refreshStatistics(full: true)
         return Summary(companies: companies, contacts: contacts, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Channels as the services store them: phones in E.164 and e-mails in lower case beside
+    /// the typed value, so duplicate control and search find generated clients like any other.
+    static func normalized(_ channels: [ContactChannel]) -> [ContactChannel] {
+        var validator = Validator()
+        return ContactChannel.cleaned(channels, field: "channels", into: &validator)
     }
 
     static func json(_ values: CustomValues) -> String {

@@ -196,12 +196,9 @@ public struct ImportService: JobHandler {
 
     /// Runs (or, after a restart, resumes) the import named in the job.
     public func run(_ job: Job) async throws {
-        struct Payload: Decodable { var importID: Int64; enum CodingKeys: String, CodingKey { case importID = "import_id" } }
-        guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)) else {
-            throw PermanentJobFailure("the job does not name an import")
-        }
-        guard var item = try await env.database.read({ db in try await self.imports.find(id: payload.importID, on: db) }) else {
-            throw PermanentJobFailure("import \(payload.importID) does not exist")
+        guard let importID = Self.importID(of: job) else { throw PermanentJobFailure("the job does not name an import") }
+        guard var item = try await env.database.read({ db in try await self.imports.find(id: importID, on: db) }) else {
+            throw PermanentJobFailure("import \(importID) does not exist")
         }
         if item.state == .done || item.state == .failed { return }
         let principal: Principal
@@ -244,6 +241,22 @@ public struct ImportService: JobHandler {
             try await afterBatch?(done)
         }
         try await finish(&item, error: nil)
+    }
+
+    /// The import a job is about; nil for a payload that names none.
+    static func importID(of job: Job) -> Int64? {
+        struct Payload: Decodable { var importID: Int64; enum CodingKeys: String, CodingKey { case importID = "import_id" } }
+        // A payload that does not decode names no import: the caller says so.
+        return try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)).importID
+    }
+
+    /// The job failed for good: the import says so, with the reason, and keeps what it wrote.
+    public func gaveUp(on job: Job, error: any Error) async throws {
+        guard let importID = Self.importID(of: job),
+              var item = try await env.database.read({ db in try await self.imports.find(id: importID, on: db) }),
+              item.state != .done, item.state != .failed
+        else { return }
+        try await finish(&item, error: "stopped after \(job.attempts) attempts: \(error)")
     }
 
     func finish(_ item: inout ClientImport, error: String?) async throws {

@@ -8,6 +8,13 @@ import SQLKit
 public protocol JobHandler: Sendable {
     var kind: String { get }
     func run(_ job: Job) async throws
+    /// Called once when the job has failed for good (no attempt is left), so the handler's
+    /// own records can say so.
+    func gaveUp(on job: Job, error: any Error) async throws
+}
+
+extension JobHandler {
+    public func gaveUp(on job: Job, error: any Error) async throws {}
 }
 
 /// An error after which trying again cannot help (a file that is not CSV): the job fails at once.
@@ -59,13 +66,15 @@ public struct JobQueue: Sendable {
     }
 
     /// Records a failed attempt; the job is tried again after a growing pause, unless the
-    /// failure is permanent or the attempts are used up.
-    public func fail(_ job: Job, worker: String, error: any Error) async throws {
+    /// failure is permanent or the attempts are used up. Returns true when it failed for good.
+    @discardableResult
+    public func fail(_ job: Job, worker: String, error: any Error) async throws -> Bool {
         let now = env.clock.now()
         let permanent = error is PermanentJobFailure || job.attempts >= job.maxAttempts
         let retryAt = permanent ? nil : now.addingTimeInterval(Job.backoff(afterAttempts: job.attempts))
         try await env.database.transaction { db in
             try await self.jobs.fail(id: job.id, worker: worker, error: "\(error)", retryAt: retryAt, now: now, on: db)
         }
+        return permanent
     }
 }

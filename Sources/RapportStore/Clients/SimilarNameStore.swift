@@ -45,7 +45,12 @@ public struct SimilarNameStore: Sendable {
             let column = key.rawValue
             switch key {
             case .match:
-                // `%`: whole-name similarity above pg_trgm's default 0.3.
+                // `%` above the duplicate threshold, set for this transaction only: at pg_trgm's
+                // default 0.3 a common name drew so many candidates at a million rows that the
+                // check took seconds.
+                try await db.raw("""
+                    SELECT set_config('pg_trgm.similarity_threshold', \(bind: String(Trigrams.duplicateThreshold - 0.1)), true)
+                    """).run()
                 rows = try await db.raw("""
                     SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
                     WHERE \(unsafeRaw: column) % \(bind: text) AND id <> \(bind: excluded)

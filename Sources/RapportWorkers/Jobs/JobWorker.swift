@@ -71,7 +71,9 @@ public struct JobWorker: Service {
             logger.warning("job taken over by another worker", metadata: metadata)
         } catch {
             logger.error("job failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            try await queue.fail(job, worker: name, error: error)
+            if try await queue.fail(job, worker: name, error: error) {
+                try await handler.gaveUp(on: job, error: error)
+            }
         }
         return true
     }

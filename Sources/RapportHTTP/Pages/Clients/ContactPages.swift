@@ -34,7 +34,7 @@ struct ContactPages {
                     "phone": c.channels.first { $0.kind == .phone }?.value ?? "",
                     "email": c.channels.first { $0.kind == .email }?.value ?? "",
                     "owner_name": c.ownerID.flatMap { names[$0] } ?? "",
-                    "local_time": c.timeZone.map { Self.clock(Date(), zone: $0) } ?? "",
+                    "local_time": c.timeZone.map { Formatting.clock(Date(), timeZone: $0) } ?? "",
                     "custom_cells": support.customCells(definitions, c.custom, names: names, locale: locale, timeZone: zone),
                 ]
             }
@@ -107,14 +107,6 @@ struct ContactPages {
         }
     }
 
-    /// `HH:mm` now in `zone`.
-    static func clock(_ date: Date, zone: String) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: zone) ?? .gmt
-        formatter.dateFormat = "HH:mm"
-        return formatter.string(from: date)
-    }
-
     func formErrors(_ error: RapportError, _ request: Request, _ context: RapportRequestContext) -> [String: String] {
         var errors: [String: String] = [:]
         for (field, message) in pages.errors(error, pages.locale(request, context)) {
@@ -175,7 +167,7 @@ struct ContactPages {
             ]
             if let zone = c.timeZone {
                 shown["local_time"] = pages.text("local_time_line", locale)
-                    .replacingOccurrences(of: "%@", with: Self.clock(Date(), zone: zone))
+                    .replacingOccurrences(of: "%@", with: Formatting.clock(Date(), timeZone: zone))
                     .replacingOccurrences(of: "%z", with: zone)
             }
         }

@@ -1,16 +1,46 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RapportDomain
 
 /// Dates and numbers in the viewer's locale and time zone (Russian `27.11.2026 14:05`,
 /// English `Nov 27, 2026, 2:05 PM`).
 enum Formatting {
+    /// Written by hand: a `DateFormatter` per call cost more than the rest of a list page.
     static func dateTime(_ date: Date?, locale: AppLocale, timeZone: String) -> String? {
         guard let date else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: locale == .ru ? "ru_RU" : "en_US")
-        formatter.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        formatter.dateFormat = locale == .ru ? "dd.MM.yyyy HH:mm" : "MMM d, yyyy, h:mm a"
-        return formatter.string(from: date)
+        let t = local(date, timeZone)
+        if locale == .ru {
+            return String(format: "%02d.%02d.%04d %02d:%02d", t.day, t.month, t.year, t.hour, t.minute)
+        }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let hour12 = t.hour % 12 == 0 ? 12 : t.hour % 12
+        return "\(months[t.month - 1]) \(t.day), \(t.year), \(hour12):" + String(format: "%02d", t.minute)
+            + (t.hour < 12 ? " AM" : " PM")
+    }
+
+    /// `HH:mm` in `timeZone`.
+    static func clock(_ date: Date, timeZone: String) -> String {
+        let t = local(date, timeZone)
+        return String(format: "%02d:%02d", t.hour, t.minute)
+    }
+
+    /// Zones by name, made once each (making one reads the zone database).
+    private static let zones = NIOLockedValueBox<[String: TimeZone]>([:])
+
+    static func zone(_ name: String) -> TimeZone {
+        if let hit = zones.withLockedValue({ $0[name] }) { return hit }
+        let zone = TimeZone(identifier: name) ?? .gmt
+        zones.withLockedValue { $0[name] = zone }
+        return zone
+    }
+
+    /// The calendar fields of `date` in `timeZone`, from its UTC offset at that instant.
+    static func local(_ date: Date, _ timeZone: String) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + zone(timeZone).secondsFromGMT(for: date)
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min))
     }
 
     static func hour(_ date: Date, timeZone: String) -> Int {
