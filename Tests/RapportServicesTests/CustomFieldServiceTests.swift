@@ -244,6 +244,19 @@ import Testing
             }
             // MUT + validation
             #expect(try await plan().contains("custom_company_\(field.id)"))
+            if kind == .sqlite {
+                // A filtered list in name order is read from the index in order: no sort.
+                let sql = """
+                    EXPLAIN QUERY PLAN SELECT id FROM companies INDEXED BY custom_company_\(field.id)
+                    WHERE COALESCE(json_extract(companies.custom, '$.budget'), -9000000000000000000) = 100
+                    ORDER BY companies.name_key, companies.id LIMIT 51
+                    """
+                let ordered = try await database.read { db in
+                    try await db.raw(SQLQueryString(sql)).all().map { try $0.decode(column: "detail", as: String.self) }
+                        .joined(separator: "\n")
+                }
+                #expect(!ordered.contains("TEMP B-TREE"), "\(ordered)")
+            }
             _ = try await harness.services.customFields.update(field.id, .init(filterable: false), expectedVersion: nil,
                                                               by: admin)
             #expect(try await !plan().contains("custom_company_\(field.id)"))

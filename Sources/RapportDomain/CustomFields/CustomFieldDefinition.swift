@@ -76,8 +76,5 @@ public struct CustomFieldDefinition: Equatable, Sendable {
         self.archived = archived; self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version
     }
 
-    /// Whether the database keeps an index on the field's value.
-    public var indexed: Bool { !archived && (filterable || sortable) }
-
     public func option(_ code: String) -> CustomFieldOption? { options.first { $0.code == code } }
 }

@@ -43,7 +43,14 @@ enum CustomFieldSQL {
         }
     }
 
-    static func indexName(_ d: CustomFieldDefinition) -> String { "custom_\(d.entity.rawValue)_\(d.id)" }
+    /// The two indexes a field may have: one for filtering, one for sorting by it.
+    enum IndexPurpose: CaseIterable {
+        case filter, sort
+    }
+
+    static func indexName(_ d: CustomFieldDefinition, _ purpose: IndexPurpose) -> String {
+        "custom_\(d.entity.rawValue)_\(d.id)" + (purpose == .sort ? "_sort" : "")
+    }
 
     static func table(_ entity: CustomFieldEntity) -> String {
         switch entity {
@@ -52,15 +59,27 @@ enum CustomFieldSQL {
         }
     }
 
-    /// The index statement for a filterable or sortable field (a GIN index for many-of lists
-    /// on PostgreSQL; SQLite cannot index inside arrays, so none there).
-    static func createIndex(_ d: CustomFieldDefinition, postgres: Bool) -> String? {
+    /// Whether the field should have the index for `purpose` now.
+    static func wants(_ d: CustomFieldDefinition, _ purpose: IndexPurpose, postgres: Bool) -> Bool {
+        guard !d.archived else { return false }
+        switch purpose {
+        case .filter: return d.filterable && (d.type != .multiChoice || postgres)
+        case .sort: return d.sortable && d.type.canSort
+        }
+    }
+
+    /// The index statement for `purpose`. Filtering: `(value, name_key, id)`, so a filtered
+    /// list in its usual name order is read from the index in order, with no sort, however
+    /// many records match (a GIN index for many-of lists on PostgreSQL; SQLite cannot index
+    /// inside arrays). Sorting: `(value, id)`, the keyset order.
+    static func createIndex(_ d: CustomFieldDefinition, _ purpose: IndexPurpose, postgres: Bool) -> String {
         let table = table(d.entity)
         if d.type == .multiChoice {
-            return postgres ? "CREATE INDEX \(indexName(d)) ON \(table) USING GIN ((custom -> '\(d.code)'))" : nil
+            return "CREATE INDEX \(indexName(d, purpose)) ON \(table) USING GIN ((custom -> '\(d.code)'))"
         }
         let expression = expression(d, table: table, postgres: postgres).replacingOccurrences(of: "\(table).custom", with: "custom")
-        return "CREATE INDEX \(indexName(d)) ON \(table) ((\(expression)), id)"
+        let rest = purpose == .filter ? "name_key, id" : "id"
+        return "CREATE INDEX \(indexName(d, purpose)) ON \(table) ((\(expression)), \(rest))"
     }
 
     /// Binds the values object for the `custom` column.

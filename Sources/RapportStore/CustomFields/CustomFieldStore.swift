@@ -57,17 +57,17 @@ public struct CustomFieldStore: Sendable {
             """).first().map { try $0.decode(column: "version", as: Int64.self) }
     }
 
-    /// Creates or drops the field's index so it exists exactly when the field is indexed.
+    /// Creates or drops the field's indexes so each exists exactly while the field is
+    /// filterable or sortable.
     public func syncIndex(before: CustomFieldDefinition?, after: CustomFieldDefinition, on db: any SQLDatabase) async throws {
         let postgres = CustomFieldSQL.isPostgres(db)
-        let had = before?.indexed ?? false
-        if had == after.indexed { return }
-        if after.indexed {
-            if let statement = CustomFieldSQL.createIndex(after, postgres: postgres) {
-                try await db.raw(SQLQueryString(statement)).run()
-            }
-        } else if CustomFieldSQL.createIndex(after, postgres: postgres) != nil {
-            try await db.raw(SQLQueryString("DROP INDEX IF EXISTS \(CustomFieldSQL.indexName(after))")).run()
+        for purpose in CustomFieldSQL.IndexPurpose.allCases {
+            let had = before.map { CustomFieldSQL.wants($0, purpose, postgres: postgres) } ?? false
+            let wants = CustomFieldSQL.wants(after, purpose, postgres: postgres)
+            if had == wants { continue }
+            let statement = wants ? CustomFieldSQL.createIndex(after, purpose, postgres: postgres)
+                : "DROP INDEX IF EXISTS \(CustomFieldSQL.indexName(after, purpose))"
+            try await db.raw(SQLQueryString(statement)).run()
         }
     }
 
