@@ -77,7 +77,9 @@ public struct ContactService: Sendable {
         try await self.events.record("contact", contact.id, .created,
                                      changes: ClientChanges.diff(nil, ClientChanges.fields(contact, definitions)),
                                      by: principal?.userID, on: db)
-        let links = try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
+        // A new person has no links yet: only given ones need writing.
+        let links = (input.companies ?? []).isEmpty ? []
+            : try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
         return Card(contact: contact, links: links)
     }
 

@@ -28,9 +28,9 @@ public struct SearchService: Sendable {
         guard !words.isEmpty else { return [] }
         return try await env.database.read { db in
             var found = try await SearchStore().find(words: words, limit: 200, on: db)
-            if found.count < limit {
-                found += try await Self.alike(words.joined(separator: " "), principal: principal, db)
-                    .filter { hit in !found.contains { $0 == hit } }
+            // A typo finds no exact words at all; only then is it worth looking for alike names.
+            if found.isEmpty {
+                found = try await Self.alike(words.joined(separator: " "), principal: principal, db)
             }
             var hits: [Hit] = []
             for (entity, id) in found where hits.count < limit {
@@ -50,8 +50,8 @@ public struct SearchService: Sendable {
         }
     }
 
-    /// Names that are alike the typed words (a typo, a letter missing), best first: what the
-    /// exact words missed.
+    /// Names that are alike the typed words (a typo, a letter missing), best first: offered
+    /// when the exact words found nothing.
     static func alike(_ text: String, principal: Principal, _ db: any SQLDatabase) async throws
         -> [(entity: String, id: Int64)]
     {
