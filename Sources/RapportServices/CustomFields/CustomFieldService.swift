@@ -95,7 +95,8 @@ public struct CustomFieldService: Sendable {
         try v.throwIfInvalid()
         let now = env.clock.now()
         let draft = CustomFieldDefinition(entity: entity!, code: code, label: "", type: type!, createdAt: now, updatedAt: now)
-        return try await env.database.transaction { db in
+        // Building a field's index over a million records takes longer than a request may.
+        return try await Database.allowingLongOperations { try await self.env.database.transaction { db in
             var field = draft
             if try await self.store.codeExists(entity: field.entity, code: code, on: db) {
                 throw RapportError.invalid("code", "taken", "a field with code \(code) exists (archived fields keep their code)")
@@ -108,14 +109,14 @@ public struct CustomFieldService: Sendable {
             try await self.events.record("custom_field", field.id, .created, changes: Self.fields(nil, field),
                                          by: principal?.userID, on: db)
             return field
-        }
+        } }
     }
 
     public func update(_ id: Int64, _ input: CustomFieldInput, expectedVersion: Int64?, by principal: Principal)
         async throws -> CustomFieldDefinition
     {
         try Access.requireAny(principal, .update, .settings)
-        return try await env.database.transaction { db in
+        return try await Database.allowingLongOperations { try await self.env.database.transaction { db in
             guard let before = try await self.store.find(id: id, on: db) else {
                 throw RapportError.notFound(entity: "custom_field")
             }
@@ -142,7 +143,7 @@ public struct CustomFieldService: Sendable {
                 try await self.events.record("custom_field", id, .updated, changes: changes, by: principal.userID, on: db)
             }
             return after
-        }
+        } }
     }
 
     /// Archives the field: it leaves forms, lists and the API, its index is dropped, its code
@@ -151,7 +152,7 @@ public struct CustomFieldService: Sendable {
         -> CustomFieldDefinition
     {
         try Access.requireAny(principal, .update, .settings)
-        return try await env.database.transaction { db in
+        return try await Database.allowingLongOperations { try await self.env.database.transaction { db in
             guard let before = try await self.store.find(id: id, on: db) else {
                 throw RapportError.notFound(entity: "custom_field")
             }
@@ -169,7 +170,7 @@ public struct CustomFieldService: Sendable {
                                              changes: Self.fields(before, after), by: principal.userID, on: db)
             }
             return after
-        }
+        } }
     }
 
     // MARK: rules

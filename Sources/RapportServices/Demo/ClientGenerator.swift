@@ -36,6 +36,12 @@ public struct ClientGenerator: Sendable {
 
     /// Adds `companies` companies and `contacts` contacts; `progress` is told the running totals.
     public func fill(companies: Int, contacts: Int, progress: @Sendable (String) -> Void = { _ in }) async throws -> Summary {
+        try await Database.allowingLongOperations {
+            try await self.generate(companies: companies, contacts: contacts, progress: progress)
+        }
+    }
+
+    func generate(companies: Int, contacts: Int, progress: @Sendable (String) -> Void) async throws -> Summary {
         let started = Date()
         try await DemoService(env: env).ensureCustomFields()
         let (owners, companyFields, contactFields, firstCompany, firstContact, firstEvent) = try await env.database.read { db in

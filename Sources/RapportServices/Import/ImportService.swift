@@ -196,6 +196,11 @@ public struct ImportService: JobHandler {
 
     /// Runs (or, after a restart, resumes) the import named in the job.
     public func run(_ job: Job) async throws {
+        // A batch of 200 rows with their duplicate checks may take longer than a request may.
+        try await Database.allowingLongOperations { try await self.importRows(job) }
+    }
+
+    func importRows(_ job: Job) async throws {
         guard let importID = Self.importID(of: job) else { throw PermanentJobFailure("the job does not name an import") }
         guard var item = try await env.database.read({ db in try await self.imports.find(id: importID, on: db) }) else {
             throw PermanentJobFailure("import \(importID) does not exist")

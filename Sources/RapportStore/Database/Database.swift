@@ -77,6 +77,17 @@ public final class Database: Sendable {
 
     @TaskLocal static var commitHooks: CommitHooks?
 
+    /// The time limit of each operation inside `allowingLongOperations` (PostgreSQL's limit is
+    /// otherwise 5 s per read or transaction, so an outage answers 503 at once).
+    @TaskLocal static var longOperationLimit: Duration?
+
+    /// Runs `body` with operations allowed up to `limit` each: an import batch, an index built
+    /// over a million rows, `ANALYZE` after a bulk load.
+    public static func allowingLongOperations<T: Sendable>(_ limit: Duration = .seconds(900),
+                                                           _ body: () async throws -> T) async rethrows -> T {
+        try await $longOperationLimit.withValue(limit) { try await body() }
+    }
+
     /// Runs `action` once the transaction in progress has committed (never if it rolls back);
     /// outside a transaction, at once.
     public static func afterCommit(_ action: @escaping @Sendable () -> Void) {
@@ -159,6 +170,10 @@ extension Database {
     /// `full`); on PostgreSQL, whose autovacuum analyzes by itself, `ANALYZE` only when `full`
     /// (after a bulk load).
     public func refreshStatistics(full: Bool = false) async throws {
+        try await Self.allowingLongOperations { try await self.analyze(full: full) }
+    }
+
+    private func analyze(full: Bool) async throws {
         switch kind {
         case .sqlite:
             try await transaction { db in

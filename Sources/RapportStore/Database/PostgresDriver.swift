@@ -86,7 +86,7 @@ final class PostgresDriver: DatabaseDriver, @unchecked Sendable {
     /// own task and a timer on an event loop (cheaper than a sleeping task per query) answers
     /// in its place when it is late. Whichever comes second finds the answer given and stops.
     private func withDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = operationTimeout
+        let timeout = Database.longOperationLimit ?? operationTimeout
         let state = NIOLockedValueBox(DeadlineState<T>())
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
