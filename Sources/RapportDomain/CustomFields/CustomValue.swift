@@ -13,6 +13,7 @@ public enum CustomValue: Equatable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let single = try decoder.singleValueContainer()
+        // A stored value is one of five JSON shapes; each failed attempt just means "not this shape".
         if let value = try? single.decode(Bool.self) { self = .bool(value) }
         else if let value = try? single.decode(Int64.self) { self = .integer(value) }
         else if let value = try? single.decode(Double.self) { self = .number(value) }
@@ -72,6 +73,7 @@ public enum CustomInput: Equatable, Sendable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let single = try decoder.singleValueContainer()
+        // Each failed attempt means "not this shape"; none fitting is the error below.
         if single.decodeNil() { self = .null }
         else if let value = try? single.decode(Bool.self) { self = .bool(value) }
         else if let value = try? single.decode(Double.self) { self = .number(value) }

@@ -31,8 +31,7 @@ public struct CompanyService: Sendable {
         try Access.requireAny(principal, .read, .company)
         let scope = principal.scope(.company, .read)
         return try await env.database.read { db in
-            var query = query
-            try CustomValueChecks.resolve(&query, definitions: try await CustomValueChecks.definitions(.company, on: db))
+            let query = try await CustomValueChecks.resolved(query, .company, on: db).query
             return try await self.companies.list(query, scope: scope, subject: principal.subject, page: page, on: db)
         }
     }

@@ -35,8 +35,7 @@ public struct ContactService: Sendable {
         try Access.requireAny(principal, .read, .contact)
         let scope = principal.scope(.contact, .read)
         return try await env.database.read { db in
-            var query = query
-            try CustomValueChecks.resolve(&query, definitions: try await CustomValueChecks.definitions(.contact, on: db))
+            let query = try await CustomValueChecks.resolved(query, .contact, on: db).query
             return try await self.contacts.list(query, scope: scope, subject: principal.subject, page: page, on: db)
         }
     }

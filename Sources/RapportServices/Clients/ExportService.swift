@@ -20,9 +20,7 @@ public struct ExportService: Sendable {
         let scope = principal.scope(.company, .export)
         return try await env.database.read { db in
             let owners = try await Self.userNames(db)
-            let definitions = try await CustomValueChecks.definitions(.company, on: db)
-            var query = query
-            try CustomValueChecks.resolve(&query, definitions: definitions)
+            let (query, definitions) = try await CustomValueChecks.resolved(query, .company, on: db)
             var csv = CSVWriter()
             csv.row(["id", "short_name", "full_name", "kind", "status", "inn", "kpp", "region", "phones", "emails",
                      "responsible", "created_at"] + definitions.map(\.code))
@@ -42,9 +40,7 @@ public struct ExportService: Sendable {
         let scope = principal.scope(.contact, .export)
         return try await env.database.read { db in
             let owners = try await Self.userNames(db)
-            let definitions = try await CustomValueChecks.definitions(.contact, on: db)
-            var query = query
-            try CustomValueChecks.resolve(&query, definitions: definitions)
+            let (query, definitions) = try await CustomValueChecks.resolved(query, .contact, on: db)
             var csv = CSVWriter()
             csv.row(["id", "last_name", "first_name", "middle_name", "position", "companies", "phones", "emails", "birthday",
                      "time_zone", "region", "responsible", "created_at"] + definitions.map(\.code))
@@ -67,8 +63,7 @@ public struct ExportService: Sendable {
         try Access.requireAny(principal, .export, .contact)
         let scope = principal.scope(.contact, .export)
         return try await env.database.read { db in
-            var query = query
-            try CustomValueChecks.resolve(&query, definitions: try await CustomValueChecks.definitions(.contact, on: db))
+            let query = try await CustomValueChecks.resolved(query, .contact, on: db).query
             var out = ""
             try await Self.pages(maxRows: Self.maxRows) { [query] page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)

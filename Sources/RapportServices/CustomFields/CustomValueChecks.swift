@@ -36,6 +36,16 @@ enum CustomValueChecks {
         }
     }
 
+    /// The query with its custom filters and sort resolved, and the entity's active fields.
+    static func resolved(_ query: ClientQuery, _ entity: CustomFieldEntity, on db: any SQLDatabase) async throws
+        -> (query: ClientQuery, definitions: [CustomFieldDefinition])
+    {
+        let definitions = try await definitions(entity, on: db)
+        var query = query
+        try resolve(&query, definitions: definitions)
+        return (query, definitions)
+    }
+
     /// Turns `cf.<code>…` parameters and a custom sort into typed filters; a parameter for
     /// an unknown, non-filterable or non-sortable field is an error naming it.
     static func resolve(_ query: inout ClientQuery, definitions: [CustomFieldDefinition]) throws {

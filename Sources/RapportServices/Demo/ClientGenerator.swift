@@ -150,12 +150,6 @@ public struct ClientGenerator: Sendable {
         return ContactChannel.cleaned(channels, field: "channels", into: &validator)
     }
 
-    static func json(_ values: CustomValues) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? String(decoding: encoder.encode(values), as: UTF8.self)) ?? "{}"
-    }
-
     func writeCompanies(_ records: [Company], firstEvent: Int64, on db: any SQLDatabase) async throws {
         try await BulkInsert(table: "companies", columns: [
             "id", "kind", "status", "short_name", "full_name", "inn", "addresses", "region", "time_zone", "name_key",
@@ -163,7 +157,7 @@ public struct ClientGenerator: Sendable {
         ], jsonColumns: ["custom"]).run(records.map { c in
             [c.id, c.kind.rawValue, c.status.rawValue, c.shortName, c.fullName, c.inn, "[]", c.region, c.timeZone,
              CompanyStore.nameKey(c), CompanyStore.matchKey(c), c.createdAt.millis, c.updatedAt.millis, c.ownerID,
-             Int64(1), Self.json(c.custom)]
+             Int64(1), JSONText.encode(c.custom)]
         }, on: db)
         try await writeShared(records.map { ($0.id, $0.channels,
                                              SearchText.body([$0.shortName, $0.fullName, $0.inn, $0.region]
@@ -179,7 +173,7 @@ public struct ClientGenerator: Sendable {
             "created_at", "updated_at", "owner_id", "version", "custom",
         ], jsonColumns: ["custom"]).run(records.map { c, _ in
             [c.id, c.firstName, c.middleName, c.lastName, c.position, c.timeZone, c.region, ContactStore.nameKey(c),
-             ContactStore.matchKey(c), c.createdAt.millis, c.updatedAt.millis, c.ownerID, Int64(1), Self.json(c.custom)]
+             ContactStore.matchKey(c), c.createdAt.millis, c.updatedAt.millis, c.ownerID, Int64(1), JSONText.encode(c.custom)]
         }, on: db)
         let links = records.compactMap { c, company in company.map { [$0, c.id] as [any Encodable & Sendable] } }
         if !links.isEmpty {
@@ -221,10 +215,8 @@ public struct ClientGenerator: Sendable {
             "id", "occurred_at", "actor_id", "entity", "entity_id", "action", "changes", "owner_id",
         ]).run(records.enumerated().map { index, record in
             let changes = [FieldChange(field: entity == "company" ? "short_name" : "name", old: nil, new: record.name)]
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let text = (try? String(decoding: encoder.encode(changes), as: UTF8.self)) ?? "[]"
-            return [firstEvent + Int64(index), now, Int64?.none, entity, record.id, EventAction.created.rawValue, text,
+            return [firstEvent + Int64(index), now, Int64?.none, entity, record.id, EventAction.created.rawValue,
+                    JSONText.encode(changes),
                     Int64?.none]
         }, on: db)
     }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Small JSON columns (role permissions, event changes, string lists) are stored as text in
 /// both dialects; nothing queries inside them.
-enum JSONText {
-    static func encode<T: Encodable>(_ value: T) -> String {
+public enum JSONText {
+    public static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding plain Codable values of our own cannot fail.

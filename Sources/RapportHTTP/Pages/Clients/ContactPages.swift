@@ -151,7 +151,11 @@ struct ContactPages {
         let chosenCompany = PageForm.pickedID(values["company_id"], values["company_id_query"]) ?? card?.links.first?.companyID
         var companyNames: [Int64: String] = [:]
         for companyID in Set((card?.links.map(\.companyID) ?? []) + [chosenCompany].compactMap { $0 }) {
-            companyNames[companyID] = try? await companies.get(companyID, by: principal).shortName  // unreadable: no name
+            do {
+                companyNames[companyID] = try await companies.get(companyID, by: principal).shortName
+            } catch RapportError.notFound {
+                continue  // a company the viewer may not read is shown by its number only
+            }
         }
         var shown: [String: Any] = [:]
         if let c = contact {
