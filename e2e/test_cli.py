@@ -117,3 +117,64 @@ def test_a_bad_database_url_is_named(make_server, workdir):
     result = server.cli("serve", "--port", str(rapportlib.free_port()), check=False, timeout=20)
     assert result.returncode != 0
     assert "RAPPORT_DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_import_and_export_from_the_command_line(kind, make_server, workdir, sqlite_url, request):
+    import datetime
+    import openpyxl
+
+    url = sqlite_url if kind == "sqlite" else request.getfixturevalue("pg_url")
+    server = make_server(url)
+    server.cli("demo")
+    # setup: a workbook as Excel writes it — shared strings, a real date cell, a number cell
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Люди"
+    sheet.append(["ФИО", "Телефон", "Дата рождения", "Должность"])
+    for index in range(250):
+        sheet.append([f"Импортова Анна{index} Сергеевна", f"+7 901 {index:03d}-00-00",
+                      datetime.date(1980, 1, 1) + datetime.timedelta(days=index), "дизайнер"])
+    sheet.append(["Импортова Анна0 Сергеевна", "+7 901 000-00-00", None, "дубль"])
+    sheet.append(["", "", None, "без имени"])
+    source = workdir / "people.xlsx"
+    book.save(source)
+
+    # MUT: the import, with a progress bar on stderr (a line per tenth when not a terminal)
+    report = workdir / "report.csv"
+    result = server.cli("import", str(source), "--entity", "contact", "--as", DEMO_ADMIN, "--report", str(report),
+                        timeout=180)
+    assert "created 250, updated 0, skipped 1, refused 1" in result.stdout, result.stdout
+    assert "importing [" in result.stderr and "100%" in result.stderr
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3 and "дубль" in report.read_text(encoding="utf-8-sig")
+
+    # validation: the exports hold what was imported — XLSX read by openpyxl, vCard 4.0, CSV
+    out = workdir / "people-out.xlsx"
+    exported = server.cli("export", "contacts", "--as", DEMO_ADMIN, "--format", "xlsx", "--filter", "q=Импортова",
+                          "--output", str(out))
+    assert "250 contacts written" in exported.stdout
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:3] == ("id", "last_name", "first_name") and len(rows) == 251
+    first = dict(zip(header, next(r for r in rows[1:] if r[2] == "Анна0")))
+    assert first["birthday"] == "1980-01-01" and first["phones"] == "+7 901 000-00-00"
+    vcf = workdir / "people.vcf"
+    server.cli("export", "contacts", "--as", DEMO_ADMIN, "--format", "vcf", "--vcard-version", "4.0",
+               "--filter", "q=Импортова Анна1", "--output", str(vcf))
+    text = vcf.read_text(encoding="utf-8")
+    assert text.count("BEGIN:VCARD") >= 1 and "VERSION:4.0" in text and "BDAY:1980" in text
+
+    # bad input: each a one-line reason and a non-zero exit, nothing imported
+    junk = workdir / "junk.xlsx"
+    junk.write_text("Название\nАльфа\n", encoding="utf-8")
+    for args, reason in ((["import", str(junk), "--entity", "company", "--as", DEMO_ADMIN], "XLSX"),
+                         (["import", str(source), "--entity", "contact", "--as", "nobody@kitchen.example"], "no user"),
+                         (["import", str(source), "--entity", "contact", "--as", DEMO_ADMIN, "--map", "0=shoe_size"],
+                          "shoe_size"),
+                         (["export", "contacts", "--as", DEMO_ADMIN, "--format", "pdf", "--output", "x"], "--format"),
+                         (["export", "companies", "--as", DEMO_ADMIN, "--format", "vcf", "--output", "x"], "vCard"),
+                         (["export", "contacts", "--as", DEMO_ADMIN, "--filter", "cf.nope=1", "--output", "x"], "nope")):
+        result = server.cli(*args, check=False)
+        assert result.returncode != 0, args
+        assert reason in result.stderr, (args, result.stderr)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import RapportDomain
+import RapportServices
 import RapportStore
 import RapportTestSupport
 import Testing
@@ -178,6 +179,22 @@ import Testing
             #expect(!refused.body.contains("Морозова"))
             // the export route is not mistaken for a record id
             #expect(try await client.api(.get, "/api/v1/companies/export.csv?q=%27", token: marketer).status == .ok)
+            // XLSX: a workbook whose sheet reads back as the same table
+            let workbook = try await client.execute(uri: "/api/v1/companies/export.xlsx?q=Кухни".addingPercentEncoding(
+                withAllowedCharacters: .urlQueryAllowed)!, method: .get, headers: [.authorization: "Bearer \(marketer)"]) {
+                ($0.status, $0.headers[.contentType], Data(buffer: $0.body))
+            }
+            #expect(workbook.0 == .ok && workbook.1 == ExportFormat.xlsx.contentType)
+            let rows = try XLSXFile.rows(workbook.2)
+            #expect(rows.count == 2 && rows[0].prefix(3) == ["id", "short_name", "full_name"])
+            #expect(rows[1][1] == "Кухни, Люкс" && rows[1][5] == "7707083893")
+            // vCard 4.0 on request; an unknown version names the parameter
+            let v4 = try await client.api(.get, "/api/v1/contacts/export.vcf?version=4.0", token: marketer)
+            #expect(v4.body.contains("VERSION:4.0") && v4.body.contains("TEL;VALUE=uri:tel:+79161234567"))
+            let badVersion = try await client.api(.get, "/api/v1/contacts/export.vcf?version=2.1", token: marketer)
+            #expect(badVersion.status == .unprocessableContent && badVersion.body.contains("version"))
+            #expect(try await client.api(.get, "/api/v1/companies/export.vcf", token: marketer).status == .notFound)
+            #expect(try await client.api(.get, "/api/v1/contacts/export.xlsx", token: manager).status != .ok)
         }
     }
 }

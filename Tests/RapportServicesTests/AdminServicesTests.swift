@@ -50,7 +50,7 @@ import Testing
             await #expect(throws: RapportError.self) {
                 try await harness.services.roles.create(.init(name: "designers"), by: admin)
             }
-            try await harness.services.users.create(
+            _ = try await harness.services.users.create(
                 UserInput(email: "d@x.example", password: "long-enough", firstName: "D", lastName: "E", roleID: custom.id),
                 by: admin)
             await #expect(throws: RapportError.self) {

@@ -6,6 +6,12 @@ public struct CSVWriter: Sendable {
 
     public init() {}
 
+    /// Hands over the text written so far and forgets it (to write a big file in pieces).
+    public mutating func takeText() -> String {
+        defer { text = "" }
+        return text
+    }
+
     public mutating func row(_ fields: [String]) {
         text += fields.map(Self.escape).joined(separator: ",") + "\r\n"
     }

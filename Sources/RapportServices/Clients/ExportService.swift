@@ -3,10 +3,24 @@ import RapportDomain
 import RapportStore
 import SQLKit
 
-/// Exports of client lists, honouring the role's `export` scope: CSV for companies and
-/// contacts, vCard 3.0 for contacts.
+/// What an export is written as.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case csv, xlsx, vcf
+
+    public var contentType: String {
+        switch self {
+        case .csv: "text/csv; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case .vcf: "text/vcard; charset=utf-8"
+        }
+    }
+}
+
+/// Exports of client lists, honouring the role's `export` scope: CSV and XLSX for companies
+/// and contacts, vCard 3.0 or 4.0 for contacts. Every export is written to a file, row by
+/// row, by `write`; the web answers with that file, the command line leaves it where asked.
 public struct ExportService: Sendable {
-    /// An export stops here; a bigger one belongs to the background export (not yet built).
+    /// An export over the web stops here; the command line has no limit.
     public static let maxRows = 100_000
 
     let env: ServiceEnvironment
@@ -15,88 +29,125 @@ public struct ExportService: Sendable {
         self.env = env
     }
 
-    public func companiesCSV(_ query: ClientQuery, by principal: Principal) async throws -> String {
-        try Access.requireAny(principal, .export, .company)
-        let scope = principal.scope(.company, .export)
-        return try await env.database.read { db in
-            let owners = try await Self.userNames(db)
-            let (query, definitions) = try await CustomValueChecks.resolved(query, .company, on: db)
-            var csv = CSVWriter()
-            csv.row(["id", "short_name", "full_name", "kind", "status", "inn", "kpp", "region", "phones", "emails",
-                     "responsible", "created_at"] + definitions.map(\.code))
-            try await Self.pages(maxRows: Self.maxRows) { [query] page in
-                try await CompanyStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
-            } each: { c in
-                csv.row([String(c.id), c.shortName, c.fullName ?? "", c.kind.rawValue, c.status.rawValue, c.inn ?? "",
-                         c.kpp ?? "", c.region ?? "", Self.values(c.channels, .phone), Self.values(c.channels, .email),
-                         c.ownerID.flatMap { owners[$0] } ?? "", Self.iso(c.createdAt)] + Self.custom(c.custom, definitions))
-            }
-            return csv.text
+    /// An exported file in memory, for an HTTP answer.
+    public struct ExportedFile: Sendable {
+        public var data: Data
+        public var contentType: String
+        public var fileName: String
+    }
+
+    /// The export as bytes, at most `maxRows` records.
+    public func file(_ entity: PermissionEntity, format: ExportFormat, query: ClientQuery, vCard: VCard.Version = .v3,
+                     by principal: Principal) async throws -> ExportedFile {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-export-\(UUID().uuidString)")
+        defer {
+            // Removing a file that was never written has nothing to do.
+            try? FileManager.default.removeItem(at: url)
+        }
+        try await write(entity, format: format, query: query, vCard: vCard, limit: Self.maxRows, to: url, by: principal)
+        let name = (entity == .company ? "companies." : "contacts.") + format.rawValue
+        return ExportedFile(data: try Data(contentsOf: url), contentType: format.contentType, fileName: name)
+    }
+
+    /// Writes the export to `url`; returns how many records it holds. `progress` hears the
+    /// count after every page of records.
+    @discardableResult
+    public func write(_ entity: PermissionEntity, format: ExportFormat, query: ClientQuery, vCard: VCard.Version = .v3,
+                      limit: Int?, to url: URL, by principal: Principal, progress: @escaping @Sendable (Int) -> Void = { _ in })
+        async throws -> Int
+    {
+        guard entity == .company || entity == .contact else { throw RapportError.invalid("entity", "invalid", "only companies and contacts export") }
+        if format == .vcf && entity != .contact {
+            throw RapportError.invalid("format", "invalid", "vCard holds people: only contacts export as vCard")
+        }
+        try Access.requireAny(principal, .export, entity)
+        switch format {
+        case .xlsx:
+            let workbook = try XLSXFile.Writer(sheetName: entity == .company ? "Companies" : "Contacts")
+            let count = try await rows(entity, query: query, limit: limit, by: principal, progress: progress, into: workbook)
+            try workbook.finish(to: url)
+            return count
+        case .csv:
+            let file = try CSVFile(url)
+            let count = try await rows(entity, query: query, limit: limit, by: principal, progress: progress, into: file)
+            try file.flush()
+            return count
+        case .vcf:
+            let file = try TextFile(url)
+            return try await cards(query, version: vCard, limit: limit, by: principal, progress: progress, into: file)
         }
     }
 
-    public func contactsCSV(_ query: ClientQuery, by principal: Principal) async throws -> String {
-        try Access.requireAny(principal, .export, .contact)
-        let scope = principal.scope(.contact, .export)
+    /// The table of an export, header first, one row per record.
+    func rows(_ entity: PermissionEntity, query: ClientQuery, limit: Int?, by principal: Principal,
+              progress: @escaping @Sendable (Int) -> Void, into sink: some RowSink) async throws -> Int {
+        let scope = principal.scope(entity, .export)
         return try await env.database.read { db in
             let owners = try await Self.userNames(db)
+            if entity == .company {
+                let (query, definitions) = try await CustomValueChecks.resolved(query, .company, on: db)
+                try sink.row(["id", "short_name", "full_name", "kind", "status", "inn", "kpp", "region", "phones", "emails",
+                          "responsible", "created_at"] + definitions.map(\.code))
+                return try await Self.pages(limit: limit, progress: progress) { [query] page in
+                    try await CompanyStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
+                } batch: { _ in () } each: { c, _ in
+                    try sink.row([String(c.id), c.shortName, c.fullName ?? "", c.kind.rawValue, c.status.rawValue, c.inn ?? "",
+                              c.kpp ?? "", c.region ?? "", Self.values(c.channels, .phone), Self.values(c.channels, .email),
+                              c.ownerID.flatMap { owners[$0] } ?? "", ISO8601.string(c.createdAt)]
+                        + Self.custom(c.custom, definitions))
+                }
+            }
             let (query, definitions) = try await CustomValueChecks.resolved(query, .contact, on: db)
-            var csv = CSVWriter()
-            csv.row(["id", "last_name", "first_name", "middle_name", "position", "companies", "phones", "emails", "birthday",
-                     "time_zone", "region", "responsible", "created_at"] + definitions.map(\.code))
-            try await Self.pages(maxRows: Self.maxRows) { [query] page in
+            try sink.row(["id", "last_name", "first_name", "middle_name", "position", "companies", "phones", "emails", "birthday",
+                      "time_zone", "region", "responsible", "created_at"] + definitions.map(\.code))
+            return try await Self.pages(limit: limit, progress: progress) { [query] page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in
                 try await ContactStore().companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
                                                       subject: principal.subject, on: db)
             } each: { c, companies in
-                csv.row([String(c.id), c.lastName ?? "", c.firstName, c.middleName ?? "", c.position ?? "",
-                         (companies[c.id] ?? []).joined(separator: "; "), Self.values(c.channels, .phone),
-                         Self.values(c.channels, .email), c.birthday?.description ?? "", c.timeZone ?? "", c.region ?? "",
-                         c.ownerID.flatMap { owners[$0] } ?? "", Self.iso(c.createdAt)] + Self.custom(c.custom, definitions))
+                try sink.row([String(c.id), c.lastName ?? "", c.firstName, c.middleName ?? "", c.position ?? "",
+                          (companies[c.id] ?? []).joined(separator: "; "), Self.values(c.channels, .phone),
+                          Self.values(c.channels, .email), c.birthday?.description ?? "", c.timeZone ?? "", c.region ?? "",
+                          c.ownerID.flatMap { owners[$0] } ?? "", ISO8601.string(c.createdAt)] + Self.custom(c.custom, definitions))
             }
-            return csv.text
         }
     }
 
-    public func contactsVCard(_ query: ClientQuery, by principal: Principal) async throws -> String {
-        try Access.requireAny(principal, .export, .contact)
+    /// Contacts as vCards, one string per card.
+    func cards(_ query: ClientQuery, version: VCard.Version, limit: Int?, by principal: Principal,
+               progress: @escaping @Sendable (Int) -> Void, into file: TextFile) async throws -> Int {
         let scope = principal.scope(.contact, .export)
         return try await env.database.read { db in
             let query = try await CustomValueChecks.resolved(query, .contact, on: db).query
-            var out = ""
-            try await Self.pages(maxRows: Self.maxRows) { [query] page in
+            return try await Self.pages(limit: limit, progress: progress) { [query] page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in
                 try await ContactStore().companyNames(contactIDs: contacts.map(\.id), scope: principal.scope(.company, .read),
                                                       subject: principal.subject, on: db)
             } each: { c, companies in
-                out += VCard.make(c, companies: companies[c.id] ?? [])
+                try file.write(VCard.make(c, companies: companies[c.id] ?? [], version: version))
             }
-            return out
         }
     }
 
-    /// Walks a keyset-paginated list page by page, at most `maxRows` rows.
-    static func pages<T>(maxRows: Int, fetch: (PageRequest) async throws -> Page<T>, each: (T) throws -> Void)
-        async throws
-    {
-        try await pages(maxRows: maxRows, fetch: fetch, batch: { _ in () }, each: { item, _ in try each(item) })
-    }
-
-    static func pages<T, B>(maxRows: Int, fetch: (PageRequest) async throws -> Page<T>, batch: ([T]) async throws -> B,
-                            each: (T, B) throws -> Void) async throws {
+    /// Walks a keyset-paginated list page by page, at most `limit` records; returns the count.
+    static func pages<T, B>(limit: Int?, progress: (Int) -> Void, fetch: (PageRequest) async throws -> Page<T>,
+                            batch: ([T]) async throws -> B, each: (T, B) throws -> Void) async throws -> Int {
         var cursor: PageCursor?
         var count = 0
+        let limit = limit ?? .max
         repeat {
             let page = try await fetch(PageRequest(limit: PageRequest.maxLimit, cursor: cursor))
             let extra = try await batch(page.items)
-            for item in page.items where count < maxRows {
+            for item in page.items where count < limit {
                 try each(item, extra)
                 count += 1
             }
-            cursor = count < maxRows ? page.nextCursor : nil
+            progress(count)
+            cursor = count < limit ? page.nextCursor : nil
         } while cursor != nil
+        return count
     }
 
     /// One cell per custom field, as `CustomFieldRules.text` writes it (what import reads back).
@@ -108,10 +159,6 @@ public struct ExportService: Sendable {
         channels.filter { $0.kind == kind }.map(\.value).joined(separator: "; ")
     }
 
-    static func iso(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle())
-    }
-
     static func userNames(_ db: any SQLDatabase) async throws -> [Int64: String] {
         let rows = try await db.raw("SELECT id, first_name, last_name FROM users").all()
         return Dictionary(uniqueKeysWithValues: try rows.map {
@@ -119,4 +166,43 @@ public struct ExportService: Sendable {
              "\(try $0.decode(column: "first_name", as: String.self)) \(try $0.decode(column: "last_name", as: String.self))")
         })
     }
+
+    /// A text file written in pieces, by one task at a time.
+    final class TextFile: @unchecked Sendable {
+        let handle: FileHandle
+
+        init(_ url: URL) throws {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw RapportError.unavailable("cannot write \(url.path)")
+            }
+            handle = try FileHandle(forWritingTo: url)
+        }
+
+        deinit {
+            // Closing after the last write; nothing is left to lose.
+            try? handle.close()
+        }
+
+        func write(_ text: String) throws { try handle.write(contentsOf: Data(text.utf8)) }
+    }
+
+    /// CSV written to a file a megabyte at a time, by one task at a time.
+    final class CSVFile: RowSink, @unchecked Sendable {
+        let file: TextFile
+        var csv = CSVWriter()
+
+        init(_ url: URL) throws { file = try TextFile(url) }
+
+        func row(_ cells: [String]) throws {
+            csv.row(cells)
+            if csv.text.utf8.count > 1 << 20 { try flush() }
+        }
+
+        func flush() throws { try file.write(csv.takeText()) }
+    }
+}
+
+/// Where the rows of a table export go (a CSV file, an XLSX workbook); used by one task at a time.
+protocol RowSink: AnyObject, Sendable {
+    func row(_ cells: [String]) throws
 }

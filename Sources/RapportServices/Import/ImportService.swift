@@ -48,7 +48,11 @@ public struct ImportService: JobHandler {
         }
         try v.throwIfInvalid()
         try Access.requireAny(principal, .create, Self.permission(entity))
-        let rows = try Self.read(bytes)
+        let format = Self.format(of: bytes, fileName: fileName)
+        if format == "vcard" && entity != "contact" {
+            throw RapportError.invalid("file", "vcard_holds_people", "a vCard file holds people: import it as contacts")
+        }
+        let rows = try Self.read(bytes, format: format)
         guard let header = rows.first, header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw RapportError.invalid("file", "no_header", "the first row must name the columns")
         }
@@ -56,7 +60,7 @@ public struct ImportService: JobHandler {
         let stored = try env.files.write(bytes)
         let now = env.clock.now()
         let draft = ClientImport(entity: entity, fileName: Attachment.cleanName(fileName) ?? "import.csv",
-                                 storageName: stored.storageName, format: "csv", columns: header, totalRows: rows.count - 1,
+                                 storageName: stored.storageName, format: format, columns: header, totalRows: rows.count - 1,
                                  createdBy: principal.userID, createdAt: now, updatedAt: now)
         do {
             return try await env.database.transaction { db in
@@ -389,14 +393,29 @@ public struct ImportService: JobHandler {
         guard let path = env.files.path(item.storageName), let data = FileManager.default.contents(atPath: path) else {
             throw RapportError.unavailable("the import's file is missing from the file store")
         }
-        return try Self.read(data)
+        return try Self.read(data, format: item.format)
     }
 
-    static func read(_ data: Data) throws -> [[String]] {
+    /// What a file is, by its first bytes, else by its name: `xlsx`, `vcard` or `csv`.
+    static func format(of data: Data, fileName: String) -> String {
+        let name = fileName.lowercased()
+        if XLSXFile.looksLikeZIP(data) || name.hasSuffix(".xlsx") || name.hasSuffix(".xls") { return "xlsx" }
+        if VCardReader.looksLikeVCard(data) || name.hasSuffix(".vcf") || name.hasSuffix(".vcard") { return "vcard" }
+        return "csv"
+    }
+
+    /// The file as rows of text, the first being the header.
+    static func read(_ data: Data, format: String) throws -> [[String]] {
         do {
-            return try CSVReader.rows(data)
+            switch format {
+            case "xlsx": return try XLSXFile.rows(data)
+            case "vcard": return try VCardReader.table(data)
+            default: return try CSVReader.rows(data)
+            }
         } catch let failure as CSVReader.Failure {
             throw RapportError.invalid("file", "unreadable", "the file cannot be read as CSV: \(failure.description)")
+        } catch let failure as VCardReader.Failure {
+            throw RapportError.invalid("file", "unreadable", "the file cannot be read as vCard: \(failure.description)")
         }
     }
 

@@ -3,6 +3,15 @@ import RapportDomain
 import RapportServices
 import RapportStore
 
+/// The list filters of the client lists read from a query string (`q=…&region=…&cf.style=classic`),
+/// for the command line: one reading of filters for the API, the pages and the console.
+public enum ClientFilters {
+    public static func query(_ queryString: String) throws -> ClientQuery {
+        let head = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/?" + queryString)
+        return try ClientsAPI.query(Request(head: head, body: .init(buffer: ByteBuffer())))
+    }
+}
+
 /// `/api/v1/companies` and `/api/v1/contacts`.
 struct ClientsAPI {
     let companies: CompanyService

@@ -1,32 +1,32 @@
+import Foundation
 import Hummingbird
 import NIOCore
+import RapportDomain
 import RapportServices
 
-/// `GET /api/v1/companies/export.csv`, `/api/v1/contacts/export.csv`, `/api/v1/contacts/export.vcf`:
+/// `GET /api/v1/companies/export.{csv,xlsx}` and `/api/v1/contacts/export.{csv,xlsx,vcf}`:
 /// the filtered list as a file, limited to what the role may export.
 struct ExportAPI {
     let export: ExportService
     let clients: ClientsAPI
 
     func register(on group: RouterGroup<RapportRequestContext>) {
-        group.get("companies/export.csv") { request, context in
-            let text = try await export.companiesCSV(try clients.query(request), by: try context.requirePrincipal())
-            return Self.file(text, type: "text/csv; charset=utf-8", name: "companies.csv")
-        }
-        group.get("contacts/export.csv") { request, context in
-            let text = try await export.contactsCSV(try clients.query(request), by: try context.requirePrincipal())
-            return Self.file(text, type: "text/csv; charset=utf-8", name: "contacts.csv")
-        }
-        group.get("contacts/export.vcf") { request, context in
-            let text = try await export.contactsVCard(try clients.query(request), by: try context.requirePrincipal())
-            return Self.file(text, type: "text/vcard; charset=utf-8", name: "contacts.vcf")
+        for (path, entity) in [("companies", PermissionEntity.company), ("contacts", .contact)] {
+            for format in ExportFormat.allCases where format != .vcf || entity == .contact {
+                group.get("\(path)/export.\(format.rawValue)") { request, context in
+                    let version = try QueryReader(request: request).oneOf("version", VCard.Version.self) ?? .v3
+                    let file = try await export.file(entity, format: format, query: try clients.query(request), vCard: version,
+                                                     by: try context.requirePrincipal())
+                    return Self.file(file.data, type: file.contentType, name: file.fileName)
+                }
+            }
         }
     }
 
-    static func file(_ text: String, type: String, name: String) -> Response {
+    static func file(_ data: Data, type: String, name: String) -> Response {
         Response(status: .ok,
                  headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"",
                            .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

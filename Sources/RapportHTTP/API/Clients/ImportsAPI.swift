@@ -106,7 +106,7 @@ struct ImportsAPI {
         }
         group.get("imports/{id}/report.csv") { _, context in
             let text = try await imports.report(try context.id(entity: "import"), by: try context.requirePrincipal())
-            return ExportAPI.file(text, type: "text/csv; charset=utf-8", name: "import-report.csv")
+            return ExportAPI.file(Data(text.utf8), type: ExportFormat.csv.contentType, name: "import-report.csv")
         }
     }
 }

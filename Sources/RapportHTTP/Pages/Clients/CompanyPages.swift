@@ -50,8 +50,11 @@ struct CompanyPages {
             if let cursor = page.nextCursor { model["next_url"] = PageModel.nextPage(request, cursor: cursor) }
             model["can_create"] = principal.may(.create, .company)
             if principal.may(.export, .company) {
-                model["export_links"] = [["href": "/api/v1/companies/export.csv" + Self.filters(request),
-                                          "label": pages.text("export_csv", locale)]]
+                let query = Self.filters(request)
+                model["export_links"] = [
+                    ["href": "/api/v1/companies/export.csv" + query, "label": pages.text("export_csv", locale)],
+                    ["href": "/api/v1/companies/export.xlsx" + query, "label": pages.text("export_xlsx", locale)],
+                ]
             }
             model["empty"] = page.items.isEmpty
             model.merge(try await views.model(entity: "company", listPath: "/clients/companies", request: request,

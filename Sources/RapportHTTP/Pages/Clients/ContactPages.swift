@@ -47,7 +47,10 @@ struct ContactPages {
                 let query = CompanyPages.filters(request)
                 model["export_links"] = [
                     ["href": "/api/v1/contacts/export.csv" + query, "label": pages.text("export_csv", locale)],
+                    ["href": "/api/v1/contacts/export.xlsx" + query, "label": pages.text("export_xlsx", locale)],
                     ["href": "/api/v1/contacts/export.vcf" + query, "label": pages.text("export_vcard", locale)],
+                    ["href": "/api/v1/contacts/export.vcf" + (query.isEmpty ? "?" : query + "&") + "version=4.0",
+                     "label": pages.text("export_vcard4", locale)],
                 ]
             }
             model["empty"] = page.items.isEmpty

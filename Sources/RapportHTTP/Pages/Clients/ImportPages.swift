@@ -48,7 +48,7 @@ struct ImportPages {
                 return pages.redirect(to: "/clients/import/\(item.id)", flash: "flash_import_uploaded")
             } catch RapportError.validation(let errors) {
                 let code = errors.first?.code ?? "invalid"
-                let flash = ["empty", "too_large", "no_header", "no_rows"].contains(code) ? "flash_import_\(code)_refused"
+                let flash = ["empty", "too_large", "no_header", "no_rows", "not_xlsx", "xls_not_supported", "vcard_holds_people"].contains(code) ? "flash_import_\(code)_refused"
                     : "flash_import_unreadable_refused"
                 return pages.redirect(to: "/clients/import?entity=\(entity)", flash: flash)
             }
