@@ -115,3 +115,52 @@ import Testing
         }
     }
 }
+
+extension DuplicateControlTests {
+    @Test(arguments: TestDatabase.kinds)
+    func a_change_that_makes_a_record_look_like_another_is_shown_before_saving(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let companies = harness.services.companies
+            let lux = try await companies.create(CompanyInput(shortName: "Кухни Люкс", inn: "7707083893"), by: admin)
+            let other = try await companies.create(CompanyInput(shortName: "Мебель Плюс"), by: admin)
+            // MUT: giving the other company Lux's INN is refused, naming Lux; nothing changes
+            await #expect(throws: RapportError.self) {
+                try await companies.update(other.id, CompanyInput(inn: "7707083893"), expectedVersion: nil, by: admin)
+            }
+            do {
+                _ = try await companies.update(other.id, CompanyInput(shortName: "кухни люкс"), expectedVersion: nil, by: admin)
+                Issue.record("a name like Lux's was saved without a question")
+            } catch RapportError.possibleDuplicates(let candidates) {
+                #expect(candidates.map(\.id) == [lux.id] && candidates[0].reasons == [.name])
+            }
+            #expect(try await companies.get(other.id, by: admin).inn == nil)
+            // confirmed, it is saved; later edits of other fields no longer ask
+            let saved = try await companies.update(other.id, CompanyInput(inn: "7707083893"), expectedVersion: nil,
+                                                   allowDuplicates: true, by: admin)
+            #expect(saved.inn == "7707083893")
+            let region = try await companies.update(other.id, CompanyInput(region: "Казань"), expectedVersion: nil, by: admin)
+            #expect(region.region == "Казань")
+            // contacts: a new phone that another person has is asked about; their own phone is not
+            let contacts = harness.services.contacts
+            let anna = try await contacts.create(
+                ContactInput(firstName: "Анна", lastName: "Морозова", channels: [ContactChannel(kind: .phone, value: "+7 916 123-45-67")]),
+                by: admin)
+            let ivan = try await contacts.create(ContactInput(firstName: "Иван", lastName: "Петров"), by: admin)
+            await #expect(throws: RapportError.self) {
+                try await contacts.update(ivan.contact.id, ContactInput(channels: [ContactChannel(kind: .phone, value: "89161234567")]),
+                                          expectedVersion: nil, by: admin)
+            }
+            let moved = try await contacts.update(
+                anna.contact.id,
+                ContactInput(position: "дизайнер", channels: [ContactChannel(kind: .phone, value: "+7 916 123-45-67")]),
+                expectedVersion: nil, by: admin)
+            #expect(moved.contact.position == "дизайнер")
+            // someone who may not read Lux is not told about it
+            let manager = try await harness.principal(try await harness.makeUser("m@test.example", role: .salesManager))
+            let own = try await companies.create(CompanyInput(shortName: "Своя", ownerID: manager.userID), by: admin)
+            let renamed = try await companies.update(own.id, CompanyInput(shortName: "Кухни Люкс"), expectedVersion: nil, by: manager)
+            #expect(renamed.shortName == "Кухни Люкс")
+        }
+    }
+}

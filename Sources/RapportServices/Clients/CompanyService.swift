@@ -76,17 +76,19 @@ public struct CompanyService: Sendable {
         return company
     }
 
-    public func update(_ id: Int64, _ input: CompanyInput, expectedVersion: Int64?, by principal: Principal) async throws
-        -> Company
-    {
+    /// Unless `allowDuplicates`, a change that gives the company another's INN, phone, e-mail or
+    /// name (one the principal can see) is refused with `possibleDuplicates`.
+    public func update(_ id: Int64, _ input: CompanyInput, expectedVersion: Int64?, allowDuplicates: Bool = false,
+                       by principal: Principal) async throws -> Company {
         try await env.database.transaction { db in
-            try await self.update(id, input, expectedVersion: expectedVersion, by: principal, on: db)
+            try await self.update(id, input, expectedVersion: expectedVersion, allowDuplicates: allowDuplicates, by: principal,
+                                  on: db)
         }
     }
 
     /// `update` inside the caller's transaction.
-    public func update(_ id: Int64, _ input: CompanyInput, expectedVersion: Int64?, by principal: Principal,
-                       on db: any SQLDatabase) async throws -> Company {
+    public func update(_ id: Int64, _ input: CompanyInput, expectedVersion: Int64?, allowDuplicates: Bool = false,
+                       by principal: Principal, on db: any SQLDatabase) async throws -> Company {
         guard let ownership = try await self.companies.ownership(id: id, on: db),
               let before = try await self.companies.find(id: id, on: db)
         else { throw RapportError.notFound(entity: "company") }
@@ -102,6 +104,9 @@ public struct CompanyService: Sendable {
         if let owner = input.ownerID, owner != before.ownerID {
             // Handing over: the new responsible must be someone the principal may give it to.
             try Access.require(principal, .update, .company, record: try await Responsible.ownership(owner, on: db))
+        }
+        if !allowDuplicates, let probe = DuplicateCheck.probe(changing: before, to: after) {
+            try await DuplicateCheck.refuse(probe, entity: .company, principal: principal, on: db)
         }
         after.updatedAt = self.env.clock.now()
         guard let version = try await self.companies.update(after, expectedVersion: before.version, on: db) else {

@@ -82,17 +82,19 @@ public struct ContactService: Sendable {
         return Card(contact: contact, links: links)
     }
 
-    public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, by principal: Principal) async throws
-        -> Card
-    {
+    /// Unless `allowDuplicates`, a change that gives the contact another's INN, phone, e-mail or
+    /// name (one the principal can see) is refused with `possibleDuplicates`.
+    public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, allowDuplicates: Bool = false,
+                       by principal: Principal) async throws -> Card {
         try await env.database.transaction { db in
-            try await self.update(id, input, expectedVersion: expectedVersion, by: principal, on: db)
+            try await self.update(id, input, expectedVersion: expectedVersion, allowDuplicates: allowDuplicates, by: principal,
+                                  on: db)
         }
     }
 
     /// `update` inside the caller's transaction.
-    public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, by principal: Principal,
-                       on db: any SQLDatabase) async throws -> Card {
+    public func update(_ id: Int64, _ input: ContactInput, expectedVersion: Int64?, allowDuplicates: Bool = false,
+                       by principal: Principal, on db: any SQLDatabase) async throws -> Card {
         guard let ownership = try await self.contacts.ownership(id: id, on: db),
               let before = try await self.contacts.find(id: id, on: db)
         else { throw RapportError.notFound(entity: "contact") }
@@ -107,6 +109,9 @@ public struct ContactService: Sendable {
         try v.throwIfInvalid()
         if let owner = input.ownerID, owner != before.ownerID {
             try Access.require(principal, .update, .contact, record: try await Responsible.ownership(owner, on: db))
+        }
+        if !allowDuplicates, let probe = DuplicateCheck.probe(changing: before, to: after) {
+            try await DuplicateCheck.refuse(probe, entity: .contact, principal: principal, on: db)
         }
         after.updatedAt = self.env.clock.now()
         guard let version = try await self.contacts.update(after, expectedVersion: before.version, on: db) else {

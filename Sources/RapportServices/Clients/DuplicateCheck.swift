@@ -2,8 +2,8 @@ import RapportDomain
 import RapportStore
 import SQLKit
 
-/// Duplicate control on create: the clients a new one looks like, among those the principal
-/// may read (others are not shown, so their existence does not leak).
+/// Duplicate control on create and update: the clients a record looks like, among those the
+/// principal may read (others are not shown, so their existence does not leak).
 enum DuplicateCheck {
     static func probe(_ company: Company) -> DuplicateStore.Probe {
         DuplicateStore.Probe(entity: "company", inn: company.inn, phones: normalized(company.channels, .phone),
@@ -16,6 +16,27 @@ enum DuplicateCheck {
         return DuplicateStore.Probe(entity: "contact", phones: normalized(contact.channels, .phone),
                                     emails: normalized(contact.channels, .email), matchKey: key,
                                     excluding: contact.id == 0 ? nil : contact.id)
+    }
+
+    /// What an update adds that may make a company look like another: a new INN, phones and
+    /// e-mails it did not have, a changed name. Nil when it adds none, so a likeness the
+    /// record already had does not stand in the way of editing it.
+    static func probe(changing before: Company, to after: Company) -> DuplicateStore.Probe? {
+        added(probe(before), probe(after))
+    }
+
+    static func probe(changing before: Contact, to after: Contact) -> DuplicateStore.Probe? {
+        added(probe(before), probe(after))
+    }
+
+    static func added(_ before: DuplicateStore.Probe, _ after: DuplicateStore.Probe) -> DuplicateStore.Probe? {
+        var probe = after
+        probe.inn = after.inn == before.inn ? nil : after.inn
+        probe.phones = after.phones.filter { !before.phones.contains($0) }
+        probe.emails = after.emails.filter { !before.emails.contains($0) }
+        probe.matchKey = after.matchKey == before.matchKey ? nil : after.matchKey
+        let empty = probe.inn == nil && probe.phones.isEmpty && probe.emails.isEmpty && probe.matchKey == nil
+        return empty ? nil : probe
     }
 
     static func normalized(_ channels: [ContactChannel], _ kind: ChannelKind) -> [String] {

@@ -356,7 +356,8 @@ public struct ImportService: JobHandler {
                     let kinds = Set(addresses.map(\.kind))
                     change.addresses = (existing?.addresses ?? []).filter { !kinds.contains($0.kind) } + addresses
                 }
-                _ = try await companies.update(target, change, expectedVersion: nil, by: principal, on: db)
+                // The row was matched to this client on purpose: filling it is not a new duplicate.
+                _ = try await companies.update(target, change, expectedVersion: nil, allowDuplicates: true, by: principal, on: db)
                 return (.updated, "", target)
             }
         }
@@ -375,7 +376,8 @@ public struct ImportService: JobHandler {
                     .map { ContactInput.LinkInput(companyID: $0.companyID, role: $0.role) }
                 change.companies = current.filter { old in !links.contains { $0.companyID == old.companyID } } + links
             }
-            _ = try await contacts.update(target, change, expectedVersion: nil, by: principal, on: db)
+            // The row was matched to this person on purpose: filling it is not a new duplicate.
+            _ = try await contacts.update(target, change, expectedVersion: nil, allowDuplicates: true, by: principal, on: db)
             return (.updated, "", target)
         }
     }

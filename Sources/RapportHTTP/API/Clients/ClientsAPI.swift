@@ -63,8 +63,9 @@ struct ClientsAPI {
         group.patch("companies/{id}") { request, context in
             let id = try context.id(entity: "company")
             let body = try await JSONBody.decode(CompanyBody.self, from: request, context: context)
+            let allow = try QueryReader(request: request).bool("allow_duplicates") ?? false
             let company = try await companies.update(id, try body.input(), expectedVersion: try request.ifMatchVersion(),
-                                                     by: try context.requirePrincipal())
+                                                     allowDuplicates: allow, by: try context.requirePrincipal())
             return try JSONResponse.make(CompanyDTO(company: company, definitions: try await definitions(.company, context)), version: company.version)
         }
         group.delete("companies/{id}") { request, context in
@@ -94,8 +95,9 @@ struct ClientsAPI {
         group.patch("contacts/{id}") { request, context in
             let id = try context.id(entity: "contact")
             let body = try await JSONBody.decode(ContactBody.self, from: request, context: context)
+            let allow = try QueryReader(request: request).bool("allow_duplicates") ?? false
             let card = try await contacts.update(id, try body.input(), expectedVersion: try request.ifMatchVersion(),
-                                                 by: try context.requirePrincipal())
+                                                 allowDuplicates: allow, by: try context.requirePrincipal())
             return try JSONResponse.make(ContactDTO(contact: card.contact, links: card.links, definitions: try await definitions(.contact, context)), version: card.contact.version)
         }
         group.delete("contacts/{id}") { request, context in

@@ -96,8 +96,11 @@ struct CompanyPages {
             do {
                 _ = try await companies.update(id, input(form, existing: existing, definitions: definitions, principal: principal),
                                                expectedVersion: form.id("version"),
-                                               by: principal)
+                                               allowDuplicates: form["allow_duplicates"] == "true", by: principal)
                 return pages.redirect(to: "/clients/companies/\(id)", flash: "flash_saved")
+            } catch RapportError.possibleDuplicates(let candidates) {
+                return try await card(request, context, company: existing, values: form.values, errors: [:],
+                                      duplicates: candidates)
             } catch let error as RapportError {
                 guard case .validation = error else { throw error }
                 return try await card(request, context, company: existing, values: form.values,

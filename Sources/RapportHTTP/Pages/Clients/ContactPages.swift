@@ -94,8 +94,11 @@ struct ContactPages {
             do {
                 _ = try await contacts.update(id, input(form, existing: existing, definitions: definitions, principal: principal),
                                               expectedVersion: form.id("version"),
-                                              by: principal)
+                                              allowDuplicates: form["allow_duplicates"] == "true", by: principal)
                 return pages.redirect(to: "/clients/contacts/\(id)", flash: "flash_saved")
+            } catch RapportError.possibleDuplicates(let candidates) {
+                return try await card(request, context, card: existing, values: form.values, errors: [:],
+                                      duplicates: candidates)
             } catch let error as RapportError {
                 guard case .validation = error else { throw error }
                 return try await card(request, context, card: existing, values: form.values,
