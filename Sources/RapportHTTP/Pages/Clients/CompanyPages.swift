@@ -51,6 +51,7 @@ struct CompanyPages {
             model["can_create"] = principal.may(.create, .company)
             if principal.may(.export, .company) {
                 let query = Self.filters(request)
+                model["has_export"] = true
                 model["export_links"] = [
                     ["href": "/api/v1/companies/export.csv" + query, "label": pages.text("export_csv", locale)],
                     ["href": "/api/v1/companies/export.xlsx" + query, "label": pages.text("export_xlsx", locale)],

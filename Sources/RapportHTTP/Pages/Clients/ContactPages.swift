@@ -45,6 +45,7 @@ struct ContactPages {
             model["can_create"] = principal.may(.create, .contact)
             if principal.may(.export, .contact) {
                 let query = CompanyPages.filters(request)
+                model["has_export"] = true
                 model["export_links"] = [
                     ["href": "/api/v1/contacts/export.csv" + query, "label": pages.text("export_csv", locale)],
                     ["href": "/api/v1/contacts/export.xlsx" + query, "label": pages.text("export_xlsx", locale)],

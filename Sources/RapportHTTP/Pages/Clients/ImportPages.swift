@@ -28,7 +28,7 @@ struct ImportPages {
                     "summary": summary(item, locale),
                 ]
             }
-            model["limit"] = pages.text("file_limit", locale).replacingOccurrences(of: "%@", with: String(imports.maxBytes >> 20))
+            model["limit"] = pages.text("import_file_limit", locale).replacingOccurrences(of: "%@", with: String(imports.maxBytes >> 20))
             return pages.render("imports", model, request: request)
         }
         group.post("clients/import") { request, context in
