@@ -31,7 +31,8 @@ public struct FileStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let temporary = folder.appendingPathComponent(".\(name).part")
-            try bytes.write(to: temporary, options: [.atomic])
+            // Written under a part name, then renamed: the rename is the atomic step.
+            try bytes.write(to: temporary)
             try FileManager.default.moveItem(at: temporary, to: folder.appendingPathComponent(name))
         } catch {
             throw RapportError.unavailable("the file store refused the file: \(error.localizedDescription)")
