@@ -69,7 +69,7 @@ public struct CompanyService: Sendable {
             try await DuplicateCheck.refuse(DuplicateCheck.probe(company), entity: .company, principal: principal, on: db)
         }
         company.id = try await self.companies.insert(company, on: db)
-        try await SearchIndex.company(company, on: db)
+        try await SearchIndex.company(company, fresh: true, on: db)
         try await self.events.record("company", company.id, .created,
                                      changes: ClientChanges.diff(nil, ClientChanges.fields(company, definitions)),
                                      by: principal?.userID, on: db)

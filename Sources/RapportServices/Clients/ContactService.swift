@@ -72,7 +72,7 @@ public struct ContactService: Sendable {
             try await DuplicateCheck.refuse(DuplicateCheck.probe(contact), entity: .contact, principal: principal, on: db)
         }
         contact.id = try await self.contacts.insert(contact, on: db)
-        try await SearchIndex.contact(contact, on: db)
+        try await SearchIndex.contact(contact, fresh: true, on: db)
         try await self.events.record("contact", contact.id, .created,
                                      changes: ClientChanges.diff(nil, ClientChanges.fields(contact, definitions)),
                                      by: principal?.userID, on: db)

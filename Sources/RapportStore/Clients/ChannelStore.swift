@@ -9,13 +9,23 @@ public struct ChannelStore: Sendable {
     /// Replaces the channels of one record.
     public func replace(_ channels: [ContactChannel], entity: String, id: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM client_channels WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
+        try await insert(channels, entity: entity, id: id, on: db)
+    }
+
+    /// The channels of a new record, in one statement.
+    public func insert(_ channels: [ContactChannel], entity: String, id: Int64, on db: any SQLDatabase) async throws {
+        guard !channels.isEmpty else { return }
+        var rows: [SQLQueryString] = []
         for (position, channel) in channels.enumerated() {
-            try await db.raw("""
-                INSERT INTO client_channels (entity, entity_id, position, kind, type, value, normalized)
-                VALUES (\(bind: entity), \(bind: id), \(bind: position), \(bind: channel.kind.rawValue),
-                        \(bind: channel.type), \(bind: channel.value), \(bind: channel.normalized))
-                """).run()
+            rows.append("""
+                (\(bind: entity), \(bind: id), \(bind: position), \(bind: channel.kind.rawValue), \(bind: channel.type),
+                 \(bind: channel.value), \(bind: channel.normalized))
+                """)
         }
+        try await db.raw("""
+            INSERT INTO client_channels (entity, entity_id, position, kind, type, value, normalized)
+            VALUES \(rows.joined(separator: ", "))
+            """).run()
     }
 
     /// The channels of many records of one entity, by record id, in their order.

@@ -37,7 +37,7 @@ public struct CompanyStore: Sendable {
                 \(CustomFieldSQL.bind(c.custom, on: db)))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
-        try await ChannelStore().replace(c.channels, entity: Self.entity, id: id, on: db)
+        try await ChannelStore().insert(c.channels, entity: Self.entity, id: id, on: db)
         return id
     }
 

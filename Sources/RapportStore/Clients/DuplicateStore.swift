@@ -36,14 +36,17 @@ public struct DuplicateStore: Sendable {
                 reasons[try row.decode(column: "id", as: Int64.self), default: []].insert(.taxID)
             }
         }
-        for (kind, values, reason) in [("phone", probe.phones, DuplicateReason.phone), ("email", probe.emails, .email)]
-        where !values.isEmpty {
+        if !probe.phones.isEmpty || !probe.emails.isEmpty {
+            // Phones and e-mails in one look-up; each value is searched under its own kind.
+            let values = probe.phones + probe.emails
             for row in try await db.raw("""
-                SELECT DISTINCT entity_id FROM client_channels
-                WHERE entity = \(bind: probe.entity) AND kind = \(bind: kind) AND normalized IN (\(binds: values))
+                SELECT DISTINCT entity_id, kind FROM client_channels
+                WHERE entity = \(bind: probe.entity) AND kind IN ('phone', 'email') AND normalized IN (\(binds: values))
                   AND entity_id <> \(bind: excluded)
-                LIMIT \(literal: limit)
+                LIMIT \(literal: limit * 2)
                 """).all() {
+                let kind = try row.decode(column: "kind", as: String.self)
+                let reason: DuplicateReason = kind == "phone" ? .phone : .email
                 reasons[try row.decode(column: "entity_id", as: Int64.self), default: []].insert(reason)
             }
         }

@@ -6,8 +6,9 @@ public struct SearchStore: Sendable {
     public init() {}
 
     /// Replaces the indexed body of one record.
-    public func index(entity: String, id: Int64, body: String, on db: any SQLDatabase) async throws {
-        try await remove(entity: entity, id: id, on: db)
+    /// Writes a record's search text; `fresh` says the record is new, so there is nothing to replace.
+    public func index(entity: String, id: Int64, body: String, fresh: Bool = false, on db: any SQLDatabase) async throws {
+        if !fresh { try await remove(entity: entity, id: id, on: db) }
         if db.dialect.name == "sqlite" {
             try await db.raw("""
                 INSERT INTO client_search (rowid, entity, entity_id, body)

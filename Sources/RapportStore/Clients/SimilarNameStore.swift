@@ -12,10 +12,12 @@ public struct SimilarNameStore: Sendable {
         case match = "match_key", name = "name_key"
     }
 
-    /// Rewrites a record's keys (SQLite only; PostgreSQL indexes the tables themselves).
-    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, on db: any SQLDatabase) async throws {
+    /// Rewrites a record's keys (SQLite only; PostgreSQL indexes the tables themselves);
+    /// `fresh` says the record is new, so there is nothing to replace.
+    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, fresh: Bool = false,
+                      on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
-        try await remove(entity: entity, id: id, on: db)
+        if !fresh { try await remove(entity: entity, id: id, on: db) }
         try await db.raw("""
             INSERT INTO client_names (rowid, entity, entity_id, match_key, name_key)
             VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: matchKey ?? ""),
