@@ -37,6 +37,9 @@ import Testing
             #expect(try await found("люкс кухни", by: anna) == [lux.id])
             #expect(try await found("7707083893", by: anna) == [lux.id])
             #expect(try await found("info@lux.example", by: anna) == [lux.id])
+            #expect(try await found("INFO@lux", by: anna) == [lux.id])        // an e-mail as far as it is typed
+            #expect(try await found("@lux.example", by: anna) == [lux.id])    // a domain
+            #expect(try await found("info@other.example", by: anna) == [])
             #expect(try await found("8 (916) 123-45-67", by: anna) == [ivan.contact.id])
             #expect(try await found("916123", by: anna) == [ivan.contact.id])
             #expect(try await found("петров", by: anna) == [ivan.contact.id])

@@ -27,24 +27,28 @@ public struct SearchService: Sendable {
         let words = SearchText.query(text)
         guard !words.isEmpty else { return [] }
         return try await env.database.read { db in
-            var found = try await SearchStore().find(words: words, limit: 200, on: db)
+            let store = SearchStore()
+            var found: [(entity: String, id: Int64)]
+            let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if typed.contains("@") && !typed.hasPrefix("@") {  // "@mail.ru" looks for a domain: full text
+                found = try await store.find(emailPrefix: typed, limit: 200, on: db)
+            } else {
+                // Digits (a phone, an INN) have no better or worse match: the first ones found will do.
+                let ranked = words.contains { $0.contains(where: \.isLetter) }
+                found = try await store.find(words: words, ranked: ranked, limit: 200, on: db)
+            }
             // A typo finds no exact words at all; only then is it worth looking for alike names.
             if found.isEmpty {
                 found = try await Self.alike(words.joined(separator: " "), principal: principal, db)
             }
+            let summaries = try await store.summaries(found, on: db)
             var hits: [Hit] = []
             for (entity, id) in found where hits.count < limit {
-                if entity == "company", principal.may(.read, .company),
-                   let ownership = try await CompanyStore().ownership(id: id, on: db),
-                   AccessPolicy.allows(principal.subject, .read, .company, record: ownership),
-                   let company = try await CompanyStore().find(id: id, on: db) {
-                    hits.append(Hit(entity: entity, id: id, name: company.shortName, detail: company.inn))
-                } else if entity == "contact", principal.may(.read, .contact),
-                          let ownership = try await ContactStore().ownership(id: id, on: db),
-                          AccessPolicy.allows(principal.subject, .read, .contact, record: ownership),
-                          let contact = try await ContactStore().find(id: id, on: db) {
-                    hits.append(Hit(entity: entity, id: id, name: contact.displayName, detail: contact.position))
-                }
+                guard let permission = entity == "company" ? PermissionEntity.company : entity == "contact" ? .contact : nil,
+                      let summary = summaries[entity]?[id],
+                      AccessPolicy.allows(principal.subject, .read, permission, record: summary.ownership)
+                else { continue }
+                hits.append(Hit(entity: entity, id: id, name: summary.name, detail: summary.detail))
             }
             return hits
         }
