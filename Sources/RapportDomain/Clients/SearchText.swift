@@ -23,7 +23,9 @@ public enum SearchText {
     }
 
     /// The words to look for in what a person typed (at most 8): a typed phone becomes its
-    /// international digits, so any way of writing it matches.
+    /// international digits, so any way of writing it matches, also while it is being typed
+    /// ("+7 916", "8 (916) 12"). Single letters are left out: as prefixes they match nearly
+    /// everything and cost the most.
     public static func query(_ text: String) -> [String] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -31,6 +33,21 @@ public enum SearchText {
             return [trimmed.count == 11 && trimmed.hasPrefix("8") ? "7" + trimmed.dropFirst() : trimmed]
         }
         if let phone = Phone.normalize(trimmed) { return [String(phone.dropFirst())] }
-        return Array(words(text).prefix(8))
+        if let partial = partialPhone(trimmed) { return [partial] }
+        return Array(words(text).filter { $0.count > 1 }.prefix(8))
+    }
+
+    /// The digits of a phone being typed in a phone's own writing — `+7 916`, `8 (916) 12`,
+    /// `916-12` — with the trunk 8 as 7; nil for anything else.
+    static func partialPhone(_ text: String) -> String? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || " +-()".contains($0)) }),
+              !text.allSatisfy(\.isNumber)
+        else { return nil }
+        var digits = text.filter(\.isNumber)
+        guard digits.count >= 3 else { return nil }
+        if digits.hasPrefix("8"), text.drop { $0 == " " }.dropFirst().first.map({ " (-".contains($0) }) ?? false {
+            digits = "7" + digits.dropFirst()
+        }
+        return digits
     }
 }

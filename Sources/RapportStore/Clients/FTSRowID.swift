@@ -5,6 +5,7 @@
 public enum FTSRowID {
     static let kinds = ["company": 0, "contact": 1]
 
+    /// `rowid / 4` is the record's id and `rowid % 4` its kind.
     public static func make(entity: String, id: Int64) -> Int64 {
         id * 4 + Int64(kinds[entity] ?? 3)
     }

@@ -37,9 +37,14 @@ public struct SimilarNameStore: Sendable {
         let rows: [any SQLRow]
         if db.dialect.name == "sqlite" {
             guard let match = Self.ftsQuery(text, column: key.rawValue) else { return [] }
+            // The record's kind and id are read off the rowid (`FTSRowID`): a condition on the
+            // unindexed `entity` column would read every match's row, tens of thousands for a
+            // common piece of a name when the other kind of record has none.
+            let kind = FTSRowID.make(entity: entity, id: 0)
             rows = try await db.raw("""
-                SELECT entity_id AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
-                WHERE client_names MATCH \(bind: match) AND entity = \(bind: entity) AND entity_id <> \(bind: excluded)
+                SELECT rowid / 4 AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
+                WHERE client_names MATCH \(bind: match) AND rowid % 4 = \(bind: kind)
+                  AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
                 LIMIT \(literal: limit)
                 """).all()
         } else {
