@@ -169,3 +169,37 @@ extension ImportServiceTests {
         }
     }
 }
+
+extension ImportServiceTests {
+    /// SQLite's full-text rows of a batch are written at its end: alike rows of one batch still
+    /// find each other, a refused row leaves no search entry, and the rest are found afterwards.
+    @Test(arguments: TestDatabase.kinds)
+    func search_entries_of_a_batch_are_written_once_and_alike_rows_still_meet(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let csv = "Название;ИНН\nМебельгард;\nМебельгрд;\nПлохая;123\nКухниДом;\n"
+            let imports = harness.services.imports
+            let item = try await imports.upload(entity: "company", fileName: "alike.csv", bytes: Data(csv.utf8), by: admin)
+            // the preview already sees the first row when it checks the second
+            #expect(try await imports.preview(item.id, by: admin).map(\.outcome) == [.created, .skipped, .rejected, .created])
+            _ = try await imports.start(item.id, by: admin)
+            #expect(try await Self.worker(harness, imports).runNext())
+            let done = try await imports.get(item.id, by: admin)
+            #expect((done.created, done.skipped, done.rejected) == (2, 1, 1))
+            // MUT + validation: what was created is found, what was refused is not
+            let search = harness.services.search
+            #expect(try await search.search("мебельгард", by: admin).map(\.name) == ["Мебельгард"])
+            #expect(try await search.search("кухнидом", by: admin).map(\.name) == ["КухниДом"])
+            #expect(try await search.search("плохая", by: admin).isEmpty)
+            // an import that updates its match rewrites the match's entry
+            let again = try await imports.upload(entity: "company", fileName: "again.csv",
+                                                 bytes: Data("Название;Регион\nМебельгард;Тверь\n".utf8), by: admin)
+            _ = try await imports.configure(again.id, mapping: nil, policy: "update", by: admin)
+            _ = try await imports.start(again.id, by: admin)
+            #expect(try await Self.worker(harness, imports).runNext())
+            #expect(try await imports.get(again.id, by: admin).updated == 1)
+            #expect(try await search.search("тверь", by: admin).map(\.name) == ["Мебельгард"])
+            #expect(try await search.search("мебельгард", by: admin).count == 1)
+        }
+    }
+}

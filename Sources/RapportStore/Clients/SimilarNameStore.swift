@@ -17,6 +17,11 @@ public struct SimilarNameStore: Sendable {
     public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, fresh: Bool = false,
                       on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
+        if let pending = PendingFTSWrites.current {
+            pending.putName(rowid: FTSRowID.make(entity: entity, id: id),
+                            .init(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey), fresh: fresh)
+            return
+        }
         if !fresh { try await remove(entity: entity, id: id, on: db) }
         try await db.raw("""
             INSERT INTO client_names (rowid, entity, entity_id, match_key, name_key)
@@ -27,6 +32,10 @@ public struct SimilarNameStore: Sendable {
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
+        if let pending = PendingFTSWrites.current {
+            pending.remove(rowid: FTSRowID.make(entity: entity, id: id))
+            return
+        }
         try await db.raw("DELETE FROM client_names WHERE rowid = \(bind: FTSRowID.make(entity: entity, id: id))").run()
     }
 
@@ -47,6 +56,13 @@ public struct SimilarNameStore: Sendable {
                   AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
                 LIMIT \(literal: limit)
                 """).all()
+            if let pending = PendingFTSWrites.current {
+                // Names held back in this batch are candidates too (see `PendingFTSWrites`).
+                let stored = try rows.map {
+                    (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self))
+                }
+                return stored + pending.names(entity: entity, key: key, excluding: excluding)
+            }
         } else {
             let table = entity == "company" ? "companies" : "contacts"
             let column = key.rawValue
