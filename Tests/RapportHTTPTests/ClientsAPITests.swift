@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import RapportHTTP
 import RapportDomain
 import RapportServices
 import RapportStore
@@ -196,5 +197,14 @@ import Testing
             #expect(try await client.api(.get, "/api/v1/companies/export.vcf", token: marketer).status == .notFound)
             #expect(try await client.api(.get, "/api/v1/contacts/export.xlsx", token: manager).status != .ok)
         }
+    }
+
+    @Test func an_exported_file_is_gone_from_the_disk_once_its_answer_starts() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-export-test-\(UUID().uuidString)")
+        try Data("id,name\r\n1,Кухни\r\n".utf8).write(to: url)
+        let response = try ExportAPI.stream(url, type: ExportFormat.csv.contentType, name: "companies.csv")
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect(response.headers[.contentLength] == String("id,name\r\n1,Кухни\r\n".utf8.count))
+        #expect(response.headers[.contentDisposition] == "attachment; filename=\"companies.csv\"")
     }
 }

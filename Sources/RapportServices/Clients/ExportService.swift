@@ -18,35 +18,35 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 
 /// Exports of client lists, honouring the role's `export` scope: CSV and XLSX for companies
 /// and contacts, vCard 3.0 or 4.0 for contacts. Every export is written to a file, row by
-/// row, by `write`; the web answers with that file, the command line leaves it where asked.
+/// row, by `write`: the web answers with that file, the command line leaves it where asked.
+/// Neither holds the list in memory, so neither needs a limit on its size.
 public struct ExportService: Sendable {
-    /// An export over the web stops here; the command line has no limit.
-    public static let maxRows = 100_000
-
     let env: ServiceEnvironment
 
     public init(env: ServiceEnvironment) {
         self.env = env
     }
 
-    /// An exported file in memory, for an HTTP answer.
+    /// An export written to a temporary file, which the caller removes.
     public struct ExportedFile: Sendable {
-        public var data: Data
+        public var url: URL
         public var contentType: String
         public var fileName: String
     }
 
-    /// The export as bytes, at most `maxRows` records.
+    /// The whole filtered list in a temporary file.
     public func file(_ entity: PermissionEntity, format: ExportFormat, query: ClientQuery, vCard: VCard.Version = .v3,
                      by principal: Principal) async throws -> ExportedFile {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-export-\(UUID().uuidString)")
-        defer {
-            // Removing a file that was never written has nothing to do.
+        do {
+            try await write(entity, format: format, query: query, vCard: vCard, limit: nil, to: url, by: principal)
+        } catch {
+            // Whatever was written of a failed export is of no use.
             try? FileManager.default.removeItem(at: url)
+            throw error
         }
-        try await write(entity, format: format, query: query, vCard: vCard, limit: Self.maxRows, to: url, by: principal)
         let name = (entity == .company ? "companies." : "contacts.") + format.rawValue
-        return ExportedFile(data: try Data(contentsOf: url), contentType: format.contentType, fileName: name)
+        return ExportedFile(url: url, contentType: format.contentType, fileName: name)
     }
 
     /// Writes the export to `url`; returns how many records it holds. `progress` hears the
