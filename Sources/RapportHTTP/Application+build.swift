@@ -46,6 +46,7 @@ public struct ServiceSet: Sendable {
     public let attachments: AttachmentService
     public let jobs: JobQueue
     public let imports: ImportService
+    public let tasks: TaskService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -69,6 +70,7 @@ public struct ServiceSet: Sendable {
         attachments = AttachmentService(env: env)
         jobs = JobQueue(env: env)
         imports = ImportService(env: env)
+        tasks = TaskService(env: env)
     }
 }
 
@@ -107,6 +109,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     ExportAPI(export: services.export, clients: clientsAPI).register(on: api)
     SearchAPI(search: services.search).register(on: api)
     SavedViewsAPI(views: services.savedViews).register(on: api)
+    TasksAPI(tasks: services.tasks, clock: services.env.clock).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
 

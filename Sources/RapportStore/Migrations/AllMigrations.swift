@@ -12,5 +12,6 @@ public enum AllMigrations {
         M0009_Imports(),
         M0010_FTSRowIDs(),
         M0011_ListIndexes(),
+        M0012_Tasks(),
     ]
 }
