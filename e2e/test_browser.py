@@ -539,3 +539,60 @@ def test_import_from_a_file(sqlite_server, driver, tmp_path):
     shots("import-done")
     report = api.get(state["report_url"]).text
     assert "7707083894" in report and "rejected" in report and "skipped" in report, report
+
+
+def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
+    """A task is created from a company's context with a checklist and a reminder, a line is
+    ticked, a comment with markup is shown as text, and the lists show it."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 70
+    suffix = uuid.uuid4().hex[:6]
+    company = api.post("/api/v1/companies", json={"short_name": f"Кухни с задачей {suffix}"}).json()
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+
+    # --- the form refuses a deadline it cannot read, keeping what was typed -------------------
+    driver.get(base + f"/tasks/new?link_entity=company&link_id={company['id']}")
+    fill(driver, "#title", f"Перезвонить {suffix}")
+    fill(driver, "#checklist", "Позвонить\nОтправить КП\nЗаписать на замер")
+    driver.execute_script("document.getElementById('deadline').value = '2099-01-15T12:00';"
+                          "document.getElementById('reminder').value = '2000-01-15T11:00';")
+    Select(driver.find_element(By.ID, "priority")).select_by_value("high")
+    shots("task-new")
+    submit_and_wait(driver, driver.find_element(By.ID, "task-save"))
+    reminder = driver.find_element(By.ID, "reminder")
+    assert reminder.get_attribute("aria-invalid") == "true", "a reminder in the past is not marked"
+    assert driver.find_element(By.ID, "checklist").get_attribute("value").startswith("Позвонить")
+    driver.execute_script("document.getElementById('reminder').value = '2099-01-15T11:00';")
+    submit_and_wait(driver, driver.find_element(By.ID, "task-save"))
+    match = re.fullmatch(r"/tasks/(\d+)", path_of(driver))
+    assert match, f"not on the task: {driver.current_url}\n{body_text(driver)[:600]}"
+    task = api.get(f"/api/v1/tasks/{match.group(1)}").json()
+    assert task["link"] == {"entity": "company", "id": company["id"]} and task["priority"] == "high"
+    assert [item["text"] for item in task["checklist"]] == ["Позвонить", "Отправить КП", "Записать на замер"]
+    assert len(task["reminders"]) == 1 and task["deadline"].startswith("2099-01-15")
+
+    # --- a line ticked, a comment with markup shown as text ------------------------------------
+    submit_and_wait(driver, driver.find_element(By.ID, "checklist-0"))
+    assert driver.find_element(By.ID, "checklist-0").get_attribute("aria-checked") == "true"
+    fill(driver, "#comment-body", "<script>window.hacked = 1</script> @admin готово")
+    submit_and_wait(driver, driver.find_element(By.ID, "comment-add"))
+    assert driver.execute_script("return window.hacked") is None
+    assert "<script>window.hacked = 1</script> @admin готово" in body_text(driver)
+    driver.execute_script("window.scrollTo(0, 0)")
+    shots("task-card")
+
+    # --- the list shows it with its checklist progress; done leaves "open" views ----------------
+    driver.get(base + "/tasks")
+    row = driver.find_element(By.XPATH, f"//tr[.//a[contains(., 'Перезвонить {suffix}')]]")
+    assert "1/3" in row.text, row.text
+    shots("task-list")
+    driver.get(base + f"/tasks/{match.group(1)}")
+    submit_and_wait(driver, driver.find_element(By.ID, "task-quick-status"))
+    assert api.get(f"/api/v1/tasks/{match.group(1)}").json()["status"] == "done"
+    driver.get(base + "/tasks")
+    assert f"Перезвонить {suffix}" not in body_text(driver)

@@ -140,6 +140,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                  ties: ties, views: views, files: files).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
                  ties: ties, views: views, files: files).register(on: web)
+    TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
     return router
 }
 

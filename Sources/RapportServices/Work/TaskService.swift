@@ -52,6 +52,31 @@ public struct TaskService: Sendable {
         }
     }
 
+    /// The names of the records tasks are about, those the principal may read.
+    public func linkNames(_ links: [WorkTask.Link], by principal: Principal) async throws -> [WorkTask.Link: String] {
+        guard !links.isEmpty else { return [:] }
+        return try await env.database.read { db in
+            let summaries = try await SearchStore().summaries(links.map { ($0.entity, $0.id) }, on: db)
+            var names: [WorkTask.Link: String] = [:]
+            for link in links {
+                guard let permission = WorkTask.Link.entities[link.entity], let summary = summaries[link.entity]?[link.id],
+                      AccessPolicy.allows(principal.subject, .read, permission, record: summary.ownership)
+                else { continue }
+                names[link] = summary.name
+            }
+            return names
+        }
+    }
+
+    /// The task's history, newest first, for anyone who may read it.
+    public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
+        try await env.database.read { db in
+            _ = try await self.readable(id, principal, db)
+            return try await EventStore().list(.init(entity: "task", entityID: id), scope: .all, subject: principal.subject,
+                                               page: page, on: db)
+        }
+    }
+
     /// Open tasks past their deadline that the principal is responsible for or helps with.
     public func overdueCount(by principal: Principal) async throws -> Int {
         let now = env.clock.now()

@@ -17,21 +17,32 @@ extension PageRenderer {
     }
 
     func valueLabel(_ field: String, _ value: String, names: [Int64: String], _ locale: AppLocale) -> String {
-        let prefix: String? = switch field {
-        case "kind": "kind_"
-        case "status": "client_status_"
-        case "reliability": "reliability_"
-        case "working_status": "status_"
-        default: nil
+        // A task's status and a client's share the field name; their words do not overlap.
+        let prefixes: [String] = switch field {
+        case "kind": ["kind_"]
+        case "status": ["client_status_", "task_status_"]
+        case "priority": ["task_priority_"]
+        case "reliability": ["reliability_"]
+        case "working_status": ["status_"]
+        default: []
         }
-        if let prefix {
+        for prefix in prefixes {
             let key = prefix + value
             let label = text(key, locale)
-            return label == key ? value : label
+            if label != key { return label }
         }
         if field == "owner_id" || field == "head_user_id", let id = Int64(value) { return names[id] ?? value }
+        if field == "co_executor_ids" || field == "observer_ids" {
+            return value.split(separator: ",").map { part in
+                let id = part.trimmingCharacters(in: .whitespaces)
+                return Int64(id).flatMap { names[$0] } ?? id
+            }.joined(separator: ", ")
+        }
         return value
     }
+
+    /// Fields whose values are moments (ISO 8601), shown in the reader's time zone.
+    static let momentFields: Set<String> = ["deadline", "start_at", "completed_at"]
 
     /// The rows of one event's changes; an empty side is left out (the template shows a dash).
     /// `custom.<code>` fields read with their definition's label and values when given.
@@ -41,6 +52,9 @@ extension PageRenderer {
         return changes.map { change in
             let definition = change.field.hasPrefix("custom.") ? custom[String(change.field.dropFirst("custom.".count))] : nil
             func label(_ value: String) -> String {
+                if Self.momentFields.contains(change.field), let date = ISO8601.parse(value) {
+                    return Formatting.dateTime(date, locale: locale, timeZone: timeZone) ?? value
+                }
                 guard let definition else { return valueLabel(change.field, value, names: names, locale) }
                 return form.display(historyText: value, definition, names: names, locale: locale, timeZone: timeZone)
             }
