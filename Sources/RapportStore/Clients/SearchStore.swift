@@ -38,9 +38,9 @@ public struct SearchStore: Sendable {
     }
 
     /// How many matches are ranked: a common word ("Иванов", a phone prefix) matches tens of
-    /// thousands of records, and scoring every one of them cost more than the rest of the
-    /// search; the first ones found are ranked instead.
-    public static let rankedMatches = 2000
+    /// thousands of records, and scoring every one of them (reading each from the table, on
+    /// PostgreSQL) cost more than the rest of the search; the first ones found are ranked instead.
+    public static let rankedMatches = 500
 
     /// Records whose body has every word (as a prefix), at most `limit`: best first when
     /// `ranked`, else in the index's order (for digits, where a score means nothing).

@@ -84,10 +84,12 @@ public struct SimilarNameStore: Sendable {
                 try await db.raw("""
                     SELECT set_config('pg_trgm.word_similarity_threshold', \(bind: String(Trigrams.searchThreshold)), false)
                     """).run()
+                // No ORDER BY: a common name has thousands of candidates above the threshold, and
+                // ordering them read every one from the table; the caller scores the ones returned.
                 rows = try await db.raw("""
                     SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
                     WHERE \(bind: text) <% \(unsafeRaw: column) AND id <> \(bind: excluded)
-                    ORDER BY word_similarity(\(bind: text), \(unsafeRaw: column)) DESC, id LIMIT \(literal: limit)
+                    LIMIT \(literal: limit)
                     """).all()
             }
         }
