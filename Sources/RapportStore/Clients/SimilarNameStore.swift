@@ -74,10 +74,11 @@ public struct SimilarNameStore: Sendable {
                 try await db.raw("""
                     SELECT set_config('pg_trgm.similarity_threshold', \(bind: String(Trigrams.duplicateThreshold - 0.1)), true)
                     """).run()
+                // Nearest first through the GiST index (migration 13), stopping at `limit`.
                 rows = try await db.raw("""
                     SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
                     WHERE \(unsafeRaw: column) % \(bind: text) AND id <> \(bind: excluded)
-                    ORDER BY similarity(\(unsafeRaw: column), \(bind: text)) DESC, id LIMIT \(literal: limit)
+                    ORDER BY \(unsafeRaw: column) <-> \(bind: text) LIMIT \(literal: limit)
                     """).all()
             case .name:
                 // `<%`: the typed words against the best part of the name, at the search threshold.

@@ -13,5 +13,6 @@ public enum AllMigrations {
         M0010_FTSRowIDs(),
         M0011_ListIndexes(),
         M0012_Tasks(),
+        M0013_NearestNames(),
     ]
 }

@@ -24,10 +24,15 @@ public struct Migrator: Sendable {
         return migrations.filter { !applied.contains($0.version) }.sorted { $0.version < $1.version }
     }
 
-    /// Applies every pending migration, each in its own transaction with its record.
+    /// Applies every pending migration, each in its own transaction with its record. A
+    /// migration may build an index over a million rows, so it runs without the usual limit.
     /// - Returns: the versions applied, in order.
     @discardableResult
     public func migrate(now: Date = Date()) async throws -> [Int] {
+        try await Database.allowingLongOperations { try await self.applyPending(now: now) }
+    }
+
+    func applyPending(now: Date) async throws -> [Int] {
         try await database.transaction { db in try await Self.ensureTable(db) }
         var done: [Int] = []
         for migration in try await pending() {
