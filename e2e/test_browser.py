@@ -586,6 +586,13 @@ def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
     driver.execute_script("window.scrollTo(0, 0)")
     shots("task-card")
 
+    # --- the company's card lists it, and its history says so ----------------------------------
+    driver.get(base + f"/clients/companies/{company['id']}")
+    card = driver.find_element(By.ID, "record-tasks")
+    assert f"Перезвонить {suffix}" in card.text, card.text
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", card)
+    shots("company-tasks")
+
     # --- the list shows it with its checklist progress; done leaves "open" views ----------------
     driver.get(base + "/tasks")
     row = driver.find_element(By.XPATH, f"//tr[.//a[contains(., 'Перезвонить {suffix}')]]")

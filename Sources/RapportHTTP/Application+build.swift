@@ -136,10 +136,11 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     ImportPages(pages: pages, imports: services.imports, fields: services.customFields).register(on: web)
     let files = AttachmentPages(pages: pages, attachments: services.attachments)
     files.register(on: web)
+    let taskCard = RecordTasksCard(pages: pages, tasks: services.tasks, clock: services.env.clock)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
-                 ties: ties, views: views, files: files).register(on: web)
+                 ties: ties, views: views, files: files, taskCard: taskCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
-                 ties: ties, views: views, files: files).register(on: web)
+                 ties: ties, views: views, files: files, taskCard: taskCard).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
     return router
 }

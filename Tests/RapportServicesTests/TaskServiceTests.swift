@@ -69,6 +69,10 @@ import Testing
             let history = try await harness.services.events.list(EventQuery(entity: "task", entityID: task.id), page: .init(),
                                                                  by: try await harness.admin())
             #expect(history.items.contains { $0.changes.contains { $0.field == "status" && $0.new == "done" } })
+            // the client's history shows the task and its completion
+            let client = try await harness.services.companies.history(company.id, page: .init(), by: anna).items
+            #expect(client.contains { $0.changes.contains { $0.field == "task" && $0.new == "Перезвонить клиенту" } })
+            #expect(client.contains { $0.changes.contains { $0.field == "task_done" && $0.new == "Перезвонить клиенту" } })
         }
     }
 

@@ -118,6 +118,11 @@ public struct TaskService: Sendable {
             if let principal { try Access.require(principal, .create, .task, record: ownership) }
             task.id = try await self.tasks.insert(task, on: db)
             try await self.events.record("task", task.id, .created, changes: Self.fields(nil, task), by: principal?.userID, on: db)
+            if let link = task.link {
+                // The client's history shows the task too.
+                try await self.events.record(link.entity, link.id, .updated, changes: [FieldChange(field: "task", old: nil, new: task.title)],
+                                             by: principal?.userID, on: db)
+            }
             return task
         }
     }
@@ -151,6 +156,11 @@ public struct TaskService: Sendable {
             after.version = version
             let changes = Self.fields(before, after)
             if !changes.isEmpty { try await self.events.record("task", id, .updated, changes: changes, by: principal.userID, on: db) }
+            if let link = after.link, after.status == .done, before.status != .done {
+                try await self.events.record(link.entity, link.id, .updated,
+                                             changes: [FieldChange(field: "task_done", old: nil, new: after.title)],
+                                             by: principal.userID, on: db)
+            }
             return after
         }
     }

@@ -13,6 +13,7 @@ struct CompanyPages {
     let ties: RelationshipPages
     let views: SavedViewPages
     let files: AttachmentPages
+    let taskCard: RecordTasksCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/companies") { request, context in
@@ -223,6 +224,7 @@ struct CompanyPages {
                  "role": person.role ?? "", "phone": person.contact.channels.first { $0.kind == .phone }?.value ?? ""]
             }
             model["new_contact_href"] = "/clients/contacts/new?company_id=\(c.id)"
+            model.merge(try await taskCard.model("company", c.id, names: names, by: principal, locale: locale)) { $1 }
             model.merge(try await files.model(.company, c.id, canEdit: principal.may(.update, .company), names: names,
                                               by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(.company, c.id, canEdit: principal.may(.update, .company), by: principal,

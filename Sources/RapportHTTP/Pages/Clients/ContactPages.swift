@@ -13,6 +13,7 @@ struct ContactPages {
     let ties: RelationshipPages
     let views: SavedViewPages
     let files: AttachmentPages
+    let taskCard: RecordTasksCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/contacts") { request, context in
@@ -204,6 +205,7 @@ struct ContactPages {
                 ["href": "/clients/companies/\(link.companyID)", "name": companyNames[link.companyID] ?? "#\(link.companyID)",
                  "role": link.role ?? ""]
             }
+            model.merge(try await taskCard.model("contact", c.id, names: names, by: principal, locale: locale)) { $1 }
             model.merge(try await files.model(.contact, c.id, canEdit: principal.may(.update, .contact), names: names,
                                               by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(.contact, c.id, canEdit: principal.may(.update, .contact), by: principal,

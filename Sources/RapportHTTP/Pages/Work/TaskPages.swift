@@ -18,9 +18,13 @@ struct TaskPages {
             let query = QueryReader(request: request)
             let view = try query.oneOf("view", TaskStore.View.self) ?? .mine
             let locale = pages.locale(request, context)
-            let page = try await tasks.list(.init(view: view, openOnly: view != .given && view != .all && view != .observing
-                                                     ? (try query.bool("closed") ?? false) == false : false),
-                                            page: try query.page(), by: principal)
+            // "Mine" and "overdue" are what is still to do; the other lists show everything.
+            var filter = TaskStore.Query(view: view, openOnly: view == .mine || view == .overdue)
+            if let entity = try query.string("link_entity", maxLength: 20), WorkTask.Link.entities[entity] != nil,
+               let id = try query.int64("link_id") {
+                filter.link = .init(entity: entity, id: id)
+            }
+            let page = try await tasks.list(filter, page: try query.page(), by: principal)
             let names = try await support.owners(selected: nil, by: principal).names
             let now = clock.now()
             var model = try await pages.model(request, context, titleKey: "title_tasks", nav: "tasks")
