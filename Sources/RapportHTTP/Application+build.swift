@@ -47,6 +47,8 @@ public struct ServiceSet: Sendable {
     public let jobs: JobQueue
     public let imports: ImportService
     public let tasks: TaskService
+    public let notifications: NotificationService
+    public let timers: TimerService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -71,6 +73,8 @@ public struct ServiceSet: Sendable {
         jobs = JobQueue(env: env)
         imports = ImportService(env: env)
         tasks = TaskService(env: env)
+        notifications = NotificationService(env: env)
+        timers = TimerService(env: env)
     }
 }
 
@@ -157,5 +161,6 @@ public func buildApplication(settings: HTTPSettings, services: ServiceSet, logge
         logger: logger)
     app.addServices(MaintenanceWorker(maintenance: services.maintenance, logger: logger))
     app.addServices(JobWorker(queue: services.jobs, handlers: [services.imports], logger: logger))
+    app.addServices(TimerWorker(timers: services.timers, logger: logger))
     return app
 }

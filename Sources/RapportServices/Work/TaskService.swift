@@ -117,6 +117,7 @@ public struct TaskService: Sendable {
             let ownership = try await Responsible.ownership(task.ownerID, on: db)
             if let principal { try Access.require(principal, .create, .task, record: ownership) }
             task.id = try await self.tasks.insert(task, on: db)
+            try await Self.scheduleReminders(task, now: now, db)
             try await self.events.record("task", task.id, .created, changes: Self.fields(nil, task), by: principal?.userID, on: db)
             if let link = task.link {
                 // The client's history shows the task too.
@@ -125,6 +126,12 @@ public struct TaskService: Sendable {
             }
             return task
         }
+    }
+
+    /// The reminders still to come of an open task become its timers; a closed task has none.
+    static func scheduleReminders(_ task: WorkTask, now: Date, _ db: any SQLDatabase) async throws {
+        let moments = task.status.isOpen ? task.reminders.filter { $0 > now } : []
+        try await TimerStore().replace(kind: TimerService.taskReminder, refID: task.id, moments: moments, now: now, on: db)
     }
 
     /// Used when no company calendar is configured yet: Moscow, Monday to Friday 9–18.
@@ -154,6 +161,9 @@ public struct TaskService: Sendable {
                 throw RapportError.stale(currentVersion: before.version)
             }
             after.version = version
+            if after.reminders != before.reminders || after.status.isOpen != before.status.isOpen {
+                try await Self.scheduleReminders(after, now: now, db)
+            }
             let changes = Self.fields(before, after)
             if !changes.isEmpty { try await self.events.record("task", id, .updated, changes: changes, by: principal.userID, on: db) }
             if let link = after.link, after.status == .done, before.status != .done {
@@ -172,6 +182,7 @@ public struct TaskService: Sendable {
             if task.createdBy != principal.userID { try Access.require(principal, .delete, .task, record: ownership) }
             try Access.requireVersion(expectedVersion, current: task.version)
             try await self.tasks.delete(id: id, on: db)
+            try await TimerStore().removeAll(kind: TimerService.taskReminder, refID: id, on: db)
             try await self.events.record("task", id, .deleted, changes: Self.fields(task, nil), by: principal.userID, on: db)
         }
     }
@@ -184,13 +195,19 @@ public struct TaskService: Sendable {
         try v.throwIfInvalid()
         let now = env.clock.now()
         return try await env.database.transaction { db in
-            _ = try await self.readable(id, principal, db)
+            let task = try await self.readable(id, principal, db)
             var mentions: [Int64] = []
             for handle in TaskComment.mentionHandles(text) {
                 if let user = try await Self.user(handle: handle, db), !mentions.contains(user) { mentions.append(user) }
             }
             var comment = TaskComment(taskID: id, authorID: principal.userID, body: text, mentions: mentions, createdAt: now)
             comment.id = try await self.tasks.addComment(comment, on: db)
+            for user in mentions where user != principal.userID {
+                try await NotificationStore().add(
+                    AppNotification(userID: user, kind: "mention", title: task.title, body: String(text.prefix(300)),
+                                    link: "/tasks/\(id)#comments", source: "comment:\(comment.id)", createdAt: now),
+                    on: db)
+            }
             try await self.events.record("task", id, .updated, changes: [FieldChange(field: "comment", old: nil, new: text)],
                                          by: principal.userID, on: db)
             return comment

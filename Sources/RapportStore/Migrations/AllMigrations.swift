@@ -14,5 +14,6 @@ public enum AllMigrations {
         M0011_ListIndexes(),
         M0012_Tasks(),
         M0013_NearestNames(),
+        M0014_TimersAndNotifications(),
     ]
 }

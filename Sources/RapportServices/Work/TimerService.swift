@@ -1,0 +1,48 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// Fires durable timers: each batch of due timers is claimed and acted on in one
+/// transaction, so a timer fires once — not twice after a crash mid-fire, and not never
+/// when the process was down at its moment (it fires at the next look).
+public struct TimerService: Sendable {
+    public static let taskReminder = "task_reminder"
+
+    let env: ServiceEnvironment
+    let timers = TimerStore()
+    let notifications = NotificationStore()
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+    }
+
+    /// Fires the timers due now, at most `limit` in one transaction; returns how many fired.
+    @discardableResult
+    public func fireDue(limit: Int = 500) async throws -> Int {
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            let due = try await self.timers.claimDue(now: now, limit: limit, on: db)
+            for timer in due {
+                switch timer.kind {
+                case Self.taskReminder: try await self.remind(timer, now: now, db)
+                default: env.logger.warning("a timer of an unknown kind was dropped", metadata: ["kind": "\(timer.kind)"])
+                }
+            }
+            return due.count
+        }
+    }
+
+    /// A task's reminder: its responsible and co-executors are told, with the task's title and
+    /// deadline; a task done or cancelled meanwhile reminds nobody.
+    func remind(_ timer: DurableTimer, now: Date, _ db: any SQLDatabase) async throws {
+        guard let task = try await TaskStore().find(id: timer.refID, on: db), task.status.isOpen else { return }
+        for user in [task.ownerID] + task.coExecutorIDs {
+            try await notifications.add(
+                AppNotification(userID: user, kind: Self.taskReminder, title: task.title,
+                                body: task.deadline.map(ISO8601.string), link: "/tasks/\(task.id)",
+                                source: "timer:\(timer.id)", createdAt: now),
+                on: db)
+        }
+    }
+}
