@@ -603,3 +603,23 @@ def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
     assert api.get(f"/api/v1/tasks/{match.group(1)}").json()["status"] == "done"
     driver.get(base + "/tasks")
     assert f"Перезвонить {suffix}" not in body_text(driver)
+
+    # --- a reminder fires in the page: the bell counts it, the notification opens the task -----
+    import datetime
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)).isoformat()
+    reminded = api.post("/api/v1/tasks", json={"title": f"Замер {suffix}", "reminders": [soon],
+                                               "link_entity": "company", "link_id": company["id"]}).json()
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        driver.get(base + "/tasks")
+        if driver.find_elements(By.ID, "bell-count"):
+            break
+        time.sleep(1)
+    assert driver.find_element(By.ID, "bell-count").text == "1", "the reminder did not reach the bell"
+    driver.find_element(By.ID, "bell").click()
+    items = driver.find_element(By.ID, "notification-list").text
+    assert f"Замер {suffix}" in items, items
+    shots("notifications")
+    submit_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#notification-list button"))
+    assert path_of(driver) == f"/tasks/{reminded['id']}", driver.current_url
+    assert not driver.find_elements(By.ID, "bell-count"), "the opened notification is still unread"

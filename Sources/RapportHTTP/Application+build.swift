@@ -81,7 +81,7 @@ public struct ServiceSet: Sendable {
 /// Builds the router: middleware, the JSON API, the pages, the machine endpoints.
 public func buildRouter(settings: HTTPSettings, services: ServiceSet) async throws -> Router<RapportRequestContext> {
     let pages = try await PageRenderer(resources: settings.resources, settings: services.settings,
-                                       secureCookies: settings.secureCookies)
+                                       notifications: services.notifications, secureCookies: settings.secureCookies)
     let openAPI = ByteBuffer(bytes: try settings.resources.read("openapi.json"))
     _ = MetricsRegistry.shared  // the metrics backend must exist before the first request is counted
     let router = Router(context: RapportRequestContext.self)
@@ -114,6 +114,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SearchAPI(search: services.search).register(on: api)
     SavedViewsAPI(views: services.savedViews).register(on: api)
     TasksAPI(tasks: services.tasks, clock: services.env.clock).register(on: api)
+    NotificationsAPI(notifications: services.notifications).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
 
@@ -146,6 +147,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
+    NotificationPages(pages: pages, notifications: services.notifications).register(on: web)
     return router
 }
 

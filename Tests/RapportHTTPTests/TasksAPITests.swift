@@ -64,3 +64,31 @@ import Testing
         }
     }
 }
+
+@Suite struct NotificationsAPITests {
+    @Test(arguments: TestDatabase.kinds)
+    func reminders_reach_the_api_and_are_marked_read(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, _, token) = try await adminWithToken(harness)
+            let reminder = ISO8601.string(harness.clock.now().addingTimeInterval(60))
+            let created = try await client.api(.post, "/api/v1/tasks", token: token,
+                                               json: #"{"title": "Позвонить", "reminders": ["\#(reminder)"]}"#)
+            #expect(created.status == .created)
+            harness.clock.advance(by: 120)
+            #expect(try await harness.services.timers.fireDue() == 1)
+            // MUT + validation
+            let count = try await client.api(.get, "/api/v1/notifications/unread-count", token: token)
+            #expect(jsonValue(count.body, "unread") as? Int == 1)
+            let list = try await client.api(.get, "/api/v1/notifications?unread=true", token: token)
+            let items = try #require(jsonValue(list.body, "data") as? [[String: Any]])
+            #expect(items.count == 1 && items[0]["kind"] as? String == "task_reminder" && items[0]["title"] as? String == "Позвонить")
+            let id = try #require(items[0]["id"] as? Int)
+            let read = try await client.api(.post, "/api/v1/notifications/\(id)/read", token: token)
+            #expect(read.status == .ok && jsonValue(read.body, "read_at") is String)
+            #expect(try await client.api(.post, "/api/v1/notifications/999999/read", token: token).status == .notFound)
+            let all = try await client.api(.post, "/api/v1/notifications/read-all", token: token)
+            #expect(jsonValue(all.body, "marked") as? Int == 0)
+            #expect(try await client.api(.get, "/api/v1/notifications?unread=maybe", token: token).status == .unprocessableContent)
+        }
+    }
+}

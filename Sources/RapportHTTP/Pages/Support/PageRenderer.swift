@@ -17,12 +17,16 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let localizer: Localizer
     let settings: SettingsService
+    let notifications: NotificationService
     let secureCookies: Bool
 
-    init(resources: ResourceFiles, settings: SettingsService, secureCookies: Bool) async throws {
+    init(resources: ResourceFiles, settings: SettingsService, notifications: NotificationService, secureCookies: Bool)
+        async throws
+    {
         self.library = try await MustacheLibrary(directory: resources.url("Templates").path)
         self.localizer = try Localizer(resources: resources)
         self.settings = settings
+        self.notifications = notifications
         self.secureCookies = secureCookies
     }
 
@@ -58,6 +62,9 @@ struct PageRenderer: Sendable {
             model["me"] = ["display_name": user.displayName, "initials": user.initials, "email": user.email,
                            "position": user.position ?? ""]
             if let nav { model["nav"] = [nav: true] }
+            // The bell in the top bar: one indexed count per page.
+            let unread = try await notifications.unreadCount(by: principal)
+            if unread > 0 { model["unread"] = unread > 99 ? "99+" : String(unread) }
             model["can"] = [
                 "users": principal.may(.read, .user), "departments": principal.may(.read, .department),
                 "roles": principal.may(.read, .role), "settings": principal.may(.update, .settings),
