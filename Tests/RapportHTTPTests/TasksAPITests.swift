@@ -89,6 +89,10 @@ import Testing
             let all = try await client.api(.post, "/api/v1/notifications/read-all", token: token)
             #expect(jsonValue(all.body, "marked") as? Int == 0)
             #expect(try await client.api(.get, "/api/v1/notifications?unread=maybe", token: token).status == .unprocessableContent)
+            // the page stream says the count at once (a second's stream, read whole)
+            let stream = try await client.api(.get, "/notifications/stream?max_seconds=1", token: token)
+            #expect(stream.status == .ok && stream.headers[.contentType] == "text/event-stream; charset=utf-8")
+            #expect(stream.body.hasPrefix("event: unread\ndata: 0\n\n"))
         }
     }
 }

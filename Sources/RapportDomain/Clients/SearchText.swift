@@ -45,7 +45,7 @@ public enum SearchText {
         else { return nil }
         var digits = text.filter(\.isNumber)
         guard digits.count >= 3 else { return nil }
-        if digits.hasPrefix("8"), text.drop { $0 == " " }.dropFirst().first.map({ " (-".contains($0) }) ?? false {
+        if digits.hasPrefix("8"), text.drop(while: { $0 == " " }).dropFirst().first.map({ " (-".contains($0) }) ?? false {
             digits = "7" + digits.dropFirst()
         }
         return digits

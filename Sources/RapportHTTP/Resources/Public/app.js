@@ -188,4 +188,35 @@
     });
     box.addEventListener("change", pick);
   });
+  // Live notifications: the bell's count follows the server, and a new one shows briefly.
+  var bell = document.getElementById("bell");
+  if (bell && window.EventSource) {
+    var source = new EventSource("/notifications/stream");
+    source.addEventListener("unread", function (e) {
+      var count = parseInt(e.data, 10) || 0;
+      var badge = document.getElementById("bell-count");
+      if (count === 0) { if (badge) badge.remove(); return; }
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "bell-count";
+        badge.id = "bell-count";
+        bell.appendChild(badge);
+      }
+      badge.textContent = count > 99 ? "99+" : String(count);
+    });
+    source.addEventListener("notification", function (e) {
+      var item;
+      try { item = JSON.parse(e.data); } catch (err) { return; }
+      var toast = document.createElement("a");
+      toast.className = "toast";
+      toast.id = "notification-toast";
+      toast.setAttribute("role", "status");
+      toast.href = item.link || "/notifications";
+      var label = item.kind === "task_reminder" ? bell.dataset.labelTaskReminder
+        : item.kind === "mention" ? bell.dataset.labelMention : "";
+      toast.textContent = (label ? label + ": " : "") + item.title;  // text, never markup
+      document.body.appendChild(toast);
+      setTimeout(function () { toast.remove(); }, 8000);
+    });
+  }
 })();
