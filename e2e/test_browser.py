@@ -625,3 +625,27 @@ def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
     submit_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#notification-list button"))
     assert path_of(driver) == f"/tasks/{reminded['id']}", driver.current_url
     assert not driver.find_elements(By.ID, "bell-count"), "the opened notification is still unread"
+
+
+def test_the_work_calendar(sqlite_server, driver):
+    """The administrator keeps the working week and the production calendar; a mistake names its line."""
+    base = sqlite_server.base_url
+    shots = Shots(driver)
+    shots.n = 80
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    driver.get(base + "/admin/calendar")
+    fill(driver, "#week_5", "10:00-14:00")
+    fill(driver, "#days", "# New Year\n2026-01-01..2026-01-08 holiday\n2026-01-05 short")
+    submit_and_wait(driver, driver.find_element(By.ID, "calendar-save"))
+    error = driver.find_element(By.ID, "days-error").text
+    assert "line 3" in error and "line 2" in error, error
+    assert driver.find_element(By.ID, "week_5").get_attribute("value") == "10:00-14:00", "the typed week was lost"
+    shots("calendar-refused")
+    fill(driver, "#days", "# New Year\n2026-01-01..2026-01-08 holiday\n2026-03-07 short 60")
+    submit_and_wait(driver, driver.find_element(By.ID, "calendar-save"))
+    stored = sqlite_server.api().get("/api/v1/work-calendar").json()
+    assert stored["week"][5] == "10:00-14:00" and stored["days_count"] == 9, stored
+    shots("calendar")

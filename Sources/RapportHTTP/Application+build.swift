@@ -49,6 +49,7 @@ public struct ServiceSet: Sendable {
     public let tasks: TaskService
     public let notifications: NotificationService
     public let timers: TimerService
+    public let workCalendar: WorkCalendarService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -75,6 +76,7 @@ public struct ServiceSet: Sendable {
         tasks = TaskService(env: env)
         notifications = NotificationService(env: env)
         timers = TimerService(env: env)
+        workCalendar = WorkCalendarService(env: env)
     }
 }
 
@@ -115,6 +117,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SavedViewsAPI(views: services.savedViews).register(on: api)
     TasksAPI(tasks: services.tasks, clock: services.env.clock).register(on: api)
     NotificationsAPI(notifications: services.notifications).register(on: api)
+    WorkCalendarAPI(calendar: services.workCalendar).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
 
@@ -148,6 +151,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                  ties: ties, views: views, files: files, taskCard: taskCard).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
     NotificationPages(pages: pages, notifications: services.notifications).register(on: web)
+    WorkCalendarPages(pages: pages, calendar: services.workCalendar).register(on: web)
     return router
 }
 

@@ -130,5 +130,7 @@ import Testing
         let rules = try? ProductionCalendarFile.parse("2026-03-07 сокращённый # перед 8 марта\n2026-03-09 выходной\n")
         #expect(rules == [CalendarDate("2026-03-07")!: .shortened(minutes: 60), CalendarDate("2026-03-09")!: .dayOff])
         #expect(try ProductionCalendarFile.parse(ProductionCalendarFile.text(Self.january)) == Self.january)
+        // a form sends CRLF line breaks
+        #expect(try ProductionCalendarFile.parse("2026-01-01..2026-01-02 holiday\r\n2026-01-05 short\r\n").count == 3)
     }
 }

@@ -91,4 +91,19 @@ public struct WorkWeek: Equatable, Sendable {
         + [.off, .off])!
 
     public func hours(weekday: Int) -> DayHours { days[(weekday - 1) % 7] }
+
+    /// The week as stored: the seven days' hours, Monday first, separated by `|` (an empty day is off).
+    public var text: String { days.map { $0.isWorking ? $0.description : "" }.joined(separator: "|") }
+
+    public init?(text: String) {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 7 else { return nil }
+        var days: [DayHours] = []
+        for part in parts {
+            if part.trimmingCharacters(in: .whitespaces).isEmpty { days.append(.off); continue }
+            guard let hours = DayHours(text: part) else { return nil }
+            days.append(hours)
+        }
+        self.init(days)
+    }
 }

@@ -24,7 +24,8 @@ public enum ProductionCalendarFile {
     public static func parse(_ text: String, week: WorkWeek = .standard) throws -> [CalendarDate: DayRule] {
         var rules: [CalendarDate: DayRule] = [:]
         var lineOf: [CalendarDate: Int] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `\r\n` is one Character in Swift: split on any line break, not on "\n".
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             let content = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)

@@ -98,6 +98,8 @@ public struct TaskService: Sendable {
     {
         if let principal { try Access.requireAny(principal, .create, .task) }
         let now = env.clock.now()
+        // Working time is counted in the company's calendar unless the caller brings one.
+        let calendar = due == nil || calendar != nil ? calendar : try await WorkCalendarService(env: env).calendar()
         return try await env.database.transaction { db in
             guard let ownerID = input.ownerID ?? principal?.userID else {
                 throw RapportError.invalid("owner_id", "required", "owner_id is required")
@@ -108,8 +110,8 @@ public struct TaskService: Sendable {
             if let due {
                 switch due {
                 case .at(let date): task.deadline = date
-                case .workingHours(let hours): task.deadline = (calendar ?? Self.defaultCalendar).adding(hours: hours, to: now)
-                case .workingDays(let days): task.deadline = (calendar ?? Self.defaultCalendar).adding(workingDays: days, to: now)
+                case .workingHours(let hours): task.deadline = calendar?.adding(hours: hours, to: now)
+                case .workingDays(let days): task.deadline = calendar?.adding(workingDays: days, to: now)
                 }
             }
             Self.checkDates(task, into: &v)
@@ -133,9 +135,6 @@ public struct TaskService: Sendable {
         let moments = task.status.isOpen ? task.reminders.filter { $0 > now } : []
         try await TimerStore().replace(kind: TimerService.taskReminder, refID: task.id, moments: moments, now: now, on: db)
     }
-
-    /// Used when no company calendar is configured yet: Moscow, Monday to Friday 9–18.
-    static let defaultCalendar = BusinessCalendar(timeZone: TimeZone(identifier: "Europe/Moscow")!)
 
     public func update(_ id: Int64, _ input: TaskInput, expectedVersion: Int64?, by principal: Principal) async throws
         -> WorkTask

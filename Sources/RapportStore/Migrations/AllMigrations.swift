@@ -15,5 +15,6 @@ public enum AllMigrations {
         M0012_Tasks(),
         M0013_NearestNames(),
         M0014_TimersAndNotifications(),
+        M0015_WorkCalendar(),
     ]
 }

@@ -1,0 +1,101 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The company's business calendar: the working week and the production calendar an
+/// administrator keeps, in the company's time zone. Everything counted in working time
+/// (task deadlines from stages and automation, later service levels) asks `calendar()`.
+public struct WorkCalendarService: Sendable {
+    let env: ServiceEnvironment
+    let store = WorkCalendarStore()
+    let events: EventRecorder
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    /// The calendar as kept: the week, the production calendar's text and its rules, the version (0: never saved).
+    public struct Settings: Sendable, Equatable {
+        public var week: WorkWeek
+        public var daysText: String
+        public var days: [CalendarDate: DayRule]
+        public var version: Int64
+    }
+
+    public func settings(by principal: Principal?) async throws -> Settings {
+        if let principal { try Access.requireAny(principal, .read, .settings) }
+        return try await env.database.read { db in try await Self.settings(db) }
+    }
+
+    static func settings(_ db: any SQLDatabase) async throws -> Settings {
+        guard let row = try await WorkCalendarStore().get(on: db) else {
+            return Settings(week: .standard, daysText: "", days: [:], version: 0)
+        }
+        // What was saved was checked when it was saved; a row that no longer reads falls back to the usual week.
+        let days = (try? ProductionCalendarFile.parse(row.days)) ?? [:]
+        return Settings(week: WorkWeek(text: row.week) ?? .standard, daysText: row.days, days: days, version: row.version)
+    }
+
+    /// The business calendar in the company's time zone.
+    public func calendar() async throws -> BusinessCalendar {
+        let zone = try await SettingsService(env: env).current().timeZone
+        let settings = try await env.database.read { db in try await Self.settings(db) }
+        return BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt, week: settings.week, exceptions: settings.days)
+    }
+
+    /// Changes the week (seven texts like `9:00-13:00,14:00-18:00`, Monday first, empty for a
+    /// day off) and/or the production calendar's text; each mistake is named (`week.3`, `days`
+    /// with the line).
+    public func update(week texts: [String]?, days: String?, expectedVersion: Int64?, by principal: Principal?) async throws
+        -> Settings
+    {
+        if let principal { try Access.requireAny(principal, .update, .settings) }
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            let before = try await Self.settings(db)
+            try Access.requireVersion(expectedVersion, current: before.version)
+            var v = Validator()
+            var week = before.week
+            if let texts {
+                if texts.count != 7 { v.add("week", "invalid", "week must have seven days, Monday first") } else {
+                    var days: [DayHours] = []
+                    for (index, text) in texts.enumerated() {
+                        let trimmed = text.trimmingCharacters(in: .whitespaces)
+                        if trimmed.isEmpty { days.append(.off); continue }
+                        if let hours = DayHours(text: trimmed) { days.append(hours) } else {
+                            v.add("week.\(index)", "hours_format", "write the hours like 9:00-13:00,14:00-18:00, in order, within the day")
+                            days.append(.off)
+                        }
+                    }
+                    if let parsed = WorkWeek(days) { week = parsed } else if v.errors.isEmpty {
+                        v.add("week", "no_working_time", "at least one day of the week must have working hours")
+                    }
+                }
+            }
+            var daysText = before.daysText
+            var rules = before.days
+            if let days {
+                do {
+                    rules = try ProductionCalendarFile.parse(days, week: week)
+                    daysText = days
+                } catch let failure as ProductionCalendarFile.Failure {
+                    // The line and what is wrong with it are the message itself.
+                    v.add("days", "bad_line", failure.description)
+                }
+            }
+            try v.throwIfInvalid()
+            guard let version = try await self.store.save(week: week.text, days: daysText, expectedVersion: before.version,
+                                                          at: now, on: db)
+            else { throw RapportError.stale(currentVersion: before.version) }
+            var changes = ChangeSet()
+            changes.compare("work_week", before.week.text, week.text)
+            changes.compare("production_calendar", "\(before.days.count)", "\(rules.count)")
+            if !changes.changes.isEmpty {
+                try await self.events.record("settings", 1, .updated, changes: changes.changes, by: principal?.userID, on: db)
+            }
+            return Settings(week: week, daysText: daysText, days: rules, version: version)
+        }
+    }
+}
