@@ -118,6 +118,10 @@ import Testing
             let summary = try await DemoService(env: harness.services.env).fill()
             #expect(summary.users >= BuiltInRole.allCases.count)
             let admin = try await harness.principal(try #require(try await harness.services.users.find(email: summary.adminEmail)))
+            // tasks around the clients, some overdue, some done
+            #expect(summary.tasks == 60)
+            let all = try await harness.services.tasks.list(.init(view: .all), page: .init(limit: 100), by: admin).items
+            #expect(all.count == 60 && all.contains { $0.status == .done } && all.contains { $0.isOverdue(at: harness.clock.now()) })
             let users = try await harness.services.users.list(.init(), page: .init(limit: 500), by: admin).items
             for role in BuiltInRole.allCases {
                 let id = try await harness.roleID(role)

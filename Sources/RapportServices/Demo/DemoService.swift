@@ -20,6 +20,7 @@ public struct DemoService: Sendable {
         public var users: Int
         public var companies: Int
         public var contacts: Int
+        public var tasks: Int
         public var adminEmail: String
     }
 
@@ -120,8 +121,9 @@ public struct DemoService: Sendable {
             }
         }
         let (companies, contacts) = try await fillClients(owners: heads.values.sorted())
+        let tasks = try await fillTasks(owners: heads.values.sorted())
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
-                       contacts: contacts, adminEmail: Self.adminEmail)
+                       contacts: contacts, tasks: tasks, adminEmail: Self.adminEmail)
     }
 
     /// Two hundred companies (dealers, designers' studios, builders, suppliers) and three
@@ -169,6 +171,43 @@ public struct DemoService: Sendable {
                 allowDuplicates: true, by: nil)
         }
         return (companyIDs.count, 300)
+    }
+
+    /// Tasks along the kitchen maker's process around the clients: due from three days ago
+    /// (some overdue) to ten days ahead, a few done, some with a checklist and a reminder.
+    func fillTasks(owners: [Int64]) async throws -> Int {
+        var generator = DemoClients(seed: 5)
+        let steps: [(String, [String])] = [
+            ("Перезвонить клиенту", []),
+            ("Отправить каталог и КП", ["Собрать КП по замерам", "Отправить на e-mail", "Позвонить: получили ли"]),
+            ("Записать на замер", ["Согласовать дату", "Передать замерщику адрес"]),
+            ("Подтвердить замер на завтра", []),
+            ("Согласовать дизайн-проект", ["Показать 3D-проект", "Уточнить фасады и фурнитуру"]),
+            ("Выставить счёт на предоплату", []),
+            ("Проверить поступление предоплаты", []),
+        ]
+        let companyIDs = try await env.database.read { db in
+            try await db.raw("SELECT id FROM companies ORDER BY id LIMIT 60").all().map { try $0.decode(column: "id", as: Int64.self) }
+        }
+        let tasks = TaskService(env: env)
+        let now = env.clock.now()
+        var count = 0
+        for (index, company) in companyIDs.enumerated() {
+            let (title, checklist) = steps[index % steps.count]
+            let deadline = now.addingTimeInterval(Double(generator.int(-72..<240)) * 3600)
+            let reminder = deadline.addingTimeInterval(-3600)
+            let task = try await tasks.create(
+                TaskInput(title: title, checklist: checklist.map { WorkTask.ChecklistItem(text: $0) }, ownerID: generator.pick(owners),
+                          deadline: ISO8601.string(deadline), reminders: reminder > now ? [ISO8601.string(reminder)] : [],
+                          priority: index % 5 == 0 ? "high" : "normal", linkEntity: "company", linkID: company),
+                due: nil, calendar: nil, by: nil)
+            if index % 6 == 5 {
+                _ = try await tasks.update(task.id, TaskInput(status: "done"), expectedVersion: nil,
+                                           by: try await AuthService(env: env).consolePrincipal(userID: task.ownerID))
+            }
+            count += 1
+        }
+        return count
     }
 
     /// The kitchen maker's extra fields, those not defined yet: the project budget and kitchen
