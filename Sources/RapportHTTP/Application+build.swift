@@ -123,7 +123,8 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
-             events: services.events).register(on: web)
+             events: services.events, tasks: services.tasks,
+             clock: services.env.clock).register(on: web)
     UserPages(pages: pages, users: services.users, departments: services.departments, roles: services.roles)
         .register(on: web)
     DepartmentPages(pages: pages, departments: services.departments, users: services.users).register(on: web)

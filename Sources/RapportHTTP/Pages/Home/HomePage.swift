@@ -4,14 +4,16 @@ import RapportDomain
 import RapportServices
 import RapportStore
 
-/// `/`: the desktop. For now a greeting, the company at a glance, and recent activity;
-/// tasks and the day's events join it with the work capabilities.
+/// `/`: the desktop. The day's work first — the person's open tasks due today or overdue,
+/// with the clients they are about — then the company at a glance and recent activity.
 struct HomePage {
     let pages: PageRenderer
     let users: UserService
     let departments: DepartmentService
     let roles: RoleService
     let events: EventService
+    let tasks: TaskService
+    let clock: any WallClock
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("") { request, context in
@@ -23,6 +25,7 @@ struct HomePage {
             let greetingKey = hour < 12 ? "greeting_morning" : (hour < 18 ? "greeting_afternoon" : "greeting_evening")
             model["greeting"] = pages.text(greetingKey, locale).replacingOccurrences(of: "%@", with: principal.user.firstName)
             var stats: [[String: Any]] = []
+            model.merge(try await today(principal, locale: locale)) { $1 }
             if principal.may(.read, .user) {
                 let count = try await users.list(.init(isActive: true), page: .init(limit: 500), by: principal).items.count
                 stats.append(["label": pages.text("stat_users", locale), "value": count >= 500 ? "500+" : String(count),
@@ -53,5 +56,39 @@ struct HomePage {
             }
             return pages.render("home", model, request: request)
         }
+    }
+
+    /// The desktop's "today": open tasks of the person (responsible or co-executor) due by the
+    /// end of their day or overdue, and the clients those tasks are about.
+    func today(_ principal: Principal, locale: AppLocale) async throws -> [String: Any] {
+        let now = clock.now()
+        let zone = principal.user.timeZone
+        let local = BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt)
+        let endOfDay = local.instant(local.day(of: now).adding(days: 1), minute: 0)
+        let page = try await tasks.list(.init(view: .mine, openOnly: true), page: .init(limit: 100), by: principal)
+        let due = page.items.filter { ($0.deadline ?? .distantFuture) < endOfDay }
+        let overdue = try await tasks.overdueCount(by: principal)
+        let linked = try await tasks.linkNames(due.compactMap(\.link), by: principal)
+        var clients: [[String: Any]] = []
+        var seen = Set<WorkTask.Link>()
+        for task in due {
+            guard let link = task.link, let name = linked[link], seen.insert(link).inserted else { continue }
+            clients.append(["name": name, "href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)"])
+        }
+        return [
+            "today_tasks": due.prefix(12).map { task -> [String: Any] in
+                ["href": "/tasks/\(task.id)", "title": task.title, "overdue": task.isOverdue(at: now),
+                 "when": task.deadline.flatMap { Formatting.dateTime($0, locale: locale, timeZone: zone) } ?? "",
+                 "client": task.link.flatMap { linked[$0] } ?? ""]
+            },
+            "today_clients": clients,
+            "work_stats": [
+                ["label": pages.text("stat_open_tasks", locale), "value": page.nextCursor == nil ? String(page.items.count) : "100+",
+                 "href": "/tasks?view=mine"],
+                ["label": pages.text("stat_due_today", locale), "value": String(due.count - overdue), "href": "/tasks?view=mine"],
+                ["label": pages.text("stat_overdue", locale), "value": String(overdue), "href": "/tasks?view=overdue",
+                 "alert": overdue > 0],
+            ] as [[String: Any]],
+        ]
     }
 }
