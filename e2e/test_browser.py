@@ -604,6 +604,17 @@ def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
     driver.get(base + "/tasks")
     assert f"Перезвонить {suffix}" not in body_text(driver)
 
+    # --- the desktop shows the day's work: an overdue task with its client ----------------------
+    late = api.post("/api/v1/tasks", json={"title": f"Просроченная {suffix}", "deadline": "2020-01-01T09:00:00Z",
+                                           "link_entity": "company", "link_id": company["id"]})
+    assert late.status_code == 201, late.text
+    driver.get(base + "/")
+    today = driver.find_element(By.ID, "today").text
+    assert f"Просроченная {suffix}" in today and f"Кухни с задачей {suffix}" in today, today
+    assert int(driver.find_element(By.CSS_SELECTOR, "#work-stats .stat-card-alert .stat-value").text) >= 1
+    shots("desktop")
+    api.patch(f"/api/v1/tasks/{late.json()['id']}", json={"status": "done"})
+
     # --- a reminder fires in the page: the bell counts it, the notification opens the task -----
     import datetime
     soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)).isoformat()
