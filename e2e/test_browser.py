@@ -660,3 +660,42 @@ def test_the_work_calendar(sqlite_server, driver):
     stored = sqlite_server.api().get("/api/v1/work-calendar").json()
     assert stored["week"][5] == "10:00-14:00" and stored["days_count"] == 9, stored
     shots("calendar")
+
+
+def test_the_calendar_feed(sqlite_server, driver):
+    """A person makes a private calendar address; it serves their tasks as valid iCalendar."""
+    import icalendar
+    import requests as http
+
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 90
+    suffix = uuid.uuid4().hex[:6]
+    task = api.post("/api/v1/tasks", json={"title": f"Замер; кухня, {suffix}", "deadline": "2099-03-01T09:00:00Z",
+                                          "reminders": ["2099-03-01T08:00:00Z"], "description": "Две\nстроки"}).json()
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    driver.get(base + "/account")
+    submit_and_wait(driver, driver.find_element(By.ID, "feed-create"))
+    url = driver.find_element(By.ID, "new-feed-url").text
+    assert url.startswith(base + "/calendar/") and url.endswith(".ics"), url
+    shots("calendar-feed")
+
+    # the feed parses with Python's icalendar and holds the task, its alarm and its link
+    answer = http.get(url, timeout=10)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(answer.content)
+    events = [e for e in calendar.walk("VEVENT") if str(e.get("uid")) == f"task-{task['id']}@rapport"]
+    assert len(events) == 1, answer.text[:500]
+    event = events[0]
+    assert str(event.get("summary")) == f"Замер; кухня, {suffix}" and str(event.get("description")) == "Две\nстроки"
+    assert event.decoded("dtend").isoformat().startswith("2099-03-01T09:00:00")
+    assert len(event.walk("VALARM")) == 1 and str(event.get("url")).endswith(f"/tasks/{task['id']}")
+
+    # a new address ends the old one; an unknown one is simply not found
+    submit_and_wait(driver, driver.find_element(By.ID, "feed-create"))
+    assert http.get(url, timeout=10).status_code == 404
+    assert http.get(base + "/calendar/nothing-here.ics", timeout=10).status_code == 404

@@ -50,6 +50,7 @@ public struct ServiceSet: Sendable {
     public let notifications: NotificationService
     public let timers: TimerService
     public let workCalendar: WorkCalendarService
+    public let calendarFeeds: CalendarFeedService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -77,6 +78,7 @@ public struct ServiceSet: Sendable {
         notifications = NotificationService(env: env)
         timers = TimerService(env: env)
         workCalendar = WorkCalendarService(env: env)
+        calendarFeeds = CalendarFeedService(env: env)
     }
 }
 
@@ -97,6 +99,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     OperationsRoutes(database: services.env.database, openAPI: openAPI).register(on: router)
     try StaticAssets(resources: settings.resources).register(on: router)
     SignInPages(pages: pages, auth: services.auth, setup: services.setup, users: services.users).register(on: router)
+    CalendarFeedRoute(feeds: services.calendarFeeds, secureCookies: settings.secureCookies).register(on: router)
 
     let api = router.group("api/v1")
         .add(middleware: RequireSignIn(mode: .api))
@@ -132,7 +135,8 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
-    AccountPages(pages: pages, auth: services.auth, tokens: services.tokens).register(on: web)
+    AccountPages(pages: pages, auth: services.auth, tokens: services.tokens, feeds: services.calendarFeeds,
+                 secureCookies: settings.secureCookies).register(on: web)
     let clientSupport = ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)

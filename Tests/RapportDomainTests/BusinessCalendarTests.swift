@@ -134,3 +134,25 @@ import Testing
         #expect(try ProductionCalendarFile.parse("2026-01-01..2026-01-02 holiday\r\n2026-01-05 short\r\n").count == 3)
     }
 }
+
+@Suite struct ICalendarTests {
+    @Test func a_feed_is_written_as_rfc_5545_asks() {
+        let start = Date(timeIntervalSince1970: 1_772_355_600)  // 2026-03-01T09:00:00Z
+        let calendar = ICalendar(name: "Rapport — Ольга", events: [
+            ICalendar.Event(uid: "task-7@rapport", start: start, duration: 1800,
+                            summary: "Замер; кухня, угловая", description: "Первая строка\nвторая \\ третья",
+                            url: "https://crm.example/tasks/7", alarms: [start.addingTimeInterval(-3600)]),
+            ICalendar.Event(uid: "task-8@rapport", start: start, duration: 1800, summary: String(repeating: "я", count: 60),
+                            cancelled: true),
+        ])
+        let text = calendar.text(now: start)
+        #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:") && text.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))  // every line ends CRLF
+        #expect(text.contains("DTSTART:20260301T090000Z\r\nDTEND:20260301T093000Z\r\n"))
+        #expect(text.contains("SUMMARY:Замер\\; кухня\\, угловая\r\n"))
+        #expect(text.contains("DESCRIPTION:Первая строка\\nвторая \\\\ третья\r\n"))
+        #expect(text.contains("TRIGGER;VALUE=DATE-TIME:20260301T080000Z\r\n") && text.contains("STATUS:CANCELLED"))
+        #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+        #expect(text.components(separatedBy: "BEGIN:VEVENT").count == 3 && text.contains("DTSTAMP:20260301T090000Z"))
+    }
+}

@@ -32,7 +32,7 @@ import Testing
         #expect(card.contains("EMAIL;TYPE=INTERNET:anna@x.example\r\n"))
         #expect(card.contains("BDAY:1990-03-08\r\n"))
         #expect(card.hasSuffix("END:VCARD\r\n"))
-        let long = VCard.fold("NOTE:" + String(repeating: "я", count: 60))
+        let long = ContentLine.fold("NOTE:" + String(repeating: "я", count: 60))
         #expect(long.components(separatedBy: "\r\n ").allSatisfy { $0.utf8.count <= 75 })
         #expect(long.replacingOccurrences(of: "\r\n ", with: "") == "NOTE:" + String(repeating: "я", count: 60))
     }

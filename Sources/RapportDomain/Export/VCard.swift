@@ -36,28 +36,9 @@ public enum VCard {
         if let zone = contact.timeZone { lines.append("TZ;VALUE=text:" + escape(zone)) }
         lines.append("UID:rapport-contact-\(contact.id)")
         lines.append("END:VCARD")
-        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+        return lines.map(ContentLine.fold).joined(separator: "\r\n") + "\r\n"
     }
 
     /// Escapes backslash, comma, semicolon and line breaks as RFC 2426 asks.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ",", with: "\\,")
-            .replacingOccurrences(of: ";", with: "\\;").replacingOccurrences(of: "\r\n", with: "\\n")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
-
-    /// Folds a line longer than 75 bytes, never inside a UTF-8 character.
-    static func fold(_ line: String) -> String {
-        var out = "", count = 0
-        for character in line {
-            let size = String(character).utf8.count
-            if count + size > 75 {
-                out += "\r\n "
-                count = 1
-            }
-            out.append(character)
-            count += size
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { ContentLine.escape(text) }
 }

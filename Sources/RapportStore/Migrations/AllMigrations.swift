@@ -16,5 +16,6 @@ public enum AllMigrations {
         M0013_NearestNames(),
         M0014_TimersAndNotifications(),
         M0015_WorkCalendar(),
+        M0016_CalendarFeeds(),
     ]
 }

@@ -26,9 +26,12 @@ public struct TaskStore: Sendable {
         /// Open tasks only (not done, not cancelled).
         public var openOnly: Bool
         public var link: WorkTask.Link?
+        /// Only tasks with a deadline at or after this moment.
+        public var deadlineFrom: Date?
 
-        public init(view: View = .mine, status: WorkTask.Status? = nil, openOnly: Bool = false, link: WorkTask.Link? = nil) {
-            self.view = view; self.status = status; self.openOnly = openOnly; self.link = link
+        public init(view: View = .mine, status: WorkTask.Status? = nil, openOnly: Bool = false, link: WorkTask.Link? = nil,
+                    deadlineFrom: Date? = nil) {
+            self.view = view; self.status = status; self.openOnly = openOnly; self.link = link; self.deadlineFrom = deadlineFrom
         }
     }
 
@@ -103,6 +106,7 @@ public struct TaskStore: Sendable {
         }
         if query.openOnly || query.view == .overdue { conditions.append("tasks.status NOT IN ('done', 'cancelled')") }
         if let status = query.status { conditions.append("tasks.status = \(bind: status.rawValue)") }
+        if let from = query.deadlineFrom { conditions.append("tasks.deadline >= \(bind: from.millis)") }
         if let link = query.link {
             conditions.append("tasks.link_entity = \(bind: link.entity) AND tasks.link_id = \(bind: link.id)")
         }

@@ -9,6 +9,8 @@ struct AccountPages {
     let pages: PageRenderer
     let auth: AuthService
     let tokens: TokenService
+    let feeds: CalendarFeedService
+    let secureCookies: Bool
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("account") { request, context in
@@ -49,6 +51,19 @@ struct AccountPages {
                                       errors: pages.errors(error, pages.locale(request, context)))
             }
         }
+        group.post("account/calendar-feed") { request, context in
+            let principal = try context.requirePrincipal()
+            _ = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let token = try await feeds.renew(by: principal)
+            return try await page(request, context, newToken: nil, errors: [:],
+                                  newFeed: CalendarFeedRoute.url(request, secure: secureCookies, token: token))
+        }
+        group.post("account/calendar-feed/remove") { request, context in
+            let principal = try context.requirePrincipal()
+            _ = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            try await feeds.remove(by: principal)
+            return pages.redirect(to: "/account#calendar-feed", flash: "flash_saved")
+        }
         group.post("account/tokens/{id}/revoke") { request, context in
             let principal = try context.requirePrincipal()
             _ = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
@@ -57,8 +72,8 @@ struct AccountPages {
         }
     }
 
-    func page(_ request: Request, _ context: RapportRequestContext, newToken: String?, errors: [String: String])
-        async throws -> Response
+    func page(_ request: Request, _ context: RapportRequestContext, newToken: String?, errors: [String: String],
+              newFeed: String? = nil) async throws -> Response
     {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
@@ -75,6 +90,8 @@ struct AccountPages {
             ]
         }
         if let newToken { model["new_token"] = newToken }
+        if let newFeed { model["new_feed"] = newFeed }
+        model["has_feed"] = try await feeds.hasFeed(by: principal)
         model["errors"] = errors
         model["locales"] = AppLocale.allCases.map {
             PageModel.option($0.rawValue, pages.text("locale_\($0.rawValue)", locale), selected: $0 == locale)
