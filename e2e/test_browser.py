@@ -695,6 +695,15 @@ def test_the_calendar_feed(sqlite_server, driver):
     assert event.decoded("dtend").isoformat().startswith("2099-03-01T09:00:00")
     assert len(event.walk("VALARM")) == 1 and str(event.get("url")).endswith(f"/tasks/{task['id']}")
 
+    # notification settings: mentions turned off on the same page
+    checkbox = driver.find_element(By.ID, "notify-mention")
+    if checkbox.is_selected():
+        checkbox.click()
+    submit_and_wait(driver, driver.find_element(By.ID, "notifications-save"))
+    assert api.get("/api/v1/notification-settings").json()["enabled"] == ["task_reminder"]
+    api.put("/api/v1/notification-settings", json={"enabled": ["task_reminder", "mention"]})
+    driver.get(base + "/account")
+
     # a new address ends the old one; an unknown one is simply not found
     submit_and_wait(driver, driver.find_element(By.ID, "feed-create"))
     assert http.get(url, timeout=10).status_code == 404

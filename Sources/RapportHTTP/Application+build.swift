@@ -136,7 +136,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens, feeds: services.calendarFeeds,
-                 secureCookies: settings.secureCookies).register(on: web)
+                 notifications: services.notifications, secureCookies: settings.secureCookies).register(on: web)
     let clientSupport = ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)

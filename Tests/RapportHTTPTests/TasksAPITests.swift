@@ -89,6 +89,13 @@ import Testing
             let all = try await client.api(.post, "/api/v1/notifications/read-all", token: token)
             #expect(jsonValue(all.body, "marked") as? Int == 0)
             #expect(try await client.api(.get, "/api/v1/notifications?unread=maybe", token: token).status == .unprocessableContent)
+            // settings: what one receives; an unknown kind is named
+            let settings = try await client.api(.get, "/api/v1/notification-settings", token: token)
+            #expect((jsonValue(settings.body, "enabled") as? [String]) == ["task_reminder", "mention"])
+            let muted = try await client.api(.put, "/api/v1/notification-settings", token: token, json: #"{"enabled": ["mention"]}"#)
+            #expect((jsonValue(muted.body, "enabled") as? [String]) == ["mention"])
+            let unknown = try await client.api(.put, "/api/v1/notification-settings", token: token, json: #"{"enabled": ["fax"]}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("enabled.0"))
             // the page stream says the count at once (a second's stream, read whole)
             let stream = try await client.api(.get, "/notifications/stream?max_seconds=1", token: token)
             #expect(stream.status == .ok && stream.headers[.contentType] == "text/event-stream; charset=utf-8")

@@ -104,6 +104,13 @@ import Testing
             #expect(list[0].source == "comment:\(comment.id)" && list[0].link == "/tasks/\(task.id)#comments")
             // the author is not told about their own words
             #expect(try await harness.services.notifications.unreadCount(by: admin) == 0)
+            // a person who turned mentions off is not told
+            let settings = harness.services.notifications
+            #expect(try await settings.enabledKinds(by: olga) == NotificationService.kinds)
+            #expect(try await settings.setEnabledKinds([TimerService.taskReminder], by: olga) == [TimerService.taskReminder])
+            _ = try await harness.services.tasks.comment(on: task.id, body: "@olga ещё раз", by: admin)
+            #expect(try await settings.unreadCount(by: olga) == 1)
+            await #expect(throws: RapportError.self) { try await settings.setEnabledKinds(["sms"], by: olga) }
         }
     }
 }

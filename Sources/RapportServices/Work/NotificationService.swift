@@ -44,4 +44,25 @@ public struct NotificationService: Sendable {
             try await self.store.markRead(userID: principal.userID, id: nil, at: now, on: db)
         }
     }
+
+    /// The kinds of notification there are; each person may turn any of them off.
+    public static let kinds = [TimerService.taskReminder, "mention"]
+
+    /// The kinds the principal receives.
+    public func enabledKinds(by principal: Principal) async throws -> [String] {
+        let muted = try await env.database.read { db in try await self.store.muted(userID: principal.userID, on: db) }
+        return Self.kinds.filter { !muted.contains($0) }
+    }
+
+    /// Sets the kinds the principal receives; an unknown kind is named.
+    public func setEnabledKinds(_ kinds: [String], by principal: Principal) async throws -> [String] {
+        var v = Validator()
+        for (index, kind) in kinds.enumerated() where !Self.kinds.contains(kind) {
+            v.add("enabled.\(index)", "invalid", "\(kind) is not a kind of notification: \(Self.kinds.joined(separator: ", "))")
+        }
+        try v.throwIfInvalid()
+        let muted = Set(Self.kinds).subtracting(kinds)
+        try await env.database.transaction { db in try await self.store.setMuted(muted, userID: principal.userID, on: db) }
+        return Self.kinds.filter { !muted.contains($0) }
+    }
 }

@@ -17,5 +17,6 @@ public enum AllMigrations {
         M0014_TimersAndNotifications(),
         M0015_WorkCalendar(),
         M0016_CalendarFeeds(),
+        M0017_NotificationSettings(),
     ]
 }

@@ -6,13 +6,27 @@ import SQLKit
 public struct NotificationStore: Sendable {
     public init() {}
 
+    /// Adds a notification unless the person turned its kind off.
     public func add(_ n: AppNotification, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO notifications (user_id, kind, title, body, link, source, created_at)
-            VALUES (\(bind: n.userID), \(bind: n.kind), \(bind: n.title), \(bind: n.body), \(bind: n.link), \(bind: n.source),
-                \(bind: n.createdAt.millis))
+            SELECT \(bind: n.userID), \(bind: n.kind), \(bind: n.title), \(bind: n.body), \(bind: n.link), \(bind: n.source),
+                \(bind: n.createdAt.millis)
+            WHERE NOT EXISTS (SELECT 1 FROM notification_mutes WHERE user_id = \(bind: n.userID) AND kind = \(bind: n.kind))
             ON CONFLICT (source, user_id) DO NOTHING
             """).run()
+    }
+
+    /// The kinds `userID` turned off.
+    public func muted(userID: Int64, on db: any SQLDatabase) async throws -> Set<String> {
+        Set(try await db.raw("SELECT kind FROM notification_mutes WHERE user_id = \(bind: userID)").all()
+            .map { try $0.decode(column: "kind", as: String.self) })
+    }
+
+    public func setMuted(_ kinds: Set<String>, userID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM notification_mutes WHERE user_id = \(bind: userID)").run()
+        try await BulkInsert(table: "notification_mutes", columns: ["user_id", "kind"])
+            .run(kinds.sorted().map { [userID, $0] }, on: db)
     }
 
     /// A page of `userID`'s notifications, newest first.

@@ -35,7 +35,15 @@ struct NotificationDTO: Encodable {
     }
 }
 
-/// `/api/v1/notifications`: the caller's own notifications.
+struct NotificationSettingsBody: StrictInput {
+    var enabled: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case enabled }
+    typealias Keys = CodingKeys
+}
+
+/// `/api/v1/notifications`: the caller's own notifications; `/api/v1/notification-settings`:
+/// which kinds they receive.
 struct NotificationsAPI {
     let notifications: NotificationService
 
@@ -51,6 +59,18 @@ struct NotificationsAPI {
         }
         group.post("notifications/read-all") { _, context in
             try JSONResponse.make(["marked": try await notifications.markAllRead(by: try context.requirePrincipal())])
+        }
+        group.get("notification-settings") { _, context in
+            let enabled = try await notifications.enabledKinds(by: try context.requirePrincipal())
+            return try JSONResponse.make(["kinds": NotificationService.kinds, "enabled": enabled])
+        }
+        group.put("notification-settings") { request, context in
+            let body = try await JSONBody.decode(NotificationSettingsBody.self, from: request, context: context)
+            guard let wanted = body.enabled else {
+                throw RapportError.invalid("enabled", "required", "enabled lists the kinds to receive (may be empty)")
+            }
+            let enabled = try await notifications.setEnabledKinds(wanted, by: try context.requirePrincipal())
+            return try JSONResponse.make(["kinds": NotificationService.kinds, "enabled": enabled])
         }
         group.post("notifications/{id}/read") { _, context in
             let notification = try await notifications.markRead(try context.id(entity: "notification"),

@@ -10,6 +10,7 @@ struct AccountPages {
     let auth: AuthService
     let tokens: TokenService
     let feeds: CalendarFeedService
+    let notifications: NotificationService
     let secureCookies: Bool
 
     func register(on group: RouterGroup<RapportRequestContext>) {
@@ -58,6 +59,12 @@ struct AccountPages {
             return try await page(request, context, newToken: nil, errors: [:],
                                   newFeed: CalendarFeedRoute.url(request, secure: secureCookies, token: token))
         }
+        group.post("account/notifications") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            _ = try await notifications.setEnabledKinds(form.all("enabled"), by: principal)
+            return pages.redirect(to: "/account#notification-settings", flash: "flash_saved")
+        }
         group.post("account/calendar-feed/remove") { request, context in
             let principal = try context.requirePrincipal()
             _ = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
@@ -92,6 +99,10 @@ struct AccountPages {
         if let newToken { model["new_token"] = newToken }
         if let newFeed { model["new_feed"] = newFeed }
         model["has_feed"] = try await feeds.hasFeed(by: principal)
+        let enabled = try await notifications.enabledKinds(by: principal)
+        model["notification_kinds"] = NotificationService.kinds.map { kind -> [String: Any] in
+            ["kind": kind, "label": pages.text("notification_\(kind)_setting", locale), "enabled": enabled.contains(kind)]
+        }
         model["errors"] = errors
         model["locales"] = AppLocale.allCases.map {
             PageModel.option($0.rawValue, pages.text("locale_\($0.rawValue)", locale), selected: $0 == locale)
