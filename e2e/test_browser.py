@@ -701,7 +701,7 @@ def test_the_calendar_feed(sqlite_server, driver):
         checkbox.click()
     submit_and_wait(driver, driver.find_element(By.ID, "notifications-save"))
     assert api.get("/api/v1/notification-settings").json()["enabled"] == ["task_reminder"]
-    api.put("/api/v1/notification-settings", json={"enabled": ["task_reminder", "mention"]})
+    api.request("PUT", "/api/v1/notification-settings", json={"enabled": ["task_reminder", "mention"]})
     driver.get(base + "/account")
 
     # a new address ends the old one; an unknown one is simply not found
