@@ -138,6 +138,14 @@ def fill(driver, css: str, value: str) -> None:
     el.send_keys(value)
 
 
+def sign_in(driver, base: str) -> None:
+    """Signs in as the test administrator through the login page."""
+    driver.get(base + "/login")
+    fill(driver, "#email", ADMIN_EMAIL)
+    fill(driver, "#password", ADMIN_PASSWORD)
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+
+
 def page_lang(driver) -> str:
     return (driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or "").lower()
 
@@ -309,10 +317,7 @@ def test_client_cards(sqlite_server, driver):
     shots.n = 20  # after the administrator's pages
     suffix = uuid.uuid4().hex[:6]
 
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
 
     # --- a company: a wrong INN is refused next to the field, the typed values stay ----------
     name = f"Кухни Люкс {suffix}"
@@ -397,10 +402,7 @@ def test_custom_fields(sqlite_server, driver):
     shots.n = 40
     suffix = uuid.uuid4().hex[:6]
 
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
 
     # --- a money field and a choice field, defined on the page --------------------------------
     driver.get(base + "/admin/custom-fields/new?entity=company")
@@ -468,10 +470,7 @@ def test_files_on_a_card(sqlite_server, driver, tmp_path):
     document = tmp_path / "Замер кухни.txt"
     document.write_text("ширина 3200 мм\n", encoding="utf-8")
 
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
     driver.get(base + f"/clients/companies/{company['id']}")
     upload = wait_for(driver, "#file-input")
     upload.send_keys(str(document))
@@ -508,10 +507,7 @@ def test_import_from_a_file(sqlite_server, driver, tmp_path):
     api.post("/api/v1/companies", json={"short_name": f"Восток-Мебель {suffix}",
                                         "channels": [{"kind": "phone", "value": "+7 495 100-00-02"}]})
 
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
     driver.get(base + "/clients/companies")
     driver.find_element(By.ID, "import-company").click()
     wait_for(driver, "#import-file").send_keys(str(table))
@@ -550,10 +546,7 @@ def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
     shots.n = 70
     suffix = uuid.uuid4().hex[:6]
     company = api.post("/api/v1/companies", json={"short_name": f"Кухни с задачей {suffix}"}).json()
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
 
     # --- the form refuses a deadline it cannot read, keeping what was typed -------------------
     driver.get(base + f"/tasks/new?link_entity=company&link_id={company['id']}")
@@ -643,10 +636,7 @@ def test_the_work_calendar(sqlite_server, driver):
     base = sqlite_server.base_url
     shots = Shots(driver)
     shots.n = 80
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
     driver.get(base + "/admin/calendar")
     fill(driver, "#week_5", "10:00-14:00")
     fill(driver, "#days", "# New Year\n2026-01-01..2026-01-08 holiday\n2026-01-05 short")
@@ -674,10 +664,7 @@ def test_the_calendar_feed(sqlite_server, driver):
     suffix = uuid.uuid4().hex[:6]
     task = api.post("/api/v1/tasks", json={"title": f"Замер; кухня, {suffix}", "deadline": "2099-03-01T09:00:00Z",
                                           "reminders": ["2099-03-01T08:00:00Z"], "description": "Две\nстроки"}).json()
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    sign_in(driver, base)
     driver.get(base + "/account")
     submit_and_wait(driver, driver.find_element(By.ID, "feed-create"))
     url = driver.find_element(By.ID, "new-feed-url").text

@@ -34,6 +34,15 @@ import Testing
             #expect(await fields(["", "", "", "", "", "", ""], nil).first?.hasPrefix("week:") == true)
             #expect(await fields(nil, "", 99) == ["\(RapportError.stale(currentVersion: 1))"])
             #expect(try await service.settings(by: admin).version == 1)
+            // a row spoilt in the database (not through the service) falls back to the usual week, logged
+            try await harness.services.env.database.transaction { db in
+                _ = try await WorkCalendarStore().save(week: "garbage", days: "2026-02-30 holiday", expectedVersion: 1,
+                                                       at: harness.clock.now(), on: db)
+            }
+            let spoilt = try await service.settings(by: admin)
+            #expect(spoilt.week == .standard && spoilt.days.isEmpty && spoilt.daysText == "2026-02-30 holiday")
+            _ = try await service.update(week: nil, days: "# Новый год\n2026-01-01..2026-01-08 выходной\n",
+                                         expectedVersion: 2, by: admin)
             // a deadline set by the system counts in this calendar: 3 working hours from
             // 31 December 17:00 Moscow reach 9 January (the 1st–8th are off)
             var moscow = Calendar(identifier: .gregorian)

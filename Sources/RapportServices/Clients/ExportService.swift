@@ -71,10 +71,13 @@ public struct ExportService: Sendable {
             let file = try CSVFile(url)
             let count = try await rows(entity, query: query, limit: limit, by: principal, progress: progress, into: file)
             try file.flush()
+            try file.file.close()
             return count
         case .vcf:
             let file = try TextFile(url)
-            return try await cards(query, version: vCard, limit: limit, by: principal, progress: progress, into: file)
+            let count = try await cards(query, version: vCard, limit: limit, by: principal, progress: progress, into: file)
+            try file.close()
+            return count
         }
     }
 
@@ -178,12 +181,20 @@ public struct ExportService: Sendable {
             handle = try FileHandle(forWritingTo: url)
         }
 
+        var closed = false
+
         deinit {
-            // Closing after the last write; nothing is left to lose.
-            try? handle.close()
+            // Only an export that failed part-way gets here open: its file is removed anyway.
+            if !closed { try? handle.close() }
         }
 
         func write(_ text: String) throws { try handle.write(contentsOf: Data(text.utf8)) }
+
+        /// Closes the file after the last write; an error here means the file may be incomplete.
+        func close() throws {
+            closed = true
+            try handle.close()
+        }
     }
 
     /// CSV written to a file a megabyte at a time, by one task at a time.

@@ -75,9 +75,12 @@ public enum XLSXFile {
             try handle.seekToEnd()
         }
 
+        var closed = false
+
         deinit {
-            // The temporary sheet is gone whether or not the workbook was finished.
-            try? handle.close()
+            // The temporary sheet goes whether or not the workbook was finished; an unfinished
+            // one is still open (a failed export), and nothing of it is kept.
+            if !closed { try? handle.close() }
             try? FileManager.default.removeItem(at: sheetURL)
         }
 
@@ -91,6 +94,7 @@ public enum XLSXFile {
         /// Packs the workbook into `url` (replaced if it exists).
         public func finish(to url: URL) throws {
             try handle.write(contentsOf: sheet.takeRows() + Array(XLSXSheetWriter.sheetEnd.utf8))
+            closed = true
             try handle.close()
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
             let archive = try Archive(url: url, accessMode: .create, pathEncoding: nil)

@@ -26,22 +26,33 @@ public struct WorkCalendarService: Sendable {
 
     public func settings(by principal: Principal?) async throws -> Settings {
         if let principal { try Access.requireAny(principal, .read, .settings) }
-        return try await env.database.read { db in try await Self.settings(db) }
+        return try await env.database.read { db in try await self.stored(db) }
     }
 
-    static func settings(_ db: any SQLDatabase) async throws -> Settings {
+    /// The saved calendar. It was checked when it was saved, so a row that no longer reads
+    /// (edited by hand in the database) is a fault: it is logged, and the usual week without
+    /// exceptions stands in until an administrator saves the calendar again.
+    func stored(_ db: any SQLDatabase) async throws -> Settings {
         guard let row = try await WorkCalendarStore().get(on: db) else {
             return Settings(week: .standard, daysText: "", days: [:], version: 0)
         }
-        // What was saved was checked when it was saved; a row that no longer reads falls back to the usual week.
-        let days = (try? ProductionCalendarFile.parse(row.days)) ?? [:]
-        return Settings(week: WorkWeek(text: row.week) ?? .standard, daysText: row.days, days: days, version: row.version)
+        let week = WorkWeek(text: row.week)
+        if week == nil {
+            env.logger.error("the saved working week does not read; the usual week is used", metadata: ["week": "\(row.week)"])
+        }
+        var days: [CalendarDate: DayRule] = [:]
+        do {
+            days = try ProductionCalendarFile.parse(row.days, week: week ?? .standard)
+        } catch {
+            env.logger.error("the saved production calendar does not read; it is left out", metadata: ["error": "\(error)"])
+        }
+        return Settings(week: week ?? .standard, daysText: row.days, days: days, version: row.version)
     }
 
     /// The business calendar in the company's time zone.
     public func calendar() async throws -> BusinessCalendar {
         let zone = try await SettingsService(env: env).current().timeZone
-        let settings = try await env.database.read { db in try await Self.settings(db) }
+        let settings = try await env.database.read { db in try await self.stored(db) }
         return BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt, week: settings.week, exceptions: settings.days)
     }
 
@@ -54,7 +65,7 @@ public struct WorkCalendarService: Sendable {
         if let principal { try Access.requireAny(principal, .update, .settings) }
         let now = env.clock.now()
         return try await env.database.transaction { db in
-            let before = try await Self.settings(db)
+            let before = try await self.stored(db)
             try Access.requireVersion(expectedVersion, current: before.version)
             var v = Validator()
             var week = before.week
