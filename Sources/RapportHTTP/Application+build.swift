@@ -47,6 +47,7 @@ public struct ServiceSet: Sendable {
     public let jobs: JobQueue
     public let imports: ImportService
     public let tasks: TaskService
+    public let interactions: InteractionService
     public let notifications: NotificationService
     public let timers: TimerService
     public let workCalendar: WorkCalendarService
@@ -75,6 +76,7 @@ public struct ServiceSet: Sendable {
         jobs = JobQueue(env: env)
         imports = ImportService(env: env)
         tasks = TaskService(env: env)
+        interactions = InteractionService(env: env)
         notifications = NotificationService(env: env)
         timers = TimerService(env: env)
         workCalendar = WorkCalendarService(env: env)
@@ -119,6 +121,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SearchAPI(search: services.search).register(on: api)
     SavedViewsAPI(views: services.savedViews).register(on: api)
     TasksAPI(tasks: services.tasks, clock: services.env.clock).register(on: api)
+    InteractionsAPI(interactions: services.interactions, clock: services.env.clock).register(on: api)
     NotificationsAPI(notifications: services.notifications).register(on: api)
     WorkCalendarAPI(calendar: services.workCalendar).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)

@@ -116,3 +116,14 @@ import Testing
         #expect(Trigrams.runs("короткое") == nil)
     }
 }
+
+@Suite struct PersonNameTests {
+    @Test func a_name_on_one_line_is_split_into_its_parts() {
+        #expect(PersonName.split("  Анна ") == PersonName(first: "Анна"))
+        #expect(PersonName.split("Иван Петров") == PersonName(first: "Иван", last: "Петров"))
+        #expect(PersonName.split("Петров Иван Сергеевич") == PersonName(first: "Иван", middle: "Сергеевич", last: "Петров"))
+        #expect(PersonName.split("Сидорова Ольга Ильинична") == PersonName(first: "Ольга", middle: "Ильинична", last: "Сидорова"))
+        #expect(PersonName.split("Mary Ann van Dyke") == PersonName(first: "Mary", middle: "Ann van", last: "Dyke"))
+        #expect(PersonName.split("") == PersonName(first: ""))
+    }
+}

@@ -91,7 +91,7 @@ import Testing
             #expect(try await client.api(.get, "/api/v1/notifications?unread=maybe", token: token).status == .unprocessableContent)
             // settings: what one receives; an unknown kind is named
             let settings = try await client.api(.get, "/api/v1/notification-settings", token: token)
-            #expect((jsonValue(settings.body, "enabled") as? [String]) == ["task_reminder", "mention"])
+            #expect((jsonValue(settings.body, "enabled") as? [String]) == ["task_reminder", "interaction_reminder", "mention"])
             let muted = try await client.api(.put, "/api/v1/notification-settings", token: token, json: #"{"enabled": ["mention"]}"#)
             #expect((jsonValue(muted.body, "enabled") as? [String]) == ["mention"])
             let unknown = try await client.api(.put, "/api/v1/notification-settings", token: token, json: #"{"enabled": ["fax"]}"#)

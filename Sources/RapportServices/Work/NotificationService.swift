@@ -46,7 +46,7 @@ public struct NotificationService: Sendable {
     }
 
     /// The kinds of notification there are; each person may turn any of them off.
-    public static let kinds = [TimerService.taskReminder, "mention"]
+    public static let kinds = [TimerService.taskReminder, TimerService.interactionReminder, "mention"]
 
     /// The kinds the principal receives.
     public func enabledKinds(by principal: Principal) async throws -> [String] {

@@ -8,6 +8,7 @@ import SQLKit
 /// when the process was down at its moment (it fires at the next look).
 public struct TimerService: Sendable {
     public static let taskReminder = "task_reminder"
+    public static let interactionReminder = "interaction_reminder"
 
     let env: ServiceEnvironment
     let timers = TimerStore()
@@ -26,6 +27,7 @@ public struct TimerService: Sendable {
             for timer in due {
                 switch timer.kind {
                 case Self.taskReminder: try await self.remind(timer, now: now, db)
+                case Self.interactionReminder: try await self.remindOfInteraction(timer, now: now, db)
                 default: env.logger.warning("a timer of an unknown kind was dropped", metadata: ["kind": "\(timer.kind)"])
                 }
             }
@@ -42,6 +44,27 @@ public struct TimerService: Sendable {
                 AppNotification(userID: user, kind: Self.taskReminder, title: task.title,
                                 body: task.deadline.map(ISO8601.string), link: "/tasks/\(task.id)",
                                 source: "timer:\(timer.id)", createdAt: now),
+                on: db)
+        }
+    }
+
+    /// A meeting's or visit's reminder tells the responsible and the colleagues taking part
+    /// what it is about: the time, the client, the place or channel and the details (for a
+    /// visit, what was agreed). One no longer planned reminds nobody.
+    func remindOfInteraction(_ timer: DurableTimer, now: Date, _ db: any SQLDatabase) async throws {
+        guard let item = try await InteractionStore().find(id: timer.refID, on: db), item.status == .planned else { return }
+        var client: String?
+        if let link = item.link {
+            client = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]?.name
+        }
+        let body = [ISO8601.string(item.startAt), client, item.channel, item.details.map { String($0.prefix(400)) }]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+        var users = [item.ownerID]
+        for user in item.userParticipantIDs where !users.contains(user) { users.append(user) }
+        for user in users {
+            try await notifications.add(
+                AppNotification(userID: user, kind: Self.interactionReminder, title: item.subject, body: body,
+                                link: "/interactions/\(item.id)", source: "timer:\(timer.id)", createdAt: now),
                 on: db)
         }
     }

@@ -18,5 +18,6 @@ public enum AllMigrations {
         M0015_WorkCalendar(),
         M0016_CalendarFeeds(),
         M0017_NotificationSettings(),
+        M0018_Interactions(),
     ]
 }

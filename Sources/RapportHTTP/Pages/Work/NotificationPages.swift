@@ -24,6 +24,13 @@ struct NotificationPages {
                 if n.kind == TimerService.taskReminder, let deadline = n.body.flatMap(ISO8601.parse) {
                     body = pages.text("notification_deadline", locale) + ": "
                         + (Formatting.dateTime(deadline, locale: locale, timeZone: zone) ?? "")
+                } else if n.kind == TimerService.interactionReminder, let text = n.body {
+                    // "time · client · place · details": the time is shown in the reader's zone.
+                    var parts = text.components(separatedBy: " · ")
+                    if let first = parts.first, let start = ISO8601.parse(first) {
+                        parts[0] = Formatting.dateTime(start, locale: locale, timeZone: zone) ?? first
+                    }
+                    body = parts.joined(separator: " · ")
                 }
                 return ["id": n.id, "unread": n.readAt == nil, "kind_label": pages.text("notification_\(n.kind)", locale),
                         "title": n.title, "body": body,

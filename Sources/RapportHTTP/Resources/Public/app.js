@@ -213,6 +213,7 @@
       toast.setAttribute("role", "status");
       toast.href = item.link || "/notifications";
       var label = item.kind === "task_reminder" ? bell.dataset.labelTaskReminder
+        : item.kind === "interaction_reminder" ? bell.dataset.labelInteractionReminder
         : item.kind === "mention" ? bell.dataset.labelMention : "";
       toast.textContent = (label ? label + ": " : "") + item.title;  // text, never markup
       document.body.appendChild(toast);
