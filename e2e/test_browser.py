@@ -695,3 +695,77 @@ def test_the_calendar_feed(sqlite_server, driver):
     submit_and_wait(driver, driver.find_element(By.ID, "feed-create"))
     assert http.get(url, timeout=10).status_code == 404
     assert http.get(base + "/calendar/nothing-here.ics", timeout=10).status_code == 404
+
+
+def test_interactions_from_a_card_to_the_queue(sqlite_server, driver):
+    """A call is logged from a company's card with a name heard on the phone; the name becomes
+    a contact; a follow-up meeting is planned and waits in the queue until it is marked held;
+    a quick note lands on the card's timeline."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 90
+    suffix = uuid.uuid4().hex[:6]
+    company = api.post("/api/v1/companies", json={"short_name": f"Кухни со звонком {suffix}"}).json()
+    sign_in(driver, base)
+
+    # --- log a call from the card; a bad duration is named and what was typed stays -----------
+    driver.get(base + f"/clients/companies/{company['id']}")
+    submit_and_wait(driver, driver.find_element(By.ID, "record-log-call"))
+    fill(driver, "#subject", f"Кухня в новостройку {suffix}")
+    fill(driver, "#duration_minutes", "-3")
+    fill(driver, "#channel", "+7 916 555-77-11")
+    fill(driver, "#participant_names", f"Петров{suffix} Иван Сергеевич")
+    Select(driver.find_element(By.ID, "direction")).select_by_value("incoming")
+    Select(driver.find_element(By.ID, "type")).select_by_value("sale")
+    fill(driver, "#result", "Договорились о замере")
+    submit_and_wait(driver, driver.find_element(By.ID, "interaction-save"))
+    assert driver.find_element(By.ID, "duration_minutes").get_attribute("aria-invalid") == "true"
+    assert driver.find_element(By.ID, "participant_names").get_attribute("value").startswith(f"Петров{suffix} Иван")
+    fill(driver, "#duration_minutes", "7")
+    submit_and_wait(driver, driver.find_element(By.ID, "interaction-save"))
+    match = re.fullmatch(r"/interactions/(\d+)", path_of(driver))
+    assert match, f"not on the interaction: {driver.current_url}\n{body_text(driver)[:600]}"
+    call = api.get(f"/api/v1/interactions/{match.group(1)}").json()
+    assert call["kind"] == "call" and call["link"] == {"entity": "company", "id": company["id"]}
+    assert call["duration_minutes"] == 7 and call["direction"] == "incoming" and call["type"] == "sale"
+    assert call["participants"] == [{"kind": "text", "id": None, "name": f"Петров{suffix} Иван Сергеевич"}]
+
+    # --- the heard name becomes a contact of the company, with the phone ------------------------
+    submit_and_wait(driver, driver.find_element(By.ID, "participant-0-contact"))
+    call = api.get(f"/api/v1/interactions/{call['id']}").json()
+    person = call["participants"][0]
+    assert person["kind"] == "contact", call["participants"]
+    contact = api.get(f"/api/v1/contacts/{person['id']}").json()
+    assert contact["last_name"] == f"Петров{suffix}" and contact["middle_name"] == "Сергеевич"
+    assert [c["normalized"] for c in contact["channels"]] == ["+79165557711"]
+    assert [link["company_id"] for link in contact["companies"]] == [company["id"]]
+    shots("interaction-card")
+
+    # --- a follow-up meeting, planned: in the queue, then held ----------------------------------
+    submit_and_wait(driver, driver.find_element(By.ID, "interaction-follow-up"))
+    Select(driver.find_element(By.ID, "kind")).select_by_value("meeting")
+    fill(driver, "#subject", f"Показ проекта {suffix}")
+    driver.execute_script("document.getElementById('start_at').value = '2099-03-02T11:00';")
+    submit_and_wait(driver, driver.find_element(By.ID, "interaction-save"))
+    meeting_id = re.fullmatch(r"/interactions/(\d+)", path_of(driver)).group(1)
+    meeting = api.get(f"/api/v1/interactions/{meeting_id}").json()
+    assert meeting["status"] == "planned" and meeting["thread_id"] == call["id"] and meeting["parent_id"] == call["id"]
+    assert len(meeting["chain"]) == 2 and driver.find_element(By.ID, "chain")
+    driver.get(base + "/interactions")
+    assert f"Показ проекта {suffix}" in driver.find_element(By.ID, "interaction-table").text
+    shots("interaction-queue")
+    driver.get(base + f"/interactions/{meeting_id}")
+    submit_and_wait(driver, driver.find_element(By.ID, "interaction-held"))
+    assert api.get(f"/api/v1/interactions/{meeting_id}").json()["status"] == "held"
+    driver.get(base + "/interactions")
+    assert f"Показ проекта {suffix}" not in body_text(driver)
+
+    # --- a quick note on the card, markup kept as text ------------------------------------------
+    driver.get(base + f"/clients/companies/{company['id']}")
+    fill(driver, "#quick-note", f"<b>Перезвонить</b> после 18:00 {suffix}")
+    submit_and_wait(driver, driver.find_element(By.ID, "quick-note-add"))
+    timeline = driver.find_element(By.ID, "record-interactions").text
+    assert f"<b>Перезвонить</b> после 18:00 {suffix}" in timeline and f"Кухня в новостройку {suffix}" in timeline, timeline
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", driver.find_element(By.ID, "interactions"))
+    shots("company-interactions")

@@ -153,10 +153,14 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let files = AttachmentPages(pages: pages, attachments: services.attachments)
     files.register(on: web)
     let taskCard = RecordTasksCard(pages: pages, tasks: services.tasks, clock: services.env.clock)
+    let interactionPages = InteractionPages(pages: pages, interactions: services.interactions, support: clientSupport,
+                                            clock: services.env.clock)
+    interactionPages.register(on: web)
+    let interactionCard = RecordInteractionsCard(pages: interactionPages)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
-                 ties: ties, views: views, files: files, taskCard: taskCard).register(on: web)
+                 ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
-                 ties: ties, views: views, files: files, taskCard: taskCard).register(on: web)
+                 ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
     NotificationPages(pages: pages, notifications: services.notifications).register(on: web)
     WorkCalendarPages(pages: pages, calendar: services.workCalendar).register(on: web)

@@ -21,6 +21,7 @@ public struct DemoService: Sendable {
         public var companies: Int
         public var contacts: Int
         public var tasks: Int
+        public var interactions: Int
         public var adminEmail: String
     }
 
@@ -122,8 +123,9 @@ public struct DemoService: Sendable {
         }
         let (companies, contacts) = try await fillClients(owners: heads.values.sorted())
         let tasks = try await fillTasks(owners: heads.values.sorted())
+        let interactions = try await fillInteractions()
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
-                       contacts: contacts, tasks: tasks, adminEmail: Self.adminEmail)
+                       contacts: contacts, tasks: tasks, interactions: interactions, adminEmail: Self.adminEmail)
     }
 
     /// Two hundred companies (dealers, designers' studios, builders, suppliers) and three
@@ -209,6 +211,75 @@ public struct DemoService: Sendable {
                                            by: try await AuthService(env: env).consolePrincipal(userID: task.ownerID))
             }
             count += 1
+        }
+        return count
+    }
+
+    /// The lead process of seed 002 as chains around eighty companies, by each company's
+    /// responsible: the incoming call, the proposal sent by e-mail, the measurer's visit
+    /// (some held, some planned with a reminder), a call to agree the design (some overdue);
+    /// and notes typed on the card.
+    func fillInteractions() async throws -> Int {
+        var generator = DemoClients(seed: 7)
+        let companies = try await env.database.read { db in
+            try await db.raw("SELECT id, owner_id FROM companies WHERE owner_id IS NOT NULL ORDER BY id LIMIT 80").all().map {
+                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "owner_id", as: Int64.self))
+            }
+        }
+        let service = InteractionService(env: env)
+        let auth = AuthService(env: env)
+        // The administrator one signs in as leads a third of them, so the queue has work to show.
+        let admin = try await UserService(env: env).find(email: Self.adminEmail)?.id
+        let now = env.clock.now()
+        let sources = ["Яндекс.Директ", "Авито", "Сарафанное радио", "Выставка «Мебель-2026»", "Сайт"]
+        let hour: TimeInterval = 3600
+        var count = 0
+        for (index, (company, owner)) in companies.enumerated() {
+            let principal = try await auth.consolePrincipal(userID: index % 3 == 1 ? admin ?? owner : owner)
+            // A marketer's companies have no sales conversations to show.
+            guard principal.may(.create, .activity) else { continue }
+            let source = generator.pick(sources)
+            let started = now.addingTimeInterval(-Double(generator.int(48..<480)) * hour)
+            let name = generator.person()
+            let subject = "Кухня: \(name.first) \(name.last)"
+            func at(_ date: Date) -> String { ISO8601.string(date) }
+            let call = try await service.create(InteractionInput(
+                kind: "call", subject: subject, details: "Угловая кухня около \(generator.int(3..<7)) м, фасады эмаль",
+                startAt: at(started), durationMinutes: generator.int(3..<15), channel: generator.phone(), direction: "incoming",
+                priority: "medium", purpose: "sale", state: "done", status: "held", advertisingSource: source,
+                participants: [.init(kind: "text", name: "\(name.last) \(name.first) \(name.middle)")],
+                result: "Договорились отправить КП", linkEntity: "company", linkID: company), by: principal)
+            count += 1
+            guard index % 4 != 3 else { continue }
+            _ = try await service.followUp(call.id, InteractionInput(
+                kind: "email", subject: "КП: \(subject)", details: "КП №\(100 + index) на \(generator.int(180..<900)) 000 ₽",
+                startAt: at(started.addingTimeInterval(4 * hour)), direction: "outgoing", state: "done", status: "held"),
+                by: principal)
+            count += 1
+            // The measurer's visit: past ones held, the rest ahead with a reminder an hour before.
+            let visitAt = started.addingTimeInterval(Double(generator.int(48..<400)) * hour)
+            let planned = visitAt > now
+            _ = try await service.followUp(call.id, InteractionInput(
+                kind: "visit", subject: "Замер: \(subject)", details: "Замер помещения, предварительная цена по КП",
+                startAt: at(visitAt), durationMinutes: 180, channel: "ул. Ленина, \(generator.int(1..<120))",
+                state: planned ? "no_review" : "done", status: planned ? "planned" : "held",
+                result: planned ? "" : "Замер выполнен, размеры переданы дизайнеру",
+                reminders: planned && visitAt.addingTimeInterval(-hour) > now ? [at(visitAt.addingTimeInterval(-hour))] : []),
+                by: principal)
+            count += 1
+            if index % 3 == 0 {
+                _ = try await service.followUp(call.id, InteractionInput(
+                    kind: "call", subject: "Согласовать дизайн-проект",
+                    startAt: at(now.addingTimeInterval(Double(generator.int(-30..<72)) * hour)), direction: "outgoing",
+                    priority: index % 2 == 0 ? "high" : "medium", status: "planned"), by: principal)
+                count += 1
+            }
+            if index % 5 == 0 {
+                _ = try await service.create(InteractionInput(
+                    kind: "note", subject: "Клиент просит позвонить после 18:00", status: "held",
+                    linkEntity: "company", linkID: company), by: principal)
+                count += 1
+            }
         }
         return count
     }

@@ -67,7 +67,12 @@ public struct InteractionService: Sendable {
                 if let id = p.refID { links.insert(.init(entity: p.kind.rawValue, id: id)) }
             }
         }
-        return try await TaskService(env: env).linkNames(Array(links), by: principal)
+        return try await linkNames(Array(links), by: principal)
+    }
+
+    /// The names of these records, those the principal may read.
+    public func linkNames(_ links: [WorkTask.Link], by principal: Principal) async throws -> [WorkTask.Link: String] {
+        try await TaskService(env: env).linkNames(links, by: principal)
     }
 
     public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
@@ -92,7 +97,8 @@ public struct InteractionService: Sendable {
 
     /// A follow-up of interaction `id`: its kind, subject, record, participants, responsible,
     /// type, priority and advertising source carried over unless `input` says otherwise;
-    /// planned, by default one working day from now; in the same chain.
+    /// planned, by default one working day from now; in the same chain. The channel and
+    /// direction stay too when the kind does.
     public func followUp(_ id: Int64, _ input: InteractionInput, by principal: Principal) async throws -> Interaction {
         try Access.requireAny(principal, .create, .activity)
         let now = env.clock.now()
@@ -109,8 +115,11 @@ public struct InteractionService: Sendable {
             carried.priority = input.priority ?? parent.priority.rawValue
             carried.purpose = input.purpose ?? parent.purpose?.rawValue
             carried.advertisingSource = input.advertisingSource ?? parent.advertisingSource
-            carried.channel = input.channel ?? parent.channel
-            carried.direction = input.direction ?? parent.direction?.rawValue
+            // Where and which way it went stay only for the same kind (a visit has its own address).
+            if carried.kind == parent.kind.rawValue {
+                carried.channel = input.channel ?? parent.channel
+                carried.direction = input.direction ?? parent.direction?.rawValue
+            }
             if input.participants == nil {
                 carried.participants = parent.participants.map { .init(kind: $0.kind.rawValue, id: $0.refID, name: $0.name) }
             }
@@ -355,8 +364,8 @@ public struct InteractionService: Sendable {
         try await TimerStore().replace(kind: TimerService.interactionReminder, refID: item.id, moments: moments, now: now, on: db)
     }
 
-    /// "call: Measurement at Lenina 5" — how the client's history names it.
-    static func headline(_ item: Interaction) -> String { "\(item.kind.rawValue): \(item.subject)" }
+    /// How the client's history names it: its subject (the field says it is an interaction).
+    static func headline(_ item: Interaction) -> String { item.subject }
 
     // MARK: input
 
@@ -463,18 +472,25 @@ public struct InteractionService: Sendable {
         }
     }
 
+    /// A participant in the history: the name, and which record it is once it is one
+    /// ("Петров Иван (contact 12)").
+    static func participantText(_ p: Interaction.Participant) -> String {
+        let name = p.name ?? ""
+        guard let id = p.refID else { return name }
+        return "\(name) (\(p.kind.rawValue) \(id))"
+    }
+
     /// What is shown in the interaction's history.
     static func fields(_ before: Interaction?, _ after: Interaction?) -> [FieldChange] {
         func values(_ i: Interaction?) -> [(String, String?)] {
             guard let i else { return [] }
-            return [("kind", i.kind.rawValue), ("subject", i.subject), ("details", i.details),
+            return [("interaction_kind", i.kind.rawValue), ("subject", i.subject), ("details", i.details),
                     ("start_at", ISO8601.string(i.startAt)), ("duration_minutes", i.durationMinutes.map(String.init)),
                     ("channel", i.channel), ("direction", i.direction?.rawValue), ("priority", i.priority.rawValue),
                     ("type", i.purpose?.rawValue), ("state", i.state.rawValue), ("status", i.status.rawValue),
                     ("advertising_source", i.advertisingSource), ("owner_id", String(i.ownerID)), ("result", i.result),
                     ("link", i.link.map { "\($0.entity) \($0.id)" }),
-                    ("participants", i.participants.isEmpty ? nil : i.participants.map { $0.name ?? "#\($0.refID ?? 0)" }
-                        .joined(separator: ", ")),
+                    ("participants", i.participants.isEmpty ? nil : i.participants.map(Self.participantText).joined(separator: ", ")),
                     ("reminders", i.reminders.isEmpty ? nil : i.reminders.map(ISO8601.string).joined(separator: ", "))]
         }
         let old = Dictionary(values(before), uniquingKeysWith: { a, _ in a })

@@ -10,10 +10,20 @@ struct InteractionDTO: Encodable {
     var overdue: Bool
     var chain: [InteractionDTO]?
 
+    /// Every key present, null when not set.
     struct ParticipantDTO: Encodable {
         var kind: String
         var id: Int64?
         var name: String?
+
+        enum CodingKeys: String, CodingKey { case kind, id, name }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -14,6 +14,7 @@ struct CompanyPages {
     let views: SavedViewPages
     let files: AttachmentPages
     let taskCard: RecordTasksCard
+    let interactionCard: RecordInteractionsCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/companies") { request, context in
@@ -225,6 +226,7 @@ struct CompanyPages {
             }
             model["new_contact_href"] = "/clients/contacts/new?company_id=\(c.id)"
             model.merge(try await taskCard.model("company", c.id, names: names, by: principal, locale: locale)) { $1 }
+            model.merge(try await interactionCard.model("company", c.id, names: names, by: principal, locale: locale)) { $1 }
             model.merge(try await files.model(.company, c.id, canEdit: principal.may(.update, .company), names: names,
                                               by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(.company, c.id, canEdit: principal.may(.update, .company), by: principal,

@@ -14,6 +14,7 @@ struct ContactPages {
     let views: SavedViewPages
     let files: AttachmentPages
     let taskCard: RecordTasksCard
+    let interactionCard: RecordInteractionsCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("clients/contacts") { request, context in
@@ -206,6 +207,7 @@ struct ContactPages {
                  "role": link.role ?? ""]
             }
             model.merge(try await taskCard.model("contact", c.id, names: names, by: principal, locale: locale)) { $1 }
+            model.merge(try await interactionCard.model("contact", c.id, names: names, by: principal, locale: locale)) { $1 }
             model.merge(try await files.model(.contact, c.id, canEdit: principal.may(.update, .contact), names: names,
                                               by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(.contact, c.id, canEdit: principal.may(.update, .contact), by: principal,

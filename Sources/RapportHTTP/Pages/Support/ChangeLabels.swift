@@ -20,8 +20,12 @@ extension PageRenderer {
         // A task's status and a client's share the field name; their words do not overlap.
         let prefixes: [String] = switch field {
         case "kind": ["kind_"]
-        case "status": ["client_status_", "task_status_"]
-        case "priority": ["task_priority_"]
+        case "interaction_kind": ["interaction_kind_"]
+        case "status": ["client_status_", "task_status_", "interaction_status_"]
+        case "priority": ["task_priority_", "interaction_priority_"]
+        case "state": ["interaction_state_"]
+        case "type": ["interaction_type_"]
+        case "direction": ["interaction_direction_"]
         case "reliability": ["reliability_"]
         case "working_status": ["status_"]
         default: []
@@ -54,6 +58,11 @@ extension PageRenderer {
             func label(_ value: String) -> String {
                 if Self.momentFields.contains(change.field), let date = ISO8601.parse(value) {
                     return Formatting.dateTime(date, locale: locale, timeZone: timeZone) ?? value
+                }
+                if change.field == "reminders" {
+                    return value.components(separatedBy: ", ").map { part in
+                        ISO8601.parse(part).flatMap { Formatting.dateTime($0, locale: locale, timeZone: timeZone) } ?? part
+                    }.joined(separator: ", ")
                 }
                 guard let definition else { return valueLabel(change.field, value, names: names, locale) }
                 return form.display(historyText: value, definition, names: names, locale: locale, timeZone: timeZone)

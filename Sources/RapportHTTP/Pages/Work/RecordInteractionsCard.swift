@@ -1,0 +1,30 @@
+import Foundation
+import RapportDomain
+import RapportServices
+import RapportStore
+
+/// The "Interactions" card on a client's page: a quick note, buttons to log a call or plan a
+/// meeting about the client, and its latest interactions (linked to it or with it taking part).
+struct RecordInteractionsCard {
+    let pages: InteractionPages
+
+    func model(_ entity: String, _ id: Int64, names: [Int64: String], by principal: Principal, locale: AppLocale)
+        async throws -> [String: Any]
+    {
+        guard principal.may(.read, .activity) || principal.may(.create, .activity) else { return [:] }
+        let record = WorkTask.Link(entity: entity, id: id)
+        let page = try await pages.interactions.list(.init(mineOnly: !principal.may(.read, .activity), record: record),
+                                                     page: .init(limit: 10), by: principal)
+        let records = try await pages.interactions.recordNames(page.items, by: principal)
+        let about = "link_entity=\(entity)&link_id=\(id)"
+        return [
+            "interactions_card": true,
+            "record_entity": entity, "record_id": id,
+            "record_interactions": page.items.map { pages.row($0, names: names, records: records, locale: locale, principal: principal) },
+            "record_interactions_more": page.nextCursor != nil ? "/interactions?tab=all&\(about)" : "",
+            "record_can_log": principal.may(.create, .activity),
+            "record_log_call": "/interactions/new?kind=call&\(about)",
+            "record_plan_meeting": "/interactions/new?kind=meeting&status=planned&\(about)",
+        ]
+    }
+}
