@@ -654,6 +654,8 @@ def test_the_work_calendar(sqlite_server, driver):
 
 def test_the_calendar_feed(sqlite_server, driver):
     """A person makes a private calendar address; it serves their tasks as valid iCalendar."""
+    import datetime
+
     import icalendar
     import requests as http
 
@@ -664,6 +666,9 @@ def test_the_calendar_feed(sqlite_server, driver):
     suffix = uuid.uuid4().hex[:6]
     task = api.post("/api/v1/tasks", json={"title": f"Замер; кухня, {suffix}", "deadline": "2099-03-01T09:00:00Z",
                                           "reminders": ["2099-03-01T08:00:00Z"], "description": "Две\nстроки"}).json()
+    visit = api.post("/api/v1/interactions", json={
+        "kind": "visit", "subject": f"Замер у клиента {suffix}", "start_at": "2099-03-02T10:00:00Z", "duration_minutes": 180,
+        "channel": "ул. Ленина, 5, кв. 12", "status": "planned", "reminders": ["2099-03-02T09:00:00Z"]}).json()
     sign_in(driver, base)
     driver.get(base + "/account")
     submit_and_wait(driver, driver.find_element(By.ID, "feed-create"))
@@ -681,14 +686,20 @@ def test_the_calendar_feed(sqlite_server, driver):
     assert str(event.get("summary")) == f"Замер; кухня, {suffix}" and str(event.get("description")) == "Две\nстроки"
     assert event.decoded("dtend").isoformat().startswith("2099-03-01T09:00:00")
     assert len(event.walk("VALARM")) == 1 and str(event.get("url")).endswith(f"/tasks/{task['id']}")
+    # the planned visit: its three hours, its address, its reminder
+    visits = [e for e in calendar.walk("VEVENT") if str(e.get("uid")) == f"interaction-{visit['id']}@rapport"]
+    assert len(visits) == 1, answer.text[:800]
+    assert str(visits[0].get("location")) == "ул. Ленина, 5, кв. 12"
+    assert visits[0].decoded("dtend") - visits[0].decoded("dtstart") == datetime.timedelta(hours=3)
+    assert len(visits[0].walk("VALARM")) == 1
 
     # notification settings: mentions turned off on the same page
     checkbox = driver.find_element(By.ID, "notify-mention")
     if checkbox.is_selected():
         checkbox.click()
     submit_and_wait(driver, driver.find_element(By.ID, "notifications-save"))
-    assert api.get("/api/v1/notification-settings").json()["enabled"] == ["task_reminder"]
-    api.request("PUT", "/api/v1/notification-settings", json={"enabled": ["task_reminder", "mention"]})
+    assert api.get("/api/v1/notification-settings").json()["enabled"] == ["task_reminder", "interaction_reminder"]
+    api.request("PUT", "/api/v1/notification-settings", json={"enabled": ["task_reminder", "interaction_reminder", "mention"]})
     driver.get(base + "/account")
 
     # a new address ends the old one; an unknown one is simply not found
@@ -704,7 +715,7 @@ def test_interactions_from_a_card_to_the_queue(sqlite_server, driver):
     base = sqlite_server.base_url
     api = sqlite_server.api()
     shots = Shots(driver)
-    shots.n = 90
+    shots.n = 100
     suffix = uuid.uuid4().hex[:6]
     company = api.post("/api/v1/companies", json={"short_name": f"Кухни со звонком {suffix}"}).json()
     sign_in(driver, base)
@@ -769,3 +780,25 @@ def test_interactions_from_a_card_to_the_queue(sqlite_server, driver):
     assert f"<b>Перезвонить</b> после 18:00 {suffix}" in timeline and f"Кухня в новостройку {suffix}" in timeline, timeline
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", driver.find_element(By.ID, "interactions"))
     shots("company-interactions")
+
+    # --- the desktop: the planned call today is in "today", its client opens in the panel -------
+    import datetime
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)).isoformat()
+    api.patch(f"/api/v1/companies/{company['id']}", json={"channels": [{"kind": "phone", "value": "+7 495 111-22-33"}]},
+              headers={"If-Match": str(api.get(f"/api/v1/companies/{company['id']}").json()["version"])})
+    api.post("/api/v1/interactions", json={"kind": "call", "subject": f"Перезвонить по проекту {suffix}", "start_at": soon,
+                                           "status": "planned", "link_entity": "company", "link_id": company["id"]})
+    driver.get(base + "/")
+    assert f"Перезвонить по проекту {suffix}" in driver.find_element(By.ID, "today").text
+    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, f"Кухни со звонком {suffix}"))
+    assert f"Кухни со звонком {suffix}" in driver.find_element(By.ID, "client-panel").text
+    assert driver.find_element(By.CSS_SELECTOR, "#client-panel a.call-button").get_attribute("href") == "tel:+74951112233"
+    assert f"Петров{suffix} Иван Сергеевич" in driver.find_element(By.ID, "client-panel-people").text
+    shots("desktop-client")
+    # its history filtered to notes; a quick note typed here stays on the desktop
+    submit_and_wait(driver, driver.find_element(By.XPATH, "//nav[@id='client-panel-kinds']/a[contains(@href, 'kind=note')]"))
+    listed = driver.find_element(By.ID, "record-interactions").text
+    assert f"после 18:00 {suffix}" in listed and f"Кухня в новостройку {suffix}" not in listed, listed
+    fill(driver, "#quick-note", f"Просит скидку {suffix}")
+    submit_and_wait(driver, driver.find_element(By.ID, "quick-note-add"))
+    assert path_of(driver) == "/" and f"Просит скидку {suffix}" in driver.find_element(By.ID, "record-interactions").text

@@ -128,9 +128,6 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
-    HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
-             events: services.events, tasks: services.tasks,
-             clock: services.env.clock).register(on: web)
     UserPages(pages: pages, users: services.users, departments: services.departments, roles: services.roles)
         .register(on: web)
     DepartmentPages(pages: pages, departments: services.departments, users: services.users).register(on: web)
@@ -161,6 +158,11 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
+    let panel = DesktopClientPanel(pages: pages, companies: services.companies, contacts: services.contacts,
+                                   taskCard: taskCard, interactionCard: interactionCard)
+    HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
+             events: services.events, tasks: services.tasks, interactions: services.interactions, panel: panel,
+             clock: services.env.clock).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
     NotificationPages(pages: pages, notifications: services.notifications).register(on: web)
     WorkCalendarPages(pages: pages, calendar: services.workCalendar).register(on: web)

@@ -141,7 +141,8 @@ import Testing
         let calendar = ICalendar(name: "Rapport — Ольга", events: [
             ICalendar.Event(uid: "task-7@rapport", start: start, duration: 1800,
                             summary: "Замер; кухня, угловая", description: "Первая строка\nвторая \\ третья",
-                            url: "https://crm.example/tasks/7", alarms: [start.addingTimeInterval(-3600)]),
+                            url: "https://crm.example/tasks/7", location: "ул. Ленина, 5; кв. 12",
+                            alarms: [start.addingTimeInterval(-3600)]),
             ICalendar.Event(uid: "task-8@rapport", start: start, duration: 1800, summary: String(repeating: "я", count: 60),
                             cancelled: true),
         ])
@@ -150,6 +151,7 @@ import Testing
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))  // every line ends CRLF
         #expect(text.contains("DTSTART:20260301T090000Z\r\nDTEND:20260301T093000Z\r\n"))
         #expect(text.contains("SUMMARY:Замер\\; кухня\\, угловая\r\n"))
+        #expect(text.contains("LOCATION:ул. Ленина\\, 5\\; кв. 12\r\n"))
         #expect(text.contains("DESCRIPTION:Первая строка\\nвторая \\\\ третья\r\n"))
         #expect(text.contains("TRIGGER;VALUE=DATE-TIME:20260301T080000Z\r\n") && text.contains("STATUS:CANCELLED"))
         #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })

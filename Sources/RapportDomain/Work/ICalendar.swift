@@ -10,14 +10,17 @@ public struct ICalendar {
         public var summary: String
         public var description: String?
         public var url: String?
+        /// Where: a visit's address, a meeting's place.
+        public var location: String?
         public var cancelled: Bool
         /// Alarms, as moments.
         public var alarms: [Date]
 
         public init(uid: String, start: Date, duration: TimeInterval, summary: String, description: String? = nil,
-                    url: String? = nil, cancelled: Bool = false, alarms: [Date] = []) {
+                    url: String? = nil, location: String? = nil, cancelled: Bool = false, alarms: [Date] = []) {
             self.uid = uid; self.start = start; self.duration = duration; self.summary = summary
-            self.description = description; self.url = url; self.cancelled = cancelled; self.alarms = alarms
+            self.description = description; self.url = url; self.location = location; self.cancelled = cancelled
+            self.alarms = alarms
         }
     }
 
@@ -38,6 +41,7 @@ public struct ICalendar {
                       "DTSTART:" + Self.utc(event.start), "DTEND:" + Self.utc(event.start.addingTimeInterval(event.duration)),
                       "SUMMARY:" + ContentLine.escape(event.summary)]
             if let description = event.description { lines.append("DESCRIPTION:" + ContentLine.escape(description)) }
+            if let location = event.location { lines.append("LOCATION:" + ContentLine.escape(location)) }
             if let url = event.url { lines.append("URL:" + url) }
             lines.append("STATUS:" + (event.cancelled ? "CANCELLED" : "CONFIRMED"))
             for alarm in event.alarms {

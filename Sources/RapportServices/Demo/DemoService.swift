@@ -267,10 +267,10 @@ public struct DemoService: Sendable {
                 reminders: planned && visitAt.addingTimeInterval(-hour) > now ? [at(visitAt.addingTimeInterval(-hour))] : []),
                 by: principal)
             count += 1
-            if index % 3 == 0 {
+            if index % 3 != 2 {
                 _ = try await service.followUp(call.id, InteractionInput(
                     kind: "call", subject: "Согласовать дизайн-проект",
-                    startAt: at(now.addingTimeInterval(Double(generator.int(-30..<72)) * hour)), direction: "outgoing",
+                    startAt: at(now.addingTimeInterval(Double(generator.int(-20..<40)) * hour)), direction: "outgoing",
                     priority: index % 2 == 0 ? "high" : "medium", status: "planned"), by: principal)
                 count += 1
             }

@@ -4,8 +4,9 @@ import RapportStore
 import SQLKit
 
 /// Each person's iCalendar feed (RFC 5545) at a secret address, for Google, Apple or Outlook
-/// calendars: their tasks with a deadline from a month ago on, each an event that ends at
-/// its deadline, with its reminders as alarms. The secret is shown once, kept as a hash,
+/// calendars, from a month ago on: their tasks with a deadline, each an event that ends at
+/// its deadline; the meetings, visits and planned interactions they lead or take part in,
+/// for their duration (half an hour when none), at their place; reminders as alarms. The secret is shown once, kept as a hash,
 /// and a new one ends the old.
 public struct CalendarFeedService: Sendable {
     let env: ServiceEnvironment
@@ -59,6 +60,17 @@ public struct CalendarFeedService: Sendable {
                 summary: task.title, description: task.description, url: baseURL + "/tasks/\(task.id)",
                 cancelled: task.status == .cancelled, alarms: task.status.isOpen ? task.reminders : [])
         }
-        return ICalendar(name: "Rapport — \(principal.user.displayName)", events: events).text(now: now)
+        let interactions = try await InteractionService(env: env).list(
+            .init(mineOnly: true, from: now.addingTimeInterval(-30 * 86_400), ascending: true),
+            page: .init(limit: PageRequest.maxLimit), by: principal).items
+        let appointments = interactions.filter { $0.kind.isAppointment || $0.status == .planned }.map { item in
+            ICalendar.Event(
+                uid: "interaction-\(item.id)@rapport", start: item.startAt,
+                duration: item.durationMinutes.map { TimeInterval($0) * 60 } ?? Self.eventLength, summary: item.subject,
+                description: item.details, url: baseURL + "/interactions/\(item.id)",
+                location: item.kind.isAppointment ? item.channel : nil, cancelled: item.status == .cancelled,
+                alarms: item.status == .planned ? item.reminders : [])
+        }
+        return ICalendar(name: "Rapport — \(principal.user.displayName)", events: events + appointments).text(now: now)
     }
 }

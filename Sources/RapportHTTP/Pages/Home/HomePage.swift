@@ -13,6 +13,8 @@ struct HomePage {
     let roles: RoleService
     let events: EventService
     let tasks: TaskService
+    let interactions: InteractionService
+    let panel: DesktopClientPanel
     let clock: any WallClock
 
     func register(on group: RouterGroup<RapportRequestContext>) {
@@ -26,6 +28,12 @@ struct HomePage {
             model["greeting"] = pages.text(greetingKey, locale).replacingOccurrences(of: "%@", with: principal.user.firstName)
             var stats: [[String: Any]] = []
             model.merge(try await today(principal, locale: locale)) { $1 }
+            let query = QueryReader(request: request)
+            if let choice = DesktopClientPanel.choice(try query.string("client", maxLength: 40)) {
+                let names = try await clientNames(principal)
+                model.merge(try await panel.model(choice, kind: try query.oneOf("kind", Interaction.Kind.self), names: names,
+                                                  by: principal, locale: locale)) { $1 }
+            }
             if principal.may(.read, .user) {
                 let count = try await users.list(.init(isActive: true), page: .init(limit: 500), by: principal).items.count
                 stats.append(["label": pages.text("stat_users", locale), "value": count >= 500 ? "500+" : String(count),
@@ -58,8 +66,15 @@ struct HomePage {
         }
     }
 
-    /// The desktop's "today": open tasks of the person (responsible or co-executor) due by the
-    /// end of their day or overdue, and the clients those tasks are about.
+    /// Every user's name, for responsibles.
+    func clientNames(_ principal: Principal) async throws -> [Int64: String] {
+        Dictionary(uniqueKeysWithValues: try await users.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal)
+            .items.map { ($0.id, $0.displayName) })
+    }
+
+    /// The desktop's "today": the person's open tasks due by the end of their day or overdue and
+    /// their planned interactions until then (overdue ones too), by time; the clients they are
+    /// about; the counts.
     func today(_ principal: Principal, locale: AppLocale) async throws -> [String: Any] {
         let now = clock.now()
         let zone = principal.user.timeZone
@@ -68,26 +83,43 @@ struct HomePage {
         let page = try await tasks.list(.init(view: .mine, openOnly: true), page: .init(limit: 100), by: principal)
         let due = page.items.filter { ($0.deadline ?? .distantFuture) < endOfDay }
         let overdue = try await tasks.overdueCount(by: principal)
-        let linked = try await tasks.linkNames(due.compactMap(\.link), by: principal)
+        let planned = try await interactions.list(.init(mineOnly: true, pendingOnly: true, before: endOfDay),
+                                                  page: .init(limit: 100), by: principal).items
+        let lateInteractions = try await interactions.overdueCount(by: principal)
+        let linked = try await interactions.linkNames(due.compactMap(\.link) + planned.compactMap(\.link), by: principal)
+        var items: [(at: Date, row: [String: Any])] = due.map { task in
+            (task.deadline ?? now, ["href": "/tasks/\(task.id)", "title": task.title, "overdue": task.isOverdue(at: now),
+                                    "badge": pages.text("home_item_task", locale), "badge_class": "badge-muted",
+                                    "when": task.deadline.flatMap { Formatting.dateTime($0, locale: locale, timeZone: zone) } ?? "",
+                                    "client": task.link.flatMap { linked[$0] } ?? ""])
+        }
+        items += planned.map { item in
+            (item.startAt, ["href": "/interactions/\(item.id)", "title": item.subject, "overdue": item.isOverdue(at: now),
+                            "badge": pages.text("interaction_kind_\(item.kind.rawValue)", locale),
+                            "badge_class": "badge-kind badge-interaction-\(item.kind.rawValue)",
+                            "when": Formatting.dateTime(item.startAt, locale: locale, timeZone: zone) ?? "",
+                            "client": item.link.flatMap { linked[$0] } ?? ""])
+        }
+        items.sort { $0.at < $1.at }
         var clients: [[String: Any]] = []
         var seen = Set<WorkTask.Link>()
-        for task in due {
-            guard let link = task.link, let name = linked[link], seen.insert(link).inserted else { continue }
-            clients.append(["name": name, "href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)"])
+        for link in due.compactMap(\.link) + planned.compactMap(\.link) {
+            guard let name = linked[link], seen.insert(link).inserted else { continue }
+            clients.append(["name": name, "href": "/?client=\(link.entity):\(link.id)#client-panel",
+                            "card_href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)"])
         }
+        let todayCount = due.count - overdue + planned.count - lateInteractions
         return [
-            "today_tasks": due.prefix(12).map { task -> [String: Any] in
-                ["href": "/tasks/\(task.id)", "title": task.title, "overdue": task.isOverdue(at: now),
-                 "when": task.deadline.flatMap { Formatting.dateTime($0, locale: locale, timeZone: zone) } ?? "",
-                 "client": task.link.flatMap { linked[$0] } ?? ""]
-            },
+            "today_tasks": items.prefix(20).map(\.row),
             "today_clients": clients,
             "work_stats": [
                 ["label": pages.text("stat_open_tasks", locale), "value": page.nextCursor == nil ? String(page.items.count) : "100+",
                  "href": "/tasks?view=mine"],
-                ["label": pages.text("stat_due_today", locale), "value": String(due.count - overdue), "href": "/tasks?view=mine"],
+                ["label": pages.text("stat_due_today", locale), "value": String(max(todayCount, 0)), "href": "/tasks?view=mine"],
                 ["label": pages.text("stat_overdue", locale), "value": String(overdue), "href": "/tasks?view=overdue",
                  "alert": overdue > 0],
+                ["label": pages.text("stat_overdue_interactions", locale), "value": String(lateInteractions),
+                 "href": "/interactions", "alert": lateInteractions > 0],
             ] as [[String: Any]],
         ]
     }

@@ -390,7 +390,9 @@ struct InteractionPages {
         let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
         let entity = form["link_entity"] ?? ""
         let recordID = form.id("link_id") ?? 0
-        let back = (entity == "company" ? "/clients/companies/" : "/clients/contacts/") + String(recordID) + "#interactions"
+        // Back to the card, or to the desktop's chosen client (only that local page, never elsewhere).
+        let back = form["return_to"].flatMap { $0.hasPrefix("/?client=") ? $0 : nil }
+            ?? (entity == "company" ? "/clients/companies/" : "/clients/contacts/") + String(recordID) + "#interactions"
         let text = form.text("note") ?? ""
         guard !text.isEmpty else { return pages.redirect(to: back, flash: "flash_note_empty_refused") }
         let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text

@@ -8,18 +8,19 @@ import RapportStore
 struct RecordInteractionsCard {
     let pages: InteractionPages
 
-    func model(_ entity: String, _ id: Int64, names: [Int64: String], by principal: Principal, locale: AppLocale)
-        async throws -> [String: Any]
+    /// `kind` narrows the list; `returnTo` is where the quick note leads back to (the card by default).
+    func model(_ entity: String, _ id: Int64, kind: Interaction.Kind? = nil, names: [Int64: String], by principal: Principal,
+               locale: AppLocale, returnTo: String? = nil) async throws -> [String: Any]
     {
         guard principal.may(.read, .activity) || principal.may(.create, .activity) else { return [:] }
         let record = WorkTask.Link(entity: entity, id: id)
-        let page = try await pages.interactions.list(.init(mineOnly: !principal.may(.read, .activity), record: record),
+        let page = try await pages.interactions.list(.init(mineOnly: !principal.may(.read, .activity), kind: kind, record: record),
                                                      page: .init(limit: 10), by: principal)
         let records = try await pages.interactions.recordNames(page.items, by: principal)
         let about = "link_entity=\(entity)&link_id=\(id)"
         return [
             "interactions_card": true,
-            "record_entity": entity, "record_id": id,
+            "record_entity": entity, "record_id": id, "record_return_to": returnTo ?? "",
             "record_interactions": page.items.map { pages.row($0, names: names, records: records, locale: locale, principal: principal) },
             "record_interactions_more": page.nextCursor != nil ? "/interactions?tab=all&\(about)" : "",
             "record_can_log": principal.may(.create, .activity),
