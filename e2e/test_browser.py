@@ -802,3 +802,52 @@ def test_interactions_from_a_card_to_the_queue(sqlite_server, driver):
     fill(driver, "#quick-note", f"Просит скидку {suffix}")
     submit_and_wait(driver, driver.find_element(By.ID, "quick-note-add"))
     assert path_of(driver) == "/" and f"Просит скидку {suffix}" in driver.find_element(By.ID, "record-interactions").text
+
+
+DRAG_AND_DROP = """
+const [source, target] = arguments;
+const data = new DataTransfer();
+source.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
+target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
+"""
+
+
+def test_the_calendar_moves_what_is_dragged(sqlite_server, driver):
+    """The week shows a planned meeting and a task; dragging the meeting to another day and hour
+    moves it (its reminder with it); the month and a department's week show them too."""
+    base = sqlite_server.base_url
+    api = sqlite_server.api()
+    shots = Shots(driver)
+    shots.n = 110
+    suffix = uuid.uuid4().hex[:6]
+    meeting = api.post("/api/v1/interactions", json={
+        "kind": "meeting", "subject": f"Показ проекта {suffix}", "start_at": "2099-03-04T07:15:00Z", "duration_minutes": 90,
+        "status": "planned", "reminders": ["2099-03-04T06:15:00Z"]}).json()
+    task = api.post("/api/v1/tasks", json={"title": f"Подготовить КП {suffix}", "deadline": "2099-03-05T09:00:00Z"}).json()
+    sign_in(driver, base)
+    driver.get(base + "/calendar?view=week&date=2099-03-04")
+    entry = wait_for(driver, f"[data-source='interaction'][data-id='{meeting['id']}']")
+    assert f"Подготовить КП {suffix}" in driver.find_element(By.ID, "calendar-grid").text
+    local_hour = int(entry.get_attribute("data-time").split(":")[0])
+    offset = local_hour - 7  # the viewer's zone against UTC, as the page shows the meeting
+    shots("calendar-week")
+
+    target = driver.find_element(By.CSS_SELECTOR, "td[data-drop-date='2099-03-06'][data-drop-hour='14']")
+    old_html = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script(DRAG_AND_DROP, entry, target)
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    moved = api.get(f"/api/v1/interactions/{meeting['id']}").json()
+    assert moved["start_at"].startswith(f"2099-03-06T{14 - offset:02d}:15:00"), moved["start_at"]
+    assert moved["reminders"][0].startswith(f"2099-03-06T{13 - offset:02d}:15:00"), moved["reminders"]
+    cell = driver.find_element(By.CSS_SELECTOR, "td[data-drop-date='2099-03-06'][data-drop-hour='14']")
+    assert f"Показ проекта {suffix}" in cell.text, cell.text
+
+    # a task dragged onto a day of the month keeps its time of day
+    driver.get(base + "/calendar?view=month&date=2099-03-01")
+    entry = wait_for(driver, f"[data-source='task'][data-id='{task['id']}']")
+    old_html = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script(DRAG_AND_DROP, entry, driver.find_element(By.CSS_SELECTOR, ".calendar-day[data-drop-date='2099-03-10']"))
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    assert api.get(f"/api/v1/tasks/{task['id']}").json()["deadline"].startswith("2099-03-10T09:00:00")
+    shots("calendar-month")

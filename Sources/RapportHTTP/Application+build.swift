@@ -48,6 +48,7 @@ public struct ServiceSet: Sendable {
     public let imports: ImportService
     public let tasks: TaskService
     public let interactions: InteractionService
+    public let calendar: CalendarService
     public let notifications: NotificationService
     public let timers: TimerService
     public let workCalendar: WorkCalendarService
@@ -77,6 +78,7 @@ public struct ServiceSet: Sendable {
         imports = ImportService(env: env)
         tasks = TaskService(env: env)
         interactions = InteractionService(env: env)
+        calendar = CalendarService(env: env)
         notifications = NotificationService(env: env)
         timers = TimerService(env: env)
         workCalendar = WorkCalendarService(env: env)
@@ -164,6 +166,8 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
              events: services.events, tasks: services.tasks, interactions: services.interactions, panel: panel,
              clock: services.env.clock).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
+    CalendarPages(pages: pages, calendar: services.calendar, users: services.users, departments: services.departments,
+                  support: clientSupport, clock: services.env.clock).register(on: web)
     NotificationPages(pages: pages, notifications: services.notifications).register(on: web)
     WorkCalendarPages(pages: pages, calendar: services.workCalendar).register(on: web)
     return router

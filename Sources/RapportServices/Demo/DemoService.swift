@@ -233,13 +233,18 @@ public struct DemoService: Sendable {
         let now = env.clock.now()
         let sources = ["Яндекс.Директ", "Авито", "Сарафанное радио", "Выставка «Мебель-2026»", "Сайт"]
         let hour: TimeInterval = 3600
+        // Conversations happen in working hours, Moscow time: a moment moved to its day at 9…18 h.
+        let moscow = BusinessCalendar(timeZone: TimeZone(identifier: "Europe/Moscow") ?? .gmt)
+        func inWorkingHours(_ date: Date, _ salt: Int) -> Date {
+            moscow.instant(moscow.day(of: date), minute: (9 + salt % 10) * 60 + (salt % 4) * 15)
+        }
         var count = 0
         for (index, (company, owner)) in companies.enumerated() {
             let principal = try await auth.consolePrincipal(userID: index % 3 == 1 ? admin ?? owner : owner)
             // A marketer's companies have no sales conversations to show.
             guard principal.may(.create, .activity) else { continue }
             let source = generator.pick(sources)
-            let started = now.addingTimeInterval(-Double(generator.int(48..<480)) * hour)
+            let started = inWorkingHours(now.addingTimeInterval(-Double(generator.int(48..<480)) * hour), index)
             let name = generator.person()
             let subject = "Кухня: \(name.first) \(name.last)"
             func at(_ date: Date) -> String { ISO8601.string(date) }
@@ -253,11 +258,11 @@ public struct DemoService: Sendable {
             guard index % 4 != 3 else { continue }
             _ = try await service.followUp(call.id, InteractionInput(
                 kind: "email", subject: "КП: \(subject)", details: "КП №\(100 + index) на \(generator.int(180..<900)) 000 ₽",
-                startAt: at(started.addingTimeInterval(4 * hour)), direction: "outgoing", state: "done", status: "held"),
+                startAt: at(started.addingTimeInterval(2 * hour)), direction: "outgoing", state: "done", status: "held"),
                 by: principal)
             count += 1
             // The measurer's visit: past ones held, the rest ahead with a reminder an hour before.
-            let visitAt = started.addingTimeInterval(Double(generator.int(48..<400)) * hour)
+            let visitAt = inWorkingHours(started.addingTimeInterval(Double(generator.int(48..<400)) * hour), index + 3)
             let planned = visitAt > now
             _ = try await service.followUp(call.id, InteractionInput(
                 kind: "visit", subject: "Замер: \(subject)", details: "Замер помещения, предварительная цена по КП",
@@ -270,7 +275,8 @@ public struct DemoService: Sendable {
             if index % 3 != 2 {
                 _ = try await service.followUp(call.id, InteractionInput(
                     kind: "call", subject: "Согласовать дизайн-проект",
-                    startAt: at(now.addingTimeInterval(Double(generator.int(-20..<40)) * hour)), direction: "outgoing",
+                    startAt: at(inWorkingHours(now.addingTimeInterval(Double(generator.int(-20..<40)) * hour), index + 5)),
+                    direction: "outgoing",
                     priority: index % 2 == 0 ? "high" : "medium", status: "planned"), by: principal)
                 count += 1
             }

@@ -17,6 +17,8 @@ public struct InteractionStore: Sendable {
         public var purpose: Interaction.Purpose?
         public var priority: Interaction.Priority?
         public var ownerID: Int64?
+        /// Only those these people are responsible for (a calendar of a person or a team).
+        public var ownerIDs: [Int64]?
         /// About this record: linked to it or with it among the participants.
         public var record: WorkTask.Link?
         public var threadID: Int64?
@@ -133,6 +135,9 @@ public struct InteractionStore: Sendable {
         if let purpose = query.purpose { conditions.append("interactions.purpose = \(bind: purpose.rawValue)") }
         if let priority = query.priority { conditions.append("interactions.priority = \(bind: priority.rawValue)") }
         if let owner = query.ownerID { conditions.append("interactions.owner_id = \(bind: owner)") }
+        if let owners = query.ownerIDs {
+            conditions.append(owners.isEmpty ? "1 = 0" : "interactions.owner_id IN (\(binds: owners))")
+        }
         if let thread = query.threadID { conditions.append("interactions.thread_id = \(bind: thread)") }
         if let from = query.from { conditions.append("interactions.start_at >= \(bind: from.millis)") }
         if let before = query.before { conditions.append("interactions.start_at < \(bind: before.millis)") }

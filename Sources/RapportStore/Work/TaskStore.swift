@@ -26,12 +26,16 @@ public struct TaskStore: Sendable {
         /// Open tasks only (not done, not cancelled).
         public var openOnly: Bool
         public var link: WorkTask.Link?
-        /// Only tasks with a deadline at or after this moment.
+        /// Only tasks with a deadline at or after / before these moments.
         public var deadlineFrom: Date?
+        public var deadlineBefore: Date?
+        /// Only tasks these people are responsible for (a calendar of a person or a team).
+        public var ownerIDs: [Int64]?
 
         public init(view: View = .mine, status: WorkTask.Status? = nil, openOnly: Bool = false, link: WorkTask.Link? = nil,
-                    deadlineFrom: Date? = nil) {
+                    deadlineFrom: Date? = nil, deadlineBefore: Date? = nil, ownerIDs: [Int64]? = nil) {
             self.view = view; self.status = status; self.openOnly = openOnly; self.link = link; self.deadlineFrom = deadlineFrom
+            self.deadlineBefore = deadlineBefore; self.ownerIDs = ownerIDs
         }
     }
 
@@ -107,6 +111,10 @@ public struct TaskStore: Sendable {
         if query.openOnly || query.view == .overdue { conditions.append("tasks.status NOT IN ('done', 'cancelled')") }
         if let status = query.status { conditions.append("tasks.status = \(bind: status.rawValue)") }
         if let from = query.deadlineFrom { conditions.append("tasks.deadline >= \(bind: from.millis)") }
+        if let before = query.deadlineBefore { conditions.append("tasks.deadline < \(bind: before.millis)") }
+        if let owners = query.ownerIDs {
+            conditions.append(owners.isEmpty ? "1 = 0" : "tasks.owner_id IN (\(binds: owners))")
+        }
         if let link = query.link {
             conditions.append("tasks.link_entity = \(bind: link.entity) AND tasks.link_id = \(bind: link.id)")
         }

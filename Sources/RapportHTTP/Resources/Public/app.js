@@ -188,6 +188,52 @@
     });
     box.addEventListener("change", pick);
   });
+  // A select marked data-autosubmit applies its form as soon as it changes.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // The calendar: an entry dragged onto another day (month) or hour (day, week) moves there;
+  // a day keeps the entry's time, an hour keeps its minutes. The page posts the move.
+  (function () {
+    var grid = document.querySelector("[data-calendar]");
+    var form = document.getElementById("calendar-move");
+    if (!grid || !form) return;
+    var dragged = null;
+    function cellOf(e) { return e.target.closest ? e.target.closest("[data-drop-date]") : null; }
+    grid.addEventListener("dragstart", function (e) {
+      dragged = e.target.closest ? e.target.closest("[data-entry]") : null;
+      if (!dragged) return;
+      e.dataTransfer.effectAllowed = "move";
+      e.dataTransfer.setData("text/plain", dragged.dataset.source + ":" + dragged.dataset.id);
+      dragged.classList.add("calendar-entry-dragging");
+    });
+    grid.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("calendar-entry-dragging");
+      grid.querySelectorAll(".drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+    });
+    grid.addEventListener("dragover", function (e) {
+      var cell = cellOf(e);
+      if (!cell || !dragged) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "move";
+      grid.querySelectorAll(".drop-target").forEach(function (c) { if (c !== cell) c.classList.remove("drop-target"); });
+      cell.classList.add("drop-target");
+    });
+    grid.addEventListener("drop", function (e) {
+      var cell = cellOf(e);
+      if (!cell || !dragged) return;
+      e.preventDefault();
+      var hour = cell.dataset.dropHour;
+      form.elements.source.value = dragged.dataset.source;
+      form.elements.id.value = dragged.dataset.id;
+      form.elements.version.value = dragged.dataset.version;
+      form.elements.date.value = cell.dataset.dropDate;
+      form.elements.time.value = hour ? ("0" + hour).slice(-2) + ":" + dragged.dataset.minute : dragged.dataset.time;
+      form.submit();
+    });
+  })();
+
   // Live notifications: the bell's count follows the server, and a new one shows briefly.
   var bell = document.getElementById("bell");
   if (bell && window.EventSource) {
