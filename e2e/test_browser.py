@@ -631,7 +631,7 @@ def test_a_task_with_a_checklist_and_a_comment(sqlite_server, driver):
     assert not driver.find_elements(By.ID, "bell-count"), "the opened notification is still unread"
 
 
-def test_the_work_calendar(sqlite_server, driver):
+def test_the_work_calendar(sqlite_server, driver, tmp_path):
     """The administrator keeps the working week and the production calendar; a mistake names its line."""
     base = sqlite_server.base_url
     shots = Shots(driver)
@@ -650,6 +650,23 @@ def test_the_work_calendar(sqlite_server, driver):
     stored = sqlite_server.api().get("/api/v1/work-calendar").json()
     assert stored["week"][5] == "10:00-14:00" and stored["days_count"] == 9, stored
     shots("calendar")
+
+    # the production calendar loaded from a file: a bad one shows its mistakes and saves nothing
+    bad = tmp_path / "bad-calendar.txt"
+    bad.write_text("2027-01-01..2027-01-08 holiday\n2027-02-30 holiday\n", encoding="utf-8")
+    driver.find_element(By.ID, "calendar-file").send_keys(str(bad))
+    submit_and_wait(driver, driver.find_element(By.ID, "calendar-file-load"))
+    assert "line 2" in driver.find_element(By.ID, "days-error").text
+    assert "2027-02-30" in driver.find_element(By.ID, "days").get_attribute("value")
+    assert sqlite_server.api().get("/api/v1/work-calendar").json()["days_count"] == 9
+    good = tmp_path / "calendar-2027.txt"
+    good.write_bytes("\ufeff# Russia, 2027\r\n2027-01-01..2027-01-08 holiday\r\n2027-02-22 short 60\r\n".encode("utf-8"))
+    driver.get(base + "/admin/calendar")
+    driver.find_element(By.ID, "calendar-file").send_keys(str(good))
+    submit_and_wait(driver, driver.find_element(By.ID, "calendar-file-load"))
+    stored = sqlite_server.api().get("/api/v1/work-calendar").json()
+    assert stored["days_count"] == 9 and stored["week"][5] == "10:00-14:00", stored
+    assert "2027-02-22" in driver.find_element(By.ID, "days").get_attribute("value")
 
 
 def test_the_calendar_feed(sqlite_server, driver):

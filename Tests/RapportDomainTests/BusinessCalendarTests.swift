@@ -158,3 +158,18 @@ import Testing
         #expect(text.components(separatedBy: "BEGIN:VEVENT").count == 3 && text.contains("DTSTAMP:20260301T090000Z"))
     }
 }
+
+@Suite struct WeekScheduleTests {
+    @Test func a_week_is_read_as_people_write_it() throws {
+        let week = try WeekSchedule.parse("пн–пт 09:00-13:00,14:00-18:00; сб 10:00-14:00").get()
+        #expect(week.hours(weekday: 1) == DayHours(text: "9:00-13:00,14:00-18:00"))
+        #expect(week.hours(weekday: 5).minutes == 480 && week.hours(weekday: 6).minutes == 240 && !week.hours(weekday: 7).isWorking)
+        let english = try WeekSchedule.parse("Mon,Wed 8:00-12:00\nFri 9:00-16:45").get()
+        #expect(english.hours(weekday: 1).minutes == 240 && !english.hours(weekday: 2).isWorking && english.hours(weekday: 5).minutes == 465)
+        #expect(WeekSchedule.parse("  ") == .failure(.empty))
+        #expect(WeekSchedule.parse("по звонку") == .failure(.unreadable("по звонку")))
+        #expect(WeekSchedule.parse("пт-пн 9:00-18:00") == .failure(.unreadable("пт-пн 9:00-18:00")))
+        #expect(WeekSchedule.parse("пн-пт 9:00-18:00; пт 10:00-12:00") == .failure(.repeated("пт 10:00-12:00")))
+        #expect(WeekSchedule.parse("пн 18:00-09:00") == .failure(.unreadable("пн 18:00-09:00")))
+    }
+}

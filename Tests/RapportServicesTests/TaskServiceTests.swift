@@ -147,4 +147,33 @@ import Testing
             #expect(calendar.workingSeconds(from: now, to: task.deadline!) == 3 * 3600)
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_persons_own_hours_and_zone_count_for_their_deadlines(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            // a measurer who works weekends only, in Novosibirsk
+            let measurer = try await harness.makeUser("measurer@x.example")
+            _ = try await harness.services.users.update(measurer.id, UserInput(timeZone: "Asia/Novosibirsk",
+                                                                               workingHours: "сб-вс 10:00-16:00"),
+                                                        expectedVersion: nil, by: admin)
+            let own = try await harness.services.workCalendar.calendar(forUser: measurer.id)
+            #expect(own.timeZone.identifier == "Asia/Novosibirsk" && own.week.hours(weekday: 6).minutes == 360)
+            #expect(!own.week.hours(weekday: 1).isWorking)
+            let now = harness.clock.now()
+            let task = try await harness.services.tasks.create(TaskInput(title: "Замер", ownerID: measurer.id),
+                                                               due: .workingHours(2), calendar: nil, by: nil)
+            #expect(task.deadline == own.adding(hours: 2, to: now))
+            let local = own.day(of: task.deadline!)
+            #expect(local.weekday >= 6)
+            // someone without their own hours keeps the company's week
+            let company = try await harness.services.workCalendar.calendar()
+            #expect(try await harness.services.workCalendar.calendar(forUser: admin.userID).week == company.week)
+            // hours that do not read as a week are refused, naming the field
+            await #expect(throws: RapportError.self) {
+                try await harness.services.users.update(measurer.id, UserInput(workingHours: "по звонку"), expectedVersion: nil,
+                                                        by: admin)
+            }
+        }
+    }
 }

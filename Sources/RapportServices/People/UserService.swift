@@ -195,6 +195,16 @@ public struct UserService: Sendable {
         if let value = input.position { user.position = validator.optionalText(value, field: "position", maxLength: 200) }
         if let value = input.workingHours {
             user.workingHours = validator.optionalText(value, field: "working_hours", maxLength: 200)
+            // Their own hours are their calendar, so they must read as a week.
+            if let text = user.workingHours, case .failure(let problem) = WeekSchedule.parse(text) {
+                let detail = switch problem {
+                case .empty: "it names no working day"
+                case .unreadable(let group): "“\(group)” does not read"
+                case .repeated(let group): "“\(group)” names a day twice"
+                }
+                validator.add("working_hours", "not_a_week",
+                              "working_hours: \(detail); write days and hours, such as пн-пт 09:00-18:00; сб 10:00-14:00")
+            }
         }
         if let raw = input.phone {
             if let text = validator.optionalText(raw, field: "phone", maxLength: 40) {

@@ -102,8 +102,15 @@ public struct InteractionService: Sendable {
     public func followUp(_ id: Int64, _ input: InteractionInput, by principal: Principal) async throws -> Interaction {
         try Access.requireAny(principal, .create, .activity)
         let now = env.clock.now()
+        // One working day ahead in the calendar of whoever will hold it.
+        var holder = principal.userID
+        if let owner = input.ownerID {
+            holder = owner
+        } else if input.startAt == nil {
+            holder = try await env.database.read { db in try await self.readable(id, principal, db).ownerID }
+        }
         let defaultStart = input.startAt == nil
-            ? try await WorkCalendarService(env: env).calendar().adding(workingDays: 1, to: now) : nil
+            ? try await WorkCalendarService(env: env).calendar(forUser: holder).adding(workingDays: 1, to: now) : nil
         return try await env.database.transaction { db in
             let parent = try await self.readable(id, principal, db)
             var carried = input

@@ -91,15 +91,26 @@ public struct TaskService: Sendable {
         try await create(input, due: nil, calendar: nil, by: principal)
     }
 
-    /// Creates a task; `due` (with the calendar it is counted in) sets the deadline in working
-    /// time from now, as stages and automation ask. A nil principal is the system itself.
+    /// Creates a task; `due` (with the calendar it is counted in, by default the responsible's)
+    /// sets the deadline in working time from now, as stages and automation ask. A nil
+    /// principal is the system itself.
     public func create(_ input: TaskInput, due: Due?, calendar: BusinessCalendar?, by principal: Principal?) async throws
         -> WorkTask
     {
         if let principal { try Access.requireAny(principal, .create, .task) }
         let now = env.clock.now()
-        // Working time is counted in the company's calendar unless the caller brings one.
-        let calendar = due == nil || calendar != nil ? calendar : try await WorkCalendarService(env: env).calendar()
+        // Working time is counted in the responsible's calendar (their hours, their zone, the
+        // company's holidays) unless the caller brings one.
+        var counted = calendar
+        if due != nil, counted == nil {
+            let calendars = WorkCalendarService(env: env)
+            if let owner = input.ownerID ?? principal?.userID {
+                counted = try await calendars.calendar(forUser: owner)
+            } else {
+                counted = try await calendars.calendar()
+            }
+        }
+        let calendar = counted
         return try await env.database.transaction { db in
             guard let ownerID = input.ownerID ?? principal?.userID else {
                 throw RapportError.invalid("owner_id", "required", "owner_id is required")

@@ -56,6 +56,27 @@ public struct WorkCalendarService: Sendable {
         return BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt, week: settings.week, exceptions: settings.days)
     }
 
+    /// One person's calendar: their own working hours where they have them (else the company's
+    /// week), in their time zone, with the company's holidays and shortened days. A person
+    /// unknown is the company's calendar.
+    public func calendar(forUser userID: Int64) async throws -> BusinessCalendar {
+        guard let user = try await env.database.read({ db in try await UserStore().find(id: userID, on: db) }) else {
+            return try await calendar()
+        }
+        let settings = try await env.database.read { db in try await self.stored(db) }
+        var week = settings.week
+        if let text = user.workingHours {
+            switch WeekSchedule.parse(text) {
+            case .success(let own): week = own
+            case .failure:
+                // Saved before hours were checked: the company's week stands in.
+                env.logger.notice("a person's working hours do not read; the company's week is used",
+                                  metadata: ["user": "\(userID)"])
+            }
+        }
+        return BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week, exceptions: settings.days)
+    }
+
     /// Changes the week (seven texts like `9:00-13:00,14:00-18:00`, Monday first, empty for a
     /// day off) and/or the production calendar's text; each mistake is named (`week.3`, `days`
     /// with the line).

@@ -4,7 +4,8 @@ import RapportDomain
 import RapportServices
 
 /// `/admin/calendar`: the working hours of each weekday and the production calendar
-/// (holidays, shortened days, weekend days worked) as a text an administrator edits.
+/// (holidays, shortened days, weekend days worked) as a text an administrator edits, or
+/// loads from a file in the same format.
 struct WorkCalendarPages {
     let pages: PageRenderer
     let calendar: WorkCalendarService
@@ -12,6 +13,9 @@ struct WorkCalendarPages {
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("admin/calendar") { request, context in
             try await page(request, context, values: [:], errors: [:])
+        }
+        group.post("admin/calendar/file") { request, context in
+            try await loadFile(request, context)
         }
         group.post("admin/calendar") { request, context in
             let principal = try context.requirePrincipal()
@@ -30,6 +34,40 @@ struct WorkCalendarPages {
             }
         }
     }
+
+    /// A production calendar file replaces the days (the week stays); its mistakes are shown
+    /// by line with its text in the box, nothing saved.
+    func loadFile(_ request: Request, _ context: RapportRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let body = Data(buffer: try await request.body.collect(upTo: Self.maxFileBytes + (64 << 10)))
+        guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
+              let form = MultipartForm(body, boundary: boundary),
+              let expected = csrfToken(principal), let sent = form.fields["_csrf"],
+              SecretGenerator.constantTimeEquals(sent, expected)
+        else { throw RapportHTTPError.csrf }
+        guard let file = form.files["file"], !file.fileName.isEmpty, !file.bytes.isEmpty else {
+            return pages.redirect(to: "/admin/calendar", flash: "flash_file_missing_refused")
+        }
+        guard file.bytes.count <= Self.maxFileBytes, var text = String(data: file.bytes, encoding: .utf8) else {
+            return pages.redirect(to: "/admin/calendar", flash: "flash_calendar_file_unreadable_refused")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        do {
+            _ = try await calendar.update(week: nil, days: text, expectedVersion: form.fields["version"].flatMap { Int64($0) },
+                                          by: principal)
+            return pages.redirect(to: "/admin/calendar", flash: "flash_calendar_file_loaded")
+        } catch let error as RapportError {
+            guard case .validation = error else { throw error }
+            var errors: [String: String] = [:]
+            for (field, message) in pages.errors(error, pages.locale(request, context)) {
+                errors[field.replacingOccurrences(of: ".", with: "_")] = message
+            }
+            return try await page(request, context, values: ["days": text], errors: errors)
+        }
+    }
+
+    /// A production calendar is a few hundred lines; anything far bigger is not one.
+    static let maxFileBytes = 256 << 10
 
     func page(_ request: Request, _ context: RapportRequestContext, values: [String: String], errors: [String: String])
         async throws -> Response
