@@ -56,24 +56,19 @@ public struct WorkCalendarService: Sendable {
         return BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt, week: settings.week, exceptions: settings.days)
     }
 
-    /// One person's calendar: their own working hours where they have them (else the company's
-    /// week), in their time zone, with the company's holidays and shortened days. A person
-    /// unknown is the company's calendar.
+    /// One person's calendar: where they have their own working hours, those hours in their
+    /// time zone with the company's holidays and shortened days; otherwise (or for a person
+    /// unknown) the company's calendar.
     public func calendar(forUser userID: Int64) async throws -> BusinessCalendar {
-        guard let user = try await env.database.read({ db in try await UserStore().find(id: userID, on: db) }) else {
+        guard let user = try await env.database.read({ db in try await UserStore().find(id: userID, on: db) }),
+              let text = user.workingHours
+        else { return try await calendar() }
+        guard case .success(let week) = WeekSchedule.parse(text) else {
+            // Saved before hours were checked: the company's calendar stands in.
+            env.logger.notice("a person's working hours do not read; the company's calendar is used", metadata: ["user": "\(userID)"])
             return try await calendar()
         }
         let settings = try await env.database.read { db in try await self.stored(db) }
-        var week = settings.week
-        if let text = user.workingHours {
-            switch WeekSchedule.parse(text) {
-            case .success(let own): week = own
-            case .failure:
-                // Saved before hours were checked: the company's week stands in.
-                env.logger.notice("a person's working hours do not read; the company's week is used",
-                                  metadata: ["user": "\(userID)"])
-            }
-        }
         return BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week, exceptions: settings.days)
     }
 
