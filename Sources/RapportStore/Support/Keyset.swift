@@ -74,3 +74,24 @@ func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
     guard !conditions.isEmpty else { return "" }
     return "WHERE " + conditions.joined(separator: " AND ")
 }
+
+extension Keyset {
+    /// One page from several queries that each return their first `limit` rows in the same
+    /// (sort, id) order: the rows merged in that order, each id once, at most `limit`. Used
+    /// where one `OR` would keep the database from using an index for each side (PostgreSQL
+    /// then reads the whole table): each side runs on its own index instead.
+    static func merge<T>(_ branches: [[T]], key: (T) -> (sort: Int64, id: Int64), ascending: Bool, limit: Int) -> [T] {
+        var all = branches.flatMap { $0 }
+        all.sort { a, b in
+            let x = key(a), y = key(b)
+            return ascending ? (x.sort, x.id) < (y.sort, y.id) : (x.sort, x.id) > (y.sort, y.id)
+        }
+        var seen = Set<Int64>()
+        var out: [T] = []
+        for row in all where seen.insert(key(row).id).inserted {
+            out.append(row)
+            if out.count == limit { break }
+        }
+        return out
+    }
+}

@@ -114,6 +114,8 @@ public struct InteractionStore: Sendable {
     }
 
     /// A page of the interactions `query` names for `subject`, within `scope` unless mine only.
+    /// "Mine" (responsible or taking part) and "about a record" (linked or taking part) are
+    /// each two queries on their own indexes, merged.
     public func list(_ query: Query, scope: PermissionScope, subject: AccessSubject, now: Date, page: PageRequest,
                      on db: any SQLDatabase) async throws -> Page<Interaction> {
         let me = subject.userID
@@ -121,9 +123,7 @@ public struct InteractionStore: Sendable {
         let takingPart: SQLQueryString = """
             interactions.id IN (SELECT interaction_id FROM interaction_participants WHERE kind = 'user' AND ref_id = \(bind: me))
             """
-        if query.mineOnly {
-            conditions.append("(interactions.owner_id = \(bind: me) OR \(takingPart))")
-        } else if scope != .all {
+        if !query.mineOnly, scope != .all {
             conditions.append("""
                 (\(ScopeFilter.condition(scope, subject: subject, ownerColumn: "interactions.owner_id"))
                  OR interactions.owner_id = \(bind: me) OR interactions.created_by = \(bind: me) OR \(takingPart))
@@ -141,14 +141,6 @@ public struct InteractionStore: Sendable {
         if let thread = query.threadID { conditions.append("interactions.thread_id = \(bind: thread)") }
         if let from = query.from { conditions.append("interactions.start_at >= \(bind: from.millis)") }
         if let before = query.before { conditions.append("interactions.start_at < \(bind: before.millis)") }
-        if let record = query.record {
-            conditions.append("""
-                ((interactions.link_entity = \(bind: record.entity) AND interactions.link_id = \(bind: record.id))
-                 OR interactions.id IN (SELECT interaction_id FROM interaction_participants
-                     WHERE kind = \(bind: record.entity) AND ref_id = \(bind: record.id)))
-                """)
-        }
-        let order: SQLQueryString = query.ascending ? "ASC" : "DESC"
         if let cursor = page.cursor, let after = Int64(cursor.sortValue) {
             let op: SQLQueryString = query.ascending ? ">" : "<"
             conditions.append("""
@@ -156,12 +148,31 @@ public struct InteractionStore: Sendable {
                  OR (interactions.start_at = \(bind: after) AND interactions.id \(op) \(bind: cursor.id)))
                 """)
         }
-        let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: Self.columns) FROM interactions \(filter)
-            ORDER BY interactions.start_at \(order), interactions.id \(order) LIMIT \(literal: page.limit + 1)
-            """).all()
-        var items = try rows.map(Self.decode)
+        // The alternatives: every combination of one side of each "either" is a branch.
+        var alternatives: [[SQLQueryString]] = []
+        if query.mineOnly { alternatives.append(["interactions.owner_id = \(bind: me)", takingPart]) }
+        if let record = query.record {
+            alternatives.append([
+                "interactions.link_entity = \(bind: record.entity) AND interactions.link_id = \(bind: record.id)",
+                """
+                interactions.id IN (SELECT interaction_id FROM interaction_participants
+                    WHERE kind = \(bind: record.entity) AND ref_id = \(bind: record.id))
+                """,
+            ])
+        }
+        var branches: [[SQLQueryString]] = [[]]
+        for sides in alternatives { branches = branches.flatMap { branch in sides.map { branch + [$0] } } }
+        let order: SQLQueryString = query.ascending ? "ASC" : "DESC"
+        var found: [[Interaction]] = []
+        for branch in branches {
+            let all = conditions + branch
+            let filter: SQLQueryString = all.isEmpty ? "" : "WHERE \(all.joined(separator: " AND "))"
+            found.append(try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM interactions \(filter)
+                ORDER BY interactions.start_at \(order), interactions.id \(order) LIMIT \(literal: page.limit + 1)
+                """).all().map(Self.decode))
+        }
+        var items = Keyset.merge(found, key: { ($0.startAt.millis, $0.id) }, ascending: query.ascending, limit: page.limit + 1)
         let more = items.count > page.limit
         if more { items.removeLast() }
         items = try await withParticipants(items, on: db)

@@ -94,17 +94,20 @@ public struct TaskStore: Sendable {
                      on db: any SQLDatabase) async throws -> Page<WorkTask> {
         let me = subject.userID
         var conditions: [SQLQueryString] = []
-        let worker: SQLQueryString = """
-            (tasks.owner_id = \(bind: me) OR tasks.id IN (SELECT task_id FROM task_members
-                WHERE user_id = \(bind: me) AND role = 'co_executor'))
-            """
+        // "Mine" is the responsible's tasks and the co-executor's, two queries on their own
+        // indexes merged (one OR would read the whole table on PostgreSQL).
+        let worker: [SQLQueryString] = [
+            "tasks.owner_id = \(bind: me)",
+            "tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: me) AND role = 'co_executor')",
+        ]
+        var branches: [SQLQueryString] = []
         switch query.view {
-        case .mine: conditions.append(worker)
+        case .mine: branches = worker
         case .observing:
             conditions.append("tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: me) AND role = 'observer')")
         case .given: conditions.append("tasks.created_by = \(bind: me) AND tasks.owner_id <> \(bind: me)")
         case .overdue:
-            conditions.append(worker)
+            branches = worker
             conditions.append("tasks.deadline < \(bind: now.millis)")
         case .all: conditions.append(ScopeFilter.condition(scope, subject: subject, ownerColumn: "tasks.owner_id"))
         }
@@ -123,11 +126,16 @@ public struct TaskStore: Sendable {
         if let cursor = page.cursor, let after = Int64(cursor.sortValue) {
             conditions.append("(\(sortKey) > \(bind: after) OR (\(sortKey) = \(bind: after) AND tasks.id > \(bind: cursor.id)))")
         }
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(sortKey), tasks.id LIMIT \(literal: page.limit + 1)
-            """).all()
-        var tasks = try rows.map(Self.decode)
+        var found: [[WorkTask]] = []
+        for branch in branches.isEmpty ? [nil] : branches.map(Optional.some) {
+            let all = conditions + (branch.map { [$0] } ?? [])
+            found.append(try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE \(all.joined(separator: " AND "))
+                ORDER BY \(sortKey), tasks.id LIMIT \(literal: page.limit + 1)
+                """).all().map(Self.decode))
+        }
+        var tasks = Keyset.merge(found, key: { ($0.deadline?.millis ?? Int64.max, $0.id) }, ascending: true,
+                                 limit: page.limit + 1)
         let more = tasks.count > page.limit
         if more { tasks.removeLast() }
         tasks = try await withMembers(tasks, on: db)
@@ -137,11 +145,14 @@ public struct TaskStore: Sendable {
 
     /// How many open tasks past their deadline `userID` is responsible for or helps with.
     public func overdueCount(userID: Int64, now: Date, on db: any SQLDatabase) async throws -> Int {
+        // Two counts, each on its own index (see `list`): as responsible, and as a co-executor of others' tasks.
         try await db.raw("""
-            SELECT COUNT(*) AS n FROM tasks
-            WHERE tasks.status NOT IN ('done', 'cancelled') AND tasks.deadline < \(bind: now.millis)
-              AND (tasks.owner_id = \(bind: userID) OR tasks.id IN (SELECT task_id FROM task_members
-                   WHERE user_id = \(bind: userID) AND role = 'co_executor'))
+            SELECT (SELECT COUNT(*) FROM tasks
+                    WHERE owner_id = \(bind: userID) AND status NOT IN ('done', 'cancelled') AND deadline < \(bind: now.millis))
+                 + (SELECT COUNT(*) FROM tasks
+                    WHERE id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: userID) AND role = 'co_executor')
+                      AND owner_id <> \(bind: userID) AND status NOT IN ('done', 'cancelled')
+                      AND deadline < \(bind: now.millis)) AS n
             """).first()!.decode(column: "n", as: Int.self)
     }
 

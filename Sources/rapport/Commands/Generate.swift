@@ -1,26 +1,41 @@
 import ArgumentParser
 import RapportServices
 
-/// `rapport generate`: many believable clients, for load tests (after `rapport demo`).
+/// `rapport generate`: many believable clients, and a sales team's work with them, for load
+/// tests (after `rapport demo`).
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Add many generated companies and contacts (after `rapport demo`), for load tests.")
+        abstract: "Add many generated companies and contacts, and a sales team's tasks and interactions (after `rapport demo`), for load tests.")
 
     @Option(help: "How many companies to add.") var companies = 200_000
     @Option(help: "How many contacts to add.") var contacts = 1_000_000
+    @Option(help: "How many sales managers to add for the tasks and interactions (0: spread them over the users there are).")
+    var users = 0
+    @Option(help: "How many tasks to add, spread over the users and the companies.") var tasks = 0
+    @Option(help: "How many interactions to add, spread over the users and the companies.") var interactions = 0
 
     func validate() throws {
-        guard companies >= 0, contacts >= 0, companies + contacts > 0 else {
-            throw ValidationError("--companies and --contacts must not be negative, and one must be positive")
+        guard companies >= 0, contacts >= 0, users >= 0, tasks >= 0, interactions >= 0 else {
+            throw ValidationError("counts must not be negative")
+        }
+        guard companies + contacts + tasks + interactions > 0 else {
+            throw ValidationError("nothing to add: give --companies, --contacts, --tasks or --interactions")
         }
     }
 
     func run() async throws {
         try await reportingFailures {
             try await Runtime.with(try RuntimeSettings.load(), migrate: true) { runtime in
-                let summary = try await ClientGenerator(env: runtime.services.env)
-                    .fill(companies: companies, contacts: contacts) { print($0) }
-                print("Added \(summary.companies) companies and \(summary.contacts) contacts in \(Int(summary.seconds)) s.")
+                if companies + contacts > 0 {
+                    let summary = try await ClientGenerator(env: runtime.services.env)
+                        .fill(companies: companies, contacts: contacts) { print($0) }
+                    print("Added \(summary.companies) companies and \(summary.contacts) contacts in \(Int(summary.seconds)) s.")
+                }
+                if tasks + interactions > 0 {
+                    let summary = try await WorkGenerator(env: runtime.services.env)
+                        .fill(users: users, tasks: tasks, interactions: interactions) { print($0) }
+                    print("Added \(summary.users) users, \(summary.tasks) tasks and \(summary.interactions) interactions in \(Int(summary.seconds)) s.")
+                }
             }
         }
     }
