@@ -35,15 +35,21 @@ import Testing
                                                         by: anna)
             let calendar = harness.services.calendar
             // mine: the task by its deadline, the visit for its three hours; cancelled and later ones left out
-            let mine = try await calendar.entries(.me, from: from, before: before, by: anna)
+            let mine = try await calendar.entries(.me, from: from, before: before, by: anna).entries
             #expect(mine.map(\.title) == ["Отправить КП", "Замер"])
             #expect(mine[1].end == mine[1].start.addingTimeInterval(3 * 3600) && mine[1].interactionKind == .visit)
             // the head sees the department with the one below it; not the other department's
             let team = try await calendar.entries(.department(sales.id), from: from, before: before, by: head)
-            #expect(team.map(\.id) == [task.id, visit.id])
-            #expect(try await calendar.entries(.user(anna.userID), from: from, before: before, by: head).count == 2)
+            #expect(team.entries.map(\.id) == [task.id, visit.id] && !team.truncated)
+            #expect(try await calendar.entries(.user(anna.userID), from: from, before: before, by: head).entries.count == 2)
+            // a colleague's calendar holds the meeting the head leads and anna takes part in
+            let meeting = try await harness.services.interactions.create(InteractionInput(
+                kind: "meeting", subject: "Планёрка", startAt: Self.iso(now.addingTimeInterval(86_400)), status: "planned",
+                participants: [.init(kind: "user", id: anna.userID)]), by: head)
+            #expect(try await calendar.entries(.user(anna.userID), from: from, before: before, by: head).entries.map(\.id)
+                .contains(meeting.id))
             // someone outside the scope sees nothing of anna's
-            #expect(try await calendar.entries(.user(anna.userID), from: from, before: before, by: stranger).isEmpty)
+            #expect(try await calendar.entries(.user(anna.userID), from: from, before: before, by: stranger).entries.isEmpty)
         }
     }
 

@@ -239,4 +239,45 @@ import Testing
             #expect(try await harness.services.timers.fireDue() == 0)
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_record_taking_part_is_named_only_to_those_who_may_read_it(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let a = try await harness.department("A")
+            let b = try await harness.department("B")
+            let anna = try await harness.principal(try await harness.makeUser("anna@x.example", role: .salesManager, department: a.id))
+            let boris = try await harness.principal(try await harness.makeUser("boris@x.example", role: .salesManager,
+                                                                                department: b.id))
+            let secret = try await harness.services.contacts.create(ContactInput(firstName: "Тайный", lastName: "Клиент"), by: anna)
+            let client = try await harness.services.companies.create(CompanyInput(shortName: "Закрытая компания"), by: anna)
+            let now = harness.clock.now()
+            let meeting = try await harness.services.interactions.create(InteractionInput(
+                kind: "meeting", subject: "Встреча", startAt: Self.iso(now.addingTimeInterval(7200)), status: "planned",
+                participants: [.init(kind: "contact", id: secret.contact.id), .init(kind: "user", id: boris.userID)],
+                linkEntity: "company", linkID: client.id, reminders: [Self.iso(now.addingTimeInterval(3600))]), by: anna)
+            #expect(meeting.participants[0].name == "Клиент Тайный")
+            // boris takes part, so he reads the meeting — but not the contact's name
+            let seen = try await harness.services.interactions.get(meeting.id, by: boris).interaction
+            #expect(seen.participants[0] == .init(kind: .contact, refID: secret.contact.id, name: nil))
+            let history = try await harness.services.interactions.history(meeting.id, page: .init(), by: boris).items
+            #expect(!history.contains { $0.changes.contains { ($0.new ?? "").contains("Тайный") } })
+            // his reminder leaves the client out; anna's names it
+            harness.clock.advance(by: 3601)
+            #expect(try await harness.services.timers.fireDue() == 1)
+            let his = try await harness.services.notifications.list(page: .init(), by: boris).items.first?.body ?? ""
+            let hers = try await harness.services.notifications.list(page: .init(), by: anna).items.first?.body ?? ""
+            #expect(!his.contains("Закрытая компания") && hers.contains("Закрытая компания"))
+            // a meeting anna leads with boris's client taking part (the administrator set it up): she
+            // changes it, the participant she may not read stays, unnamed to her
+            let theirs = try await harness.services.contacts.create(ContactInput(firstName: "Чужой", lastName: "Клиент"), by: boris)
+            let shared = try await harness.services.interactions.create(InteractionInput(
+                kind: "meeting", subject: "Общая встреча", status: "planned", participants: [.init(kind: "contact", id: theirs.contact.id)],
+                ownerID: anna.userID), by: try await harness.admin())
+            let kept = try await harness.services.interactions.update(shared.id, InteractionInput(
+                subject: "Общая встреча в салоне",
+                participants: [.init(kind: "contact", id: theirs.contact.id), .init(kind: "text", name: "Водитель")]),
+                expectedVersion: nil, by: anna)
+            #expect(kept.participants == [.init(kind: .contact, refID: theirs.contact.id, name: nil), .init(kind: .text, name: "Водитель")])
+        }
+    }
 }

@@ -17,7 +17,6 @@ public struct AuthService: Sendable {
     let sessions = SessionStore()
     let tokens = TokenStore()
     let throttles = LoginThrottleStore()
-    let departments = DepartmentStore()
     let events: EventRecorder
     /// A hash verified against when the e-mail is unknown, so that takes as long as a wrong password.
     let decoyHash: String
@@ -144,13 +143,28 @@ public struct AuthService: Sendable {
     }
 
     func principal(_ found: AuthenticatedUser, via: Principal.Via) async throws -> Principal {
-        var subtree: Set<Int64> = []
-        if let department = found.user.departmentID, found.permissions.needsDepartmentTree {
-            subtree = try await env.database.read { db in try await self.departments.tree(on: db) }.subtree(of: department)
+        let subject = try await env.database.read { db in
+            try await Self.subject(found.user, permissions: found.permissions, on: db)
         }
-        let subject = AccessSubject(userID: found.user.id, departmentID: found.user.departmentID,
-                                    departmentSubtree: subtree, permissions: found.permissions)
         return Principal(user: found.user, subject: subject, via: via)
+    }
+
+    /// What a person may do, as access checks ask it: their role's rights, their department
+    /// and, when a right reaches the department tree, the departments below it.
+    static func subject(_ user: User, permissions: PermissionMatrix, on db: any SQLDatabase) async throws -> AccessSubject {
+        var subtree: Set<Int64> = []
+        if let department = user.departmentID, permissions.needsDepartmentTree {
+            subtree = try await DepartmentStore().tree(on: db).subtree(of: department)
+        }
+        return AccessSubject(userID: user.id, departmentID: user.departmentID, departmentSubtree: subtree,
+                             permissions: permissions)
+    }
+
+    /// The access subject of user `id`, read in the caller's transaction; nil for no such user.
+    static func subject(userID id: Int64, on db: any SQLDatabase) async throws -> AccessSubject? {
+        guard let user = try await UserStore().find(id: id, on: db),
+              let role = try await RoleStore().find(id: user.roleID, on: db) else { return nil }
+        return try await subject(user, permissions: role.permissions, on: db)
     }
 
     /// Changes the principal's own password after checking the current one; ends their other

@@ -45,6 +45,7 @@ public struct WorkGenerator: Sendable {
     func generate(users: Int, tasks: Int, interactions: Int, progress: @Sendable (String) -> Void) async throws -> Summary {
         let started = Date()
         let people = try await makeUsers(users, progress: progress)
+        guard !people.isEmpty else { throw RapportError.conflict("no active users: run `rapport demo` first") }
         let (companies, contacts, firstTask, firstInteraction) = try await env.database.read { db in
             func range(_ table: String) async throws -> ClosedRange<Int64>? {
                 let row = try await db.raw("SELECT MIN(id) AS low, MAX(id) AS high FROM \(unsafeRaw: table)").first()!
@@ -146,9 +147,12 @@ public struct WorkGenerator: Sendable {
                     .map { try $0.decode(column: "id", as: Int64.self) }
             }
         }
-        let role = try await env.database.read { db in
-            try await RoleStore().find(key: BuiltInRole.salesManager.rawValue, on: db)?.id
+        let (role, taken) = try await env.database.read { db in
+            (try await RoleStore().find(key: BuiltInRole.salesManager.rawValue, on: db)?.id,
+             try await UserStore().emailTaken("manager1@team.example", on: db))
         }
+        // Generated once: a second run would find its managers there already.
+        if taken { throw RapportError.conflict("generated managers exist already: give --users 0 to spread work over them") }
         let departments = DepartmentService(env: env)
         var teams: [Int64] = []
         for n in 1...10 {

@@ -60,10 +60,18 @@ public struct CalendarFeedService: Sendable {
                 summary: task.title, description: task.description, url: baseURL + "/tasks/\(task.id)",
                 cancelled: task.status == .cancelled, alarms: task.status.isOpen ? task.reminders : [])
         }
-        let interactions = try await InteractionService(env: env).list(
-            .init(mineOnly: true, from: now.addingTimeInterval(-30 * 86_400), ascending: true),
-            page: .init(limit: PageRequest.maxLimit), by: principal).items
-        let appointments = interactions.filter { $0.kind.isAppointment || $0.status == .planned }.map { item in
+        var query = InteractionStore.Query(mineOnly: true, from: now.addingTimeInterval(-30 * 86_400), ascending: true)
+        query.calendarOnly = true
+        var interactions: [Interaction] = []
+        var page = PageRequest(limit: PageRequest.maxLimit)
+        // A few pages: the month behind and what lies ahead, up to 2,000 entries.
+        for _ in 0..<4 {
+            let found = try await InteractionService(env: env).list(query, page: page, by: principal)
+            interactions += found.items
+            guard let next = found.nextCursor else { break }
+            page.cursor = next
+        }
+        let appointments = interactions.map { item in
             ICalendar.Event(
                 uid: "interaction-\(item.id)@rapport", start: item.startAt,
                 duration: item.durationMinutes.map { TimeInterval($0) * 60 } ?? Self.eventLength, summary: item.subject,

@@ -38,27 +38,53 @@ public struct CalendarService: Sendable {
         public var version: Int64
     }
 
-    /// Everything of `people` from `from` until `before`, by time; only what the principal may read.
-    public func entries(_ people: People, from: Date, before: Date, by principal: Principal) async throws -> [Entry] {
+    /// What a calendar shows: its entries by time, and whether there were more than it holds.
+    public struct Span: Sendable, Equatable {
+        public var entries: [Entry]
+        public var truncated: Bool
+    }
+
+    /// The most entries of each source a calendar holds (a department's month can be large).
+    static let cap = 3000
+
+    /// Everything of `people` (responsible, co-executing, taking part) from `from` until
+    /// `before`, by time; only what the principal may read.
+    public func entries(_ people: People, from: Date, before: Date, by principal: Principal) async throws -> Span {
         let now = env.clock.now()
-        let owners = try await ownerIDs(people, by: principal)
-        let limit = PageRequest(limit: PageRequest.maxLimit)
+        let ids = try await peopleIDs(people, by: principal)
+        let taskService = TaskService(env: env), interactionService = InteractionService(env: env)
         var tasks: [WorkTask] = []
         var items: [Interaction] = []
+        var truncated = false
+        /// Reads page after page until the end or the cap.
+        func all<T>(_ read: (PageRequest) async throws -> Page<T>) async throws -> [T] {
+            var out: [T] = []
+            var page = PageRequest(limit: PageRequest.maxLimit)
+            while true {
+                let found = try await read(page)
+                out += found.items
+                guard let next = found.nextCursor else { return out }
+                if out.count >= Self.cap {
+                    truncated = true
+                    return out
+                }
+                page.cursor = next
+            }
+        }
         if people == .me {
-            tasks = try await TaskService(env: env).list(.init(view: .mine, deadlineFrom: from, deadlineBefore: before),
-                                                         page: limit, by: principal).items
-            items = try await InteractionService(env: env).list(.init(mineOnly: true, from: from, before: before, ascending: true),
-                                                                page: limit, by: principal).items
+            tasks = try await all { try await taskService.list(.init(view: .mine, deadlineFrom: from, deadlineBefore: before),
+                                                                page: $0, by: principal) }
+            items = try await all { try await interactionService.list(.init(mineOnly: true, from: from, before: before,
+                                                                            ascending: true), page: $0, by: principal) }
         } else {
             if principal.may(.read, .task) {
-                tasks = try await TaskService(env: env).list(
-                    .init(view: .all, deadlineFrom: from, deadlineBefore: before, ownerIDs: owners), page: limit, by: principal).items
+                tasks = try await all { try await taskService.list(
+                    .init(view: .all, deadlineFrom: from, deadlineBefore: before, peopleIDs: ids), page: $0, by: principal) }
             }
             if principal.may(.read, .activity) {
                 var query = InteractionStore.Query(from: from, before: before, ascending: true)
-                query.ownerIDs = owners
-                items = try await InteractionService(env: env).list(query, page: limit, by: principal).items
+                query.peopleIDs = ids
+                items = try await all { try await interactionService.list(query, page: $0, by: principal) }
             }
         }
         let fromTasks = tasks.compactMap { task -> Entry? in
@@ -72,12 +98,23 @@ public struct CalendarService: Sendable {
                   ownerID: item.ownerID, overdue: item.isOverdue(at: now), status: item.status.rawValue,
                   interactionKind: item.kind, link: item.link, version: item.version)
         }
-        return (fromTasks + fromInteractions).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        return Span(entries: (fromTasks + fromInteractions).sorted { ($0.start, $0.id) < ($1.start, $1.id) }, truncated: truncated)
+    }
+
+    /// The working calendar a calendar page shades days by: the person's own, or the company's
+    /// for a department.
+    public func workingCalendar(_ people: People, by principal: Principal) async throws -> BusinessCalendar {
+        let calendars = WorkCalendarService(env: env)
+        switch people {
+        case .me: return try await calendars.calendar(forUser: principal.userID)
+        case .user(let id): return try await calendars.calendar(forUser: id)
+        case .department: return try await calendars.calendar()
+        }
     }
 
     /// The people whose calendar it is: one person, or the active members of a department and
     /// of the departments below it.
-    func ownerIDs(_ people: People, by principal: Principal) async throws -> [Int64] {
+    func peopleIDs(_ people: People, by principal: Principal) async throws -> [Int64] {
         switch people {
         case .me: return [principal.userID]
         case .user(let id): return [id]

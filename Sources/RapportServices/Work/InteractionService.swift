@@ -36,7 +36,8 @@ public struct InteractionService: Sendable {
             let chain = try await self.interactions.list(
                 .init(threadID: interaction.threadID, ascending: true), scope: principal.scope(.activity, .read),
                 subject: principal.subject, now: now, page: .init(limit: 100), on: db).items
-            return Card(interaction: interaction, chain: chain)
+            let shown = try await Self.visible([interaction] + chain, principal, db)
+            return Card(interaction: shown[0], chain: Array(shown.dropFirst()))
         }
     }
 
@@ -46,8 +47,33 @@ public struct InteractionService: Sendable {
         if !query.mineOnly { try Access.requireAny(principal, .read, .activity) }
         let now = env.clock.now()
         return try await env.database.read { db in
-            try await self.interactions.list(query, scope: principal.scope(.activity, .read), subject: principal.subject,
-                                             now: now, page: page, on: db)
+            var page = try await self.interactions.list(query, scope: principal.scope(.activity, .read),
+                                                        subject: principal.subject, now: now, page: page, on: db)
+            page.items = try await Self.visible(page.items, principal, db)
+            return page
+        }
+    }
+
+    /// The interactions as the principal may see them: a contact or company taking part that
+    /// they may not read keeps its id but not its name.
+    static func visible(_ items: [Interaction], _ principal: Principal, _ db: any SQLDatabase) async throws -> [Interaction] {
+        let records = Set(items.flatMap { item in
+            item.participants.compactMap { p -> WorkTask.Link? in
+                guard p.kind == .contact || p.kind == .company, let id = p.refID else { return nil }
+                return WorkTask.Link(entity: p.kind.rawValue, id: id)
+            }
+        })
+        guard !records.isEmpty else { return items }
+        let summaries = try await SearchStore().summaries(records.map { ($0.entity, $0.id) }, on: db)
+        return items.map { item in
+            var item = item
+            for (index, p) in item.participants.enumerated() where p.kind == .contact || p.kind == .company {
+                let summary = p.refID.flatMap { summaries[p.kind.rawValue]?[$0] }
+                let readable = summary.map { AccessPolicy.allows(principal.subject, .read, WorkTask.Link.entities[p.kind.rawValue]!,
+                                                                 record: $0.ownership) } ?? false
+                item.participants[index].name = readable ? summary?.name : nil
+            }
+            return item
         }
     }
 
@@ -164,7 +190,7 @@ public struct InteractionService: Sendable {
                                     changes: [FieldChange(field: "interaction", old: nil, new: Self.headline(item))],
                                     by: principal.userID, on: db)
         }
-        return item
+        return try await Self.visible([item], principal, db)[0]
     }
 
     public func update(_ id: Int64, _ input: InteractionInput, expectedVersion: Int64?, by principal: Principal) async throws
@@ -199,7 +225,7 @@ public struct InteractionService: Sendable {
                                              changes: [FieldChange(field: "interaction_held", old: nil, new: Self.headline(after))],
                                              by: principal.userID, on: db)
             }
-            return after
+            return try await Self.visible([after], principal, db)[0]
         }
     }
 
@@ -255,7 +281,7 @@ public struct InteractionService: Sendable {
         try await events.record(entity, recordID, .updated,
                                 changes: [FieldChange(field: "interaction", old: nil, new: Self.headline(after))],
                                 by: principal.userID, on: db)
-        return after
+        return try await Self.visible([after], principal, db)[0]
     }
 
     /// Creates a contact from the participant at `position` — the name split into its parts,
@@ -272,7 +298,9 @@ public struct InteractionService: Sendable {
             let name = PersonName.split(participant.name ?? "")
             var input = ContactInput(firstName: name.first, middleName: name.middle, lastName: name.last,
                                      channels: Self.carriedChannels(item), ownerID: principal.userID)
-            if let link = item.link, link.entity == "company" { input.companies = [.init(companyID: link.id)] }
+            if let link = item.link, link.entity == "company", try await self.readableRecord(.company, link.id, principal, db) != nil {
+                input.companies = [.init(companyID: link.id)]
+            }
             let card = try await ContactService(env: self.env).create(input, allowDuplicates: allowDuplicates, by: principal, on: db)
             let linked = try await self.linkParticipant(id, position: position, entity: "contact", recordID: card.contact.id,
                                                         expectedVersion: nil, now: now, principal: principal, db)
@@ -410,12 +438,21 @@ public struct InteractionService: Sendable {
             if list.count > Self.maxParticipants { v.add("participants", "too_long", "at most \(Self.maxParticipants) participants") }
             var participants: [Interaction.Participant] = []
             for (index, p) in list.prefix(Self.maxParticipants).enumerated() {
+                // A record already taking part stays, even one the principal may no longer read.
+                if let kept = item.participants.first(where: { $0.kind.rawValue == p.kind && $0.refID != nil && $0.refID == p.id }),
+                   kept.kind == .contact || kept.kind == .company {
+                    if !participants.contains(kept) { participants.append(kept) }
+                    continue
+                }
                 if let participant = try await participant(p, field: "participants.\(index)", principal, db, &v),
                    !participants.contains(participant) {
                     participants.append(participant)
                 }
             }
             item.participants = participants
+        }
+        if input.linkEntity == nil, input.linkID != nil {
+            v.add("link_entity", "required", "link_entity is required with link_id")
         }
         if let entity = input.linkEntity {
             if entity.isEmpty {
@@ -479,12 +516,13 @@ public struct InteractionService: Sendable {
         }
     }
 
-    /// A participant in the history: the name, and which record it is once it is one
-    /// ("Петров Иван (contact 12)").
+    /// A participant in the history: the name as heard, a colleague's name, or which record
+    /// it is ("contact 12": a record's name is not kept where its readers may differ).
     static func participantText(_ p: Interaction.Participant) -> String {
-        let name = p.name ?? ""
-        guard let id = p.refID else { return name }
-        return "\(name) (\(p.kind.rawValue) \(id))"
+        switch p.kind {
+        case .text, .user: p.name ?? ""
+        case .contact, .company: "\(p.kind.rawValue) \(p.refID ?? 0)"
+        }
     }
 
     /// What is shown in the interaction's history.

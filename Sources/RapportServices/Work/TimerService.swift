@@ -53,15 +53,22 @@ public struct TimerService: Sendable {
     /// visit, what was agreed). One no longer planned reminds nobody.
     func remindOfInteraction(_ timer: DurableTimer, now: Date, _ db: any SQLDatabase) async throws {
         guard let item = try await InteractionStore().find(id: timer.refID, on: db), item.status == .planned else { return }
-        var client: String?
+        var client: SearchStore.Summary?
         if let link = item.link {
-            client = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]?.name
+            client = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]
         }
-        let body = [ISO8601.string(item.startAt), client, item.channel, item.details.map { String($0.prefix(400)) }]
-            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
         var users = [item.ownerID]
         for user in item.userParticipantIDs where !users.contains(user) { users.append(user) }
         for user in users {
+            // The client is named only to those who may read it.
+            var name: String?
+            if let client, let permission = WorkTask.Link.entities[client.entity],
+               let subject = try await AuthService.subject(userID: user, on: db),
+               AccessPolicy.allows(subject, .read, permission, record: client.ownership) {
+                name = client.name
+            }
+            let body = [ISO8601.string(item.startAt), name, item.channel, item.details.map { String($0.prefix(400)) }]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
             try await notifications.add(
                 AppNotification(userID: user, kind: Self.interactionReminder, title: item.subject, body: body,
                                 link: "/interactions/\(item.id)", source: "timer:\(timer.id)", createdAt: now),

@@ -95,3 +95,13 @@ extension Keyset {
         return out
     }
 }
+
+extension Keyset {
+    /// Every combination of one side of each "either … or …": the conditions of each branch
+    /// query (one empty branch when there is no choice).
+    static func branches(_ alternatives: [[SQLQueryString]]) -> [[SQLQueryString]] {
+        var branches: [[SQLQueryString]] = [[]]
+        for sides in alternatives { branches = branches.flatMap { branch in sides.map { branch + [$0] } } }
+        return branches
+    }
+}

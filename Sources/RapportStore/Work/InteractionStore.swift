@@ -17,8 +17,9 @@ public struct InteractionStore: Sendable {
         public var purpose: Interaction.Purpose?
         public var priority: Interaction.Priority?
         public var ownerID: Int64?
-        /// Only those these people are responsible for (a calendar of a person or a team).
-        public var ownerIDs: [Int64]?
+        /// Only those these people are responsible for or take part in (a calendar of a person
+        /// or a team).
+        public var peopleIDs: [Int64]?
         /// About this record: linked to it or with it among the participants.
         public var record: WorkTask.Link?
         public var threadID: Int64?
@@ -27,6 +28,9 @@ public struct InteractionStore: Sendable {
         public var before: Date?
         /// Oldest first (the queue, a calendar) or newest first (a timeline).
         public var ascending: Bool
+        /// Only meetings, visits and planned interactions, and anything still planned: what a
+        /// calendar feed holds.
+        public var calendarOnly = false
 
         public init(mineOnly: Bool = false, pendingOnly: Bool = false, status: Interaction.Status? = nil,
                     kind: Interaction.Kind? = nil, purpose: Interaction.Purpose? = nil, priority: Interaction.Priority? = nil,
@@ -130,18 +134,36 @@ public struct InteractionStore: Sendable {
                 """)
         }
         if query.pendingOnly { conditions.append("interactions.status = 'planned'") }
+        if query.calendarOnly {
+            let kinds = Interaction.Kind.allCases.filter(\.isAppointment).map(\.rawValue)
+            conditions.append("(interactions.kind IN (\(binds: kinds)) OR interactions.status = 'planned')")
+        }
         if let status = query.status { conditions.append("interactions.status = \(bind: status.rawValue)") }
         if let kind = query.kind { conditions.append("interactions.kind = \(bind: kind.rawValue)") }
         if let purpose = query.purpose { conditions.append("interactions.purpose = \(bind: purpose.rawValue)") }
         if let priority = query.priority { conditions.append("interactions.priority = \(bind: priority.rawValue)") }
         if let owner = query.ownerID { conditions.append("interactions.owner_id = \(bind: owner)") }
-        if let owners = query.ownerIDs {
-            conditions.append(owners.isEmpty ? "1 = 0" : "interactions.owner_id IN (\(binds: owners))")
+        var alternatives: [[SQLQueryString]] = []
+        if let people = query.peopleIDs {
+            if people.isEmpty {
+                conditions.append("1 = 0")
+            } else {
+                alternatives.append([
+                    "interactions.owner_id IN (\(binds: people))",
+                    """
+                    interactions.id IN (SELECT interaction_id FROM interaction_participants
+                        WHERE kind = 'user' AND ref_id IN (\(binds: people)))
+                    """,
+                ])
+            }
         }
         if let thread = query.threadID { conditions.append("interactions.thread_id = \(bind: thread)") }
         if let from = query.from { conditions.append("interactions.start_at >= \(bind: from.millis)") }
         if let before = query.before { conditions.append("interactions.start_at < \(bind: before.millis)") }
-        if let cursor = page.cursor, let after = Int64(cursor.sortValue) {
+        if let cursor = page.cursor {
+            guard let after = Int64(cursor.sortValue) else {
+                throw RapportError.invalid("cursor", "invalid", "cursor does not match the sort order")
+            }
             let op: SQLQueryString = query.ascending ? ">" : "<"
             conditions.append("""
                 (interactions.start_at \(op) \(bind: after)
@@ -149,7 +171,6 @@ public struct InteractionStore: Sendable {
                 """)
         }
         // The alternatives: every combination of one side of each "either" is a branch.
-        var alternatives: [[SQLQueryString]] = []
         if query.mineOnly { alternatives.append(["interactions.owner_id = \(bind: me)", takingPart]) }
         if let record = query.record {
             alternatives.append([
@@ -160,8 +181,7 @@ public struct InteractionStore: Sendable {
                 """,
             ])
         }
-        var branches: [[SQLQueryString]] = [[]]
-        for sides in alternatives { branches = branches.flatMap { branch in sides.map { branch + [$0] } } }
+        let branches = Keyset.branches(alternatives)
         let order: SQLQueryString = query.ascending ? "ASC" : "DESC"
         var found: [[Interaction]] = []
         for branch in branches {

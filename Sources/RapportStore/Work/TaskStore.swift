@@ -29,13 +29,14 @@ public struct TaskStore: Sendable {
         /// Only tasks with a deadline at or after / before these moments.
         public var deadlineFrom: Date?
         public var deadlineBefore: Date?
-        /// Only tasks these people are responsible for (a calendar of a person or a team).
-        public var ownerIDs: [Int64]?
+        /// Only tasks these people are responsible for or co-executors of (a calendar of a
+        /// person or a team).
+        public var peopleIDs: [Int64]?
 
         public init(view: View = .mine, status: WorkTask.Status? = nil, openOnly: Bool = false, link: WorkTask.Link? = nil,
-                    deadlineFrom: Date? = nil, deadlineBefore: Date? = nil, ownerIDs: [Int64]? = nil) {
+                    deadlineFrom: Date? = nil, deadlineBefore: Date? = nil, peopleIDs: [Int64]? = nil) {
             self.view = view; self.status = status; self.openOnly = openOnly; self.link = link; self.deadlineFrom = deadlineFrom
-            self.deadlineBefore = deadlineBefore; self.ownerIDs = ownerIDs
+            self.deadlineBefore = deadlineBefore; self.peopleIDs = peopleIDs
         }
     }
 
@@ -100,14 +101,14 @@ public struct TaskStore: Sendable {
             "tasks.owner_id = \(bind: me)",
             "tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: me) AND role = 'co_executor')",
         ]
-        var branches: [SQLQueryString] = []
+        var alternatives: [[SQLQueryString]] = []
         switch query.view {
-        case .mine: branches = worker
+        case .mine: alternatives.append(worker)
         case .observing:
             conditions.append("tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: me) AND role = 'observer')")
         case .given: conditions.append("tasks.created_by = \(bind: me) AND tasks.owner_id <> \(bind: me)")
         case .overdue:
-            branches = worker
+            alternatives.append(worker)
             conditions.append("tasks.deadline < \(bind: now.millis)")
         case .all: conditions.append(ScopeFilter.condition(scope, subject: subject, ownerColumn: "tasks.owner_id"))
         }
@@ -115,20 +116,30 @@ public struct TaskStore: Sendable {
         if let status = query.status { conditions.append("tasks.status = \(bind: status.rawValue)") }
         if let from = query.deadlineFrom { conditions.append("tasks.deadline >= \(bind: from.millis)") }
         if let before = query.deadlineBefore { conditions.append("tasks.deadline < \(bind: before.millis)") }
-        if let owners = query.ownerIDs {
-            conditions.append(owners.isEmpty ? "1 = 0" : "tasks.owner_id IN (\(binds: owners))")
+        if let people = query.peopleIDs {
+            if people.isEmpty {
+                conditions.append("1 = 0")
+            } else {
+                alternatives.append([
+                    "tasks.owner_id IN (\(binds: people))",
+                    "tasks.id IN (SELECT task_id FROM task_members WHERE user_id IN (\(binds: people)) AND role = 'co_executor')",
+                ])
+            }
         }
         if let link = query.link {
             conditions.append("tasks.link_entity = \(bind: link.entity) AND tasks.link_id = \(bind: link.id)")
         }
         // Keyset on (deadline or "none", id): tasks without a deadline sort after every date.
         let sortKey: SQLQueryString = "COALESCE(tasks.deadline, \(literal: Int64.max))"
-        if let cursor = page.cursor, let after = Int64(cursor.sortValue) {
+        if let cursor = page.cursor {
+            guard let after = Int64(cursor.sortValue) else {
+                throw RapportError.invalid("cursor", "invalid", "cursor does not match the sort order")
+            }
             conditions.append("(\(sortKey) > \(bind: after) OR (\(sortKey) = \(bind: after) AND tasks.id > \(bind: cursor.id)))")
         }
         var found: [[WorkTask]] = []
-        for branch in branches.isEmpty ? [nil] : branches.map(Optional.some) {
-            let all = conditions + (branch.map { [$0] } ?? [])
+        for branch in Keyset.branches(alternatives) {
+            let all = conditions + branch
             found.append(try await db.raw("""
                 SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE \(all.joined(separator: " AND "))
                 ORDER BY \(sortKey), tasks.id LIMIT \(literal: page.limit + 1)

@@ -236,6 +236,8 @@ struct InteractionsAPI {
                 throw RapportError.invalid("link_id", "required", "link_id is required with link_entity")
             }
             query.record = .init(entity: entity, id: id)
+        } else if try q.int64("link_id") != nil {
+            throw RapportError.invalid("link_entity", "required", "link_entity is required with link_id")
         }
         return query
     }

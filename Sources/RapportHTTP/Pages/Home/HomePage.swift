@@ -83,8 +83,13 @@ struct HomePage {
         let page = try await tasks.list(.init(view: .mine, openOnly: true), page: .init(limit: 100), by: principal)
         let due = page.items.filter { ($0.deadline ?? .distantFuture) < endOfDay }
         let overdue = try await tasks.overdueCount(by: principal)
-        let planned = try await interactions.list(.init(mineOnly: true, pendingOnly: true, before: endOfDay),
-                                                  page: .init(limit: 100), by: principal).items
+        let startOfDay = local.instant(local.day(of: now), minute: 0)
+        // Today's planned ones, and the latest of those left from earlier days (however many there are).
+        let todays = try await interactions.list(.init(mineOnly: true, pendingOnly: true, from: startOfDay, before: endOfDay),
+                                                 page: .init(limit: 100), by: principal).items
+        let earlier = try await interactions.list(.init(mineOnly: true, pendingOnly: true, before: startOfDay, ascending: false),
+                                                  page: .init(limit: 20), by: principal).items
+        let planned = earlier.reversed() + todays
         let lateInteractions = try await interactions.overdueCount(by: principal)
         let linked = try await interactions.linkNames(due.compactMap(\.link) + planned.compactMap(\.link), by: principal)
         var items: [(at: Date, row: [String: Any])] = due.map { task in
@@ -108,14 +113,15 @@ struct HomePage {
             clients.append(["name": name, "href": "/?client=\(link.entity):\(link.id)#client-panel",
                             "card_href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)"])
         }
-        let todayCount = due.count - overdue + planned.count - lateInteractions
+        // Still to do today: what is due later today.
+        let todayCount = due.filter { !$0.isOverdue(at: now) }.count + todays.filter { !$0.isOverdue(at: now) }.count
         return [
             "today_tasks": items.prefix(20).map(\.row),
             "today_clients": clients,
             "work_stats": [
                 ["label": pages.text("stat_open_tasks", locale), "value": page.nextCursor == nil ? String(page.items.count) : "100+",
                  "href": "/tasks?view=mine"],
-                ["label": pages.text("stat_due_today", locale), "value": String(max(todayCount, 0)), "href": "/tasks?view=mine"],
+                ["label": pages.text("stat_due_today", locale), "value": String(todayCount), "href": "/tasks?view=mine"],
                 ["label": pages.text("stat_overdue", locale), "value": String(overdue), "href": "/tasks?view=overdue",
                  "alert": overdue > 0],
                 ["label": pages.text("stat_overdue_interactions", locale), "value": String(lateInteractions),

@@ -90,8 +90,11 @@ struct CalendarPages {
             }
         }
         let days = (0..<count).map { first.adding(days: $0) }
-        let entries = try await calendar.entries(people, from: local.instant(first, minute: 0),
-                                                 before: local.instant(first.adding(days: count), minute: 0), by: principal)
+        let span = try await calendar.entries(people, from: local.instant(first, minute: 0),
+                                              before: local.instant(first.adding(days: count), minute: 0), by: principal)
+        let entries = span.entries
+        // Working days are shaded by the calendar of whoever it is (the company's for a department).
+        let working = try await calendar.workingCalendar(people, by: principal)
         let (_, names) = try await support.owners(selected: nil, by: principal)
         let team: Bool = if case .department = people { true } else { false }
         func entryModel(_ e: CalendarService.Entry) -> [String: Any] {
@@ -139,7 +142,7 @@ struct CalendarPages {
             let low = min(Self.firstHour, hours.min() ?? Self.firstHour), high = max(Self.lastHour, hours.max() ?? Self.lastHour)
             model["columns"] = days.map { day -> [String: Any] in
                 ["label": "\(pages.text("weekday_short_\(day.weekday)", locale)) \(day.day)", "is_today": day == today,
-                 "day_url": "/calendar?view=day&date=\(day)\(whoParameter)", "working": local.isWorkingDay(day)]
+                 "day_url": "/calendar?view=day&date=\(day)\(whoParameter)", "working": working.isWorkingDay(day)]
             }
             model["rows"] = (low...high).map { hour -> [String: Any] in
                 ["hour": String(format: "%02d:00", hour), "cells": days.map { day -> [String: Any] in
@@ -149,6 +152,7 @@ struct CalendarPages {
             }
         }
         model["empty"] = entries.isEmpty
+        model["truncated"] = span.truncated
         model.merge(try await whoOptions(people, principal: principal, names: names, locale: locale)) { $1 }
         model["view"] = view.rawValue
         model["date"] = anchor.description

@@ -228,6 +228,8 @@ struct InteractionPages {
     /// on a new interaction.
     func input(_ form: PageForm, principal: Principal, existing: Interaction?, keepingLink: Bool) -> InteractionInput {
         let zone = principal.user.timeZone
+        // A follow-up: `existing` is the interaction it follows, not one being edited.
+        let followUp = existing != nil && form.id("parent_id").map { $0 > 0 } == true
         func date(_ key: String) -> String? {
             guard let text = form[key] else { return nil }
             if text.trimmingCharacters(in: .whitespaces).isEmpty { return "" }
@@ -241,12 +243,11 @@ struct InteractionPages {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { .init(kind: "text", name: $0) }
         var reminders: [String]?
         if let reminder = date("reminder") {
-            let kept = (existing?.reminders ?? []).dropFirst().map(ISO8601.string)
+            // Editing keeps the reminders after the first (the form shows one); a follow-up has its own.
+            let kept = followUp ? [] : (existing?.reminders ?? []).dropFirst().map(ISO8601.string)
             reminders = (reminder.isEmpty ? [] : [reminder]) + kept
         }
         let duration = form.text("duration_minutes")
-        // A follow-up left without a time is planned for the next working day by the service.
-        let followUp = existing != nil && form.id("parent_id").map { $0 > 0 } == true
         let start = date("start_at").flatMap { $0.isEmpty && followUp ? nil : $0 }
         return InteractionInput(
             kind: form["kind"], subject: form["subject"], details: form["details"], startAt: start,
@@ -325,7 +326,7 @@ struct InteractionPages {
                                           "name": p.name ?? "", "is_text": p.kind == .text]
                 if let id = p.refID, p.kind == .contact || p.kind == .company {
                     row["href"] = link(for: .init(entity: p.kind.rawValue, id: id), records)["href"]
-                    row["name"] = records[.init(entity: p.kind.rawValue, id: id)] ?? p.name ?? "#\(id)"
+                    row["name"] = records[.init(entity: p.kind.rawValue, id: id)] ?? "#\(id)"
                 }
                 if let duplicates, duplicates.position == index {
                     row["duplicates"] = support.duplicates(duplicates.candidates, locale: locale).enumerated().map { n, d in
