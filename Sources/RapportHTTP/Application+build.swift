@@ -164,7 +164,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                                    taskCard: taskCard, interactionCard: interactionCard)
     HomePage(pages: pages, users: services.users, departments: services.departments, roles: services.roles,
              events: services.events, tasks: services.tasks, interactions: services.interactions, panel: panel,
-             clock: services.env.clock).register(on: web)
+             support: clientSupport, clock: services.env.clock).register(on: web)
     TaskPages(pages: pages, tasks: services.tasks, support: clientSupport, clock: services.env.clock).register(on: web)
     CalendarPages(pages: pages, calendar: services.calendar, users: services.users, departments: services.departments,
                   support: clientSupport, clock: services.env.clock).register(on: web)

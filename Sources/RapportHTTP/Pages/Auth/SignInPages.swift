@@ -136,10 +136,14 @@ struct SignInPages {
     }
 
     /// Only local paths are followed after sign-in (no open redirect).
-    func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
-    }
+    func safeNext(_ next: String?) -> String { localPath(next) ?? "/" }
+}
+
+/// `path` when it is a path on this site starting with `prefix` (never `//host` or a
+/// backslash trick), for redirects a form asks for; nil otherwise.
+func localPath(_ path: String?, under prefix: String = "/") -> String? {
+    guard let path, path.hasPrefix("/"), path.hasPrefix(prefix), !path.hasPrefix("//"), !path.contains("\\") else { return nil }
+    return path
 }
 
 /// The session's CSRF token (API tokens have none; their forms are not pages).

@@ -15,6 +15,7 @@ struct HomePage {
     let tasks: TaskService
     let interactions: InteractionService
     let panel: DesktopClientPanel
+    let support: ClientPageSupport
     let clock: any WallClock
 
     func register(on group: RouterGroup<RapportRequestContext>) {
@@ -30,7 +31,7 @@ struct HomePage {
             model.merge(try await today(principal, locale: locale)) { $1 }
             let query = QueryReader(request: request)
             if let choice = DesktopClientPanel.choice(try query.string("client", maxLength: 40)) {
-                let names = try await clientNames(principal)
+                let names = try await support.owners(selected: nil, by: principal).names
                 model.merge(try await panel.model(choice, kind: try query.oneOf("kind", Interaction.Kind.self), names: names,
                                                   by: principal, locale: locale)) { $1 }
             }
@@ -64,12 +65,6 @@ struct HomePage {
             }
             return pages.render("home", model, request: request)
         }
-    }
-
-    /// Every user's name, for responsibles.
-    func clientNames(_ principal: Principal) async throws -> [Int64: String] {
-        Dictionary(uniqueKeysWithValues: try await users.list(.init(), page: .init(limit: PageRequest.maxLimit), by: principal)
-            .items.map { ($0.id, $0.displayName) })
     }
 
     /// The desktop's "today": the person's open tasks due by the end of their day or overdue and

@@ -29,7 +29,7 @@ struct CalendarPages {
         group.post("calendar/move") { request, context in
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
-            let back = form["return"].flatMap { $0.hasPrefix("/calendar") ? $0 : nil } ?? "/calendar"
+            let back = localPath(form["return"], under: "/calendar") ?? "/calendar"
             guard let source = form["source"].flatMap(CalendarService.Entry.Source.init(rawValue:)), let id = form.id("id"),
                   let moment = Formatting.parseLocalInput("\(form["date"] ?? "")T\(form["time"] ?? "")",
                                                           timeZone: principal.user.timeZone)

@@ -392,7 +392,7 @@ struct InteractionPages {
         let entity = form["link_entity"] ?? ""
         let recordID = form.id("link_id") ?? 0
         // Back to the card, or to the desktop's chosen client (only that local page, never elsewhere).
-        let back = form["return_to"].flatMap { $0.hasPrefix("/?client=") ? $0 : nil }
+        let back = localPath(form["return_to"], under: "/?client=")
             ?? (entity == "company" ? "/clients/companies/" : "/clients/contacts/") + String(recordID) + "#interactions"
         let text = form.text("note") ?? ""
         guard !text.isEmpty else { return pages.redirect(to: back, flash: "flash_note_empty_refused") }
