@@ -8,10 +8,6 @@ import Testing
 @Suite struct InteractionServiceTests {
     static func iso(_ date: Date) -> String { ISO8601.string(date) }
 
-    static func code(_ error: any Error) -> [String] {
-        guard case RapportError.validation(let errors) = error else { return ["\(error)"] }
-        return errors.map { "\($0.field):\($0.code)" }
-    }
 
     @Test(arguments: TestDatabase.kinds)
     func a_call_is_logged_with_every_attribute_and_shows_on_the_clients_timeline(kind: DatabaseKind) async throws {
@@ -152,7 +148,7 @@ import Testing
                 _ = try await service.createContact(from: call.id, position: 0, allowDuplicates: true, by: admin)
                 Issue.record("a linked participant became a record again")
             } catch {
-                #expect(Self.code(error) == ["position:not_text"])
+                #expect(fieldCodes(error) == ["position:not_text"])
             }
             // a text participant is linked to an existing record later
             let linked = try await service.linkParticipant(again.id, position: 0, entity: "contact", recordID: contact.id,
@@ -179,7 +175,7 @@ import Testing
                     _ = try await service.create(input, by: anna)
                     return []
                 } catch {
-                    return Self.code(error)
+                    return fieldCodes(error)
                 }
             }
             #expect(await refusal(InteractionInput(subject: "x")) == ["kind:required"])

@@ -8,10 +8,6 @@ import Testing
 @Suite struct TaskServiceTests {
     static func iso(_ date: Date) -> String { ISO8601.string(date) }
 
-    static func code(_ error: any Error) -> [String] {
-        guard case RapportError.validation(let errors) = error else { return ["\(error)"] }
-        return errors.map { "\($0.field):\($0.code)" }
-    }
 
     @Test(arguments: TestDatabase.kinds)
     func a_task_with_a_checklist_people_and_a_link_is_kept_and_listed(kind: DatabaseKind) async throws {
@@ -95,7 +91,7 @@ import Testing
                     _ = try await tasks.create(input, by: anna)
                     return []
                 } catch {
-                    return Self.code(error)
+                    return fieldCodes(error)
                 }
             }
             // a deadline before the start; a reminder in the past; no title

@@ -61,3 +61,9 @@ public struct TestHarness: Sendable {
         try await services.departments.create(.init(name: name, parentID: parent), by: nil)
     }
 }
+
+/// A refusal as `field:code` pairs (a validation error), or the error itself as text.
+public func fieldCodes(_ error: any Error) -> [String] {
+    guard case RapportError.validation(let errors) = error else { return ["\(error)"] }
+    return errors.map { "\($0.field):\($0.code)" }
+}

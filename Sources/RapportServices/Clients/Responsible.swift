@@ -14,4 +14,10 @@ enum Responsible {
         }
         return RecordOwnership(ownerID: user.id, ownerDepartmentID: user.departmentID)
     }
+
+    /// Whose a record is, for access checks, when its responsible may have left since: their
+    /// department if they are still there (a record of someone gone is read by wider scopes).
+    static func recordOwnership(_ ownerID: Int64, on db: any SQLDatabase) async throws -> RecordOwnership {
+        RecordOwnership(ownerID: ownerID, ownerDepartmentID: try await UserStore().find(id: ownerID, on: db)?.departmentID)
+    }
 }

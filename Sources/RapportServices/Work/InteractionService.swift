@@ -377,8 +377,7 @@ public struct InteractionService: Sendable {
     }
 
     func ownership(_ item: Interaction, _ db: any SQLDatabase) async throws -> RecordOwnership {
-        let department = try await UserStore().find(id: item.ownerID, on: db)?.departmentID
-        return RecordOwnership(ownerID: item.ownerID, ownerDepartmentID: department)
+        try await Responsible.recordOwnership(item.ownerID, on: db)
     }
 
     /// A contact or company the principal may read, as a participant with its current name;

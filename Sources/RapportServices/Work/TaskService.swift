@@ -253,8 +253,7 @@ public struct TaskService: Sendable {
     }
 
     func ownership(_ task: WorkTask, _ db: any SQLDatabase) async throws -> RecordOwnership {
-        let department = try await UserStore().find(id: task.ownerID, on: db)?.departmentID
-        return RecordOwnership(ownerID: task.ownerID, ownerDepartmentID: department)
+        try await Responsible.recordOwnership(task.ownerID, on: db)
     }
 
     static func user(handle: String, _ db: any SQLDatabase) async throws -> Int64? {
