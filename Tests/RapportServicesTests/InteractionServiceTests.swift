@@ -154,6 +154,12 @@ import Testing
             let linked = try await service.linkParticipant(again.id, position: 0, entity: "contact", recordID: contact.id,
                                                            expectedVersion: nil, by: admin)
             #expect(linked.participants[0].refID == contact.id && linked.link == .init(entity: "contact", id: contact.id))
+            // a call's channel that is no number is not taken for a phone
+            let desk = try await service.create(InteractionInput(kind: "call", subject: "Через ресепшн", channel: "ресепшн, доб. 12",
+                                                                 participants: [.init(kind: "text", name: "Мария Лебедева")]),
+                                                by: admin)
+            let mary = try await service.createContact(from: desk.id, position: 0, allowDuplicates: true, by: admin)
+            #expect(try await harness.services.contacts.get(mary.contactID, by: admin).contact.channels.isEmpty)
         }
     }
 

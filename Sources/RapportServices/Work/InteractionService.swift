@@ -344,8 +344,8 @@ public struct InteractionService: Sendable {
         switch item.kind {
         case .email where channel.contains("@") && !channel.contains(" "):
             return [ContactChannel(kind: .email, value: channel)]
-        case .call, .sms, .messenger where channel.filter(\.isNumber).count >= 5:
-            return [ContactChannel(kind: .phone, value: channel)]
+        case .call, .sms, .messenger:
+            return channel.filter(\.isNumber).count >= 5 ? [ContactChannel(kind: .phone, value: channel)] : nil
         default:
             return nil
         }
