@@ -3,6 +3,7 @@ import RapportDomain
 import RapportServices
 import RapportStore
 import RapportTestSupport
+import SQLKit
 import Testing
 
 @Suite struct TaskServiceTests {
@@ -170,6 +171,25 @@ import Testing
                 try await harness.services.users.update(measurer.id, UserInput(workingHours: "по звонку"), expectedVersion: nil,
                                                         by: admin)
             }
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_persons_open_tasks_are_read_in_deadline_order_from_an_index(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            // The first page of "my tasks" as `TaskStore.list` asks for it: no sort of all the person's tasks.
+            let sql = """
+                \(kind == .sqlite ? "EXPLAIN QUERY PLAN" : "EXPLAIN") SELECT tasks.id FROM tasks
+                WHERE tasks.status NOT IN ('done', 'cancelled') AND tasks.owner_id = 7
+                ORDER BY COALESCE(tasks.deadline, 9223372036854775807), tasks.id LIMIT 51
+                """
+            let plan = try await harness.services.env.database.transaction { db in
+                if kind == .postgres { try await db.raw("SET LOCAL enable_seqscan = off").run() }
+                return try await db.raw(SQLQueryString(sql)).all().map { row in
+                    try row.decode(column: kind == .sqlite ? "detail" : "QUERY PLAN", as: String.self)
+                }.joined(separator: "\n")
+            }
+            #expect(plan.contains("tasks_owner_open") && !plan.contains("TEMP B-TREE") && !plan.contains("Sort"), "\(plan)")
         }
     }
 }

@@ -19,5 +19,6 @@ public enum AllMigrations {
         M0016_CalendarFeeds(),
         M0017_NotificationSettings(),
         M0018_Interactions(),
+        M0019_OpenTasksByOwner(),
     ]
 }
