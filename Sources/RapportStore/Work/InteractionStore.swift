@@ -31,6 +31,9 @@ public struct InteractionStore: Sendable {
         /// Only meetings, visits and planned interactions, and anything still planned: what a
         /// calendar feed holds.
         public var calendarOnly = false
+        /// Whether to read who took part; lists that do not show participants (the desktop, a
+        /// card's timeline) leave them out and save a read or two.
+        public var withParticipants = true
 
         public init(mineOnly: Bool = false, pendingOnly: Bool = false, status: Interaction.Status? = nil,
                     kind: Interaction.Kind? = nil, purpose: Interaction.Purpose? = nil, priority: Interaction.Priority? = nil,
@@ -195,7 +198,7 @@ public struct InteractionStore: Sendable {
         var items = Keyset.merge(found, key: { ($0.startAt.millis, $0.id) }, ascending: query.ascending, limit: page.limit + 1)
         let more = items.count > page.limit
         if more { items.removeLast() }
-        items = try await withParticipants(items, on: db)
+        if query.withParticipants { items = try await withParticipants(items, on: db) }
         let next = more ? items.last.map { PageCursor(sortValue: String($0.startAt.millis), id: $0.id) } : nil
         return Page(items: items, nextCursor: next)
     }

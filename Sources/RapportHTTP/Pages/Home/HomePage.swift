@@ -80,10 +80,12 @@ struct HomePage {
         let overdue = try await tasks.overdueCount(by: principal)
         let startOfDay = local.instant(local.day(of: now), minute: 0)
         // Today's planned ones, and the latest of those left from earlier days (however many there are).
-        let todays = try await interactions.list(.init(mineOnly: true, pendingOnly: true, from: startOfDay, before: endOfDay),
-                                                 page: .init(limit: 100), by: principal).items
-        let earlier = try await interactions.list(.init(mineOnly: true, pendingOnly: true, before: startOfDay, ascending: false),
-                                                  page: .init(limit: 20), by: principal).items
+        var todayQuery = InteractionStore.Query(mineOnly: true, pendingOnly: true, from: startOfDay, before: endOfDay)
+        var earlierQuery = InteractionStore.Query(mineOnly: true, pendingOnly: true, before: startOfDay, ascending: false)
+        todayQuery.withParticipants = false  // the list shows no participants
+        earlierQuery.withParticipants = false
+        let todays = try await interactions.list(todayQuery, page: .init(limit: 100), by: principal).items
+        let earlier = try await interactions.list(earlierQuery, page: .init(limit: 20), by: principal).items
         let planned = earlier.reversed() + todays
         let lateInteractions = try await interactions.overdueCount(by: principal)
         let linked = try await interactions.linkNames(due.compactMap(\.link) + planned.compactMap(\.link), by: principal)

@@ -14,8 +14,9 @@ struct RecordInteractionsCard {
     {
         guard principal.may(.read, .activity) || principal.may(.create, .activity) else { return [:] }
         let record = WorkTask.Link(entity: entity, id: id)
-        let page = try await pages.interactions.list(.init(mineOnly: !principal.may(.read, .activity), kind: kind, record: record),
-                                                     page: .init(limit: 10), by: principal)
+        var query = InteractionStore.Query(mineOnly: !principal.may(.read, .activity), kind: kind, record: record)
+        query.withParticipants = false  // the timeline shows no participants
+        let page = try await pages.interactions.list(query, page: .init(limit: 10), by: principal)
         let records = try await pages.interactions.recordNames(page.items, by: principal)
         let about = "link_entity=\(entity)&link_id=\(id)"
         return [
