@@ -37,6 +37,33 @@ struct Boom: Error {}
         }
     }
 
+    /// Every bind and column type the stores use, absent optionals too, round-trips on both
+    /// databases (on PostgreSQL through `PostgresSession`'s direct path); a type it does not
+    /// bind directly still works through PostgresKit.
+    @Test(arguments: TestDatabase.kinds)
+    func binds_and_columns_of_every_store_type_round_trip(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind) { database in
+            try await database.read { db in
+                let none: String? = nil, noNumber: Int64? = nil
+                let row = try await db.raw("""
+                    SELECT \(bind: Int64(9_007_199_254_740_993)) AS big, \(bind: "Кухни «Мастер»") AS text,
+                        \(bind: none) AS no_text, \(bind: noNumber) AS no_number, \(bind: Int64?(7)) AS some_number,
+                        \(bind: 42) AS small, \(bind: true) AS yes, \(bind: Double(2.5)) AS real
+                    """).first()!
+                #expect(try row.decode(column: "big", as: Int64.self) == 9_007_199_254_740_993)
+                #expect(try row.decode(column: "text", as: String.self) == "Кухни «Мастер»")
+                #expect(try row.decode(column: "no_text", as: String?.self) == nil)
+                #expect(try row.decodeNil(column: "no_number"))
+                #expect(try row.decode(column: "no_number", as: Int64?.self) == nil)
+                #expect(try row.decode(column: "some_number", as: Int64?.self) == 7)
+                #expect(try row.decode(column: "small", as: Int.self) == 42)
+                #expect(try row.decode(column: "yes", as: Bool.self))
+                #expect(try row.decode(column: "real", as: Double.self) == 2.5)
+                #expect(throws: (any Error).self) { try row.decode(column: "missing", as: String.self) }
+            }
+        }
+    }
+
     @Test func a_full_sqlite_database_refuses_the_write_and_keeps_what_it_had() async throws {
         try await TestDatabase.with(.sqlite) { database in
             // setup: a database that may not grow past its current size

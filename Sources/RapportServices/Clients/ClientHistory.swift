@@ -1,16 +1,30 @@
 import RapportDomain
 import RapportStore
 
+/// A client record's timeline: its events and those of records merged into it, newest first.
+enum ClientHistory {
+    /// The timeline of a record the caller has read.
+    static func events(of record: ReadableRecord, page: PageRequest, by principal: Principal,
+                              _ database: Database) async throws -> Page<Event> {
+        try await database.read { db in
+            let entity = record.entity.rawValue
+            let ids = try await MergeStore().historyIDs(entity: entity, id: record.id, on: db)
+            return try await EventStore().list(.init(entity: entity, entityIDs: ids), scope: .all,
+                                               subject: principal.subject, page: page, on: db)
+        }
+    }
+}
+
 extension CompanyService {
     /// The company's timeline: its events and those of records merged into it, newest first,
     /// for anyone who may read it.
     public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
-        _ = try await get(id, by: principal)
-        return try await env.database.read { db in
-            let ids = try await MergeStore().historyIDs(entity: "company", id: id, on: db)
-            return try await EventStore().list(.init(entity: "company", entityIDs: ids), scope: .all,
-                                               subject: principal.subject, page: page, on: db)
-        }
+        try await history(of: ReadableRecord(try await get(id, by: principal)), page: page, by: principal)
+    }
+
+    /// The timeline of a company the caller has read.
+    public func history(of record: ReadableRecord, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
+        try await ClientHistory.events(of: record, page: page, by: principal, env.database)
     }
 }
 
@@ -18,12 +32,12 @@ extension ContactService {
     /// The contact's timeline: its events and those of records merged into it, newest first,
     /// for anyone who may read it.
     public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
-        _ = try await get(id, by: principal)
-        return try await env.database.read { db in
-            let ids = try await MergeStore().historyIDs(entity: "contact", id: id, on: db)
-            return try await EventStore().list(.init(entity: "contact", entityIDs: ids), scope: .all,
-                                               subject: principal.subject, page: page, on: db)
-        }
+        try await history(of: ReadableRecord(try await get(id, by: principal).contact), page: page, by: principal)
+    }
+
+    /// The timeline of a contact the caller has read.
+    public func history(of record: ReadableRecord, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
+        try await ClientHistory.events(of: record, page: page, by: principal, env.database)
     }
 
     /// The names of the companies of `contacts` that the principal may read, by contact id.

@@ -31,7 +31,7 @@ public struct CompanyService: Sendable {
         try Access.requireAny(principal, .read, .company)
         let scope = principal.scope(.company, .read)
         return try await env.database.read { db in
-            let query = try await CustomValueChecks.resolved(query, .company, on: db).query
+            let query = try await CustomValueChecks.resolvedQuery(query, .company, on: db)
             return try await self.companies.list(query, scope: scope, subject: principal.subject, page: page, on: db)
         }
     }

@@ -35,7 +35,7 @@ public struct ContactService: Sendable {
         try Access.requireAny(principal, .read, .contact)
         let scope = principal.scope(.contact, .read)
         return try await env.database.read { db in
-            let query = try await CustomValueChecks.resolved(query, .contact, on: db).query
+            let query = try await CustomValueChecks.resolvedQuery(query, .contact, on: db)
             return try await self.contacts.list(query, scope: scope, subject: principal.subject, page: page, on: db)
         }
     }

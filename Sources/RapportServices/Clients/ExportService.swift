@@ -122,7 +122,7 @@ public struct ExportService: Sendable {
                progress: @escaping @Sendable (Int) -> Void, into file: TextFile) async throws -> Int {
         let scope = principal.scope(.contact, .export)
         return try await env.database.read { db in
-            let query = try await CustomValueChecks.resolved(query, .contact, on: db).query
+            let query = try await CustomValueChecks.resolvedQuery(query, .contact, on: db)
             return try await Self.pages(limit: limit, progress: progress) { [query] page in
                 try await ContactStore().list(query, scope: scope, subject: principal.subject, page: page, on: db)
             } batch: { contacts in

@@ -25,15 +25,28 @@ public struct RelationshipService: Sendable {
     public func list(_ entity: PermissionEntity, _ id: Int64, by principal: Principal) async throws -> [Tie] {
         try await env.database.read { db in
             try await self.require(.read, entity, id, principal, db)
-            var ties: [Tie] = []
-            for r in try await self.relationships.list(entity: entity.rawValue, id: id, on: db) {
-                let other = r.fromID == id ? r.toID : r.fromID
-                guard let ownership = try await Self.ownership(entity, other, db),
-                      AccessPolicy.allows(principal.subject, .read, entity, record: ownership)
-                else { continue }
-                ties.append(Tie(relationship: r, otherID: other, otherName: try await Self.name(entity, other, db)))
-            }
-            return ties
+            return try await self.ties(entity, id, principal, db)
+        }
+    }
+
+    /// The ties of a record the caller has read.
+    public func list(_ record: ReadableRecord, by principal: Principal) async throws -> [Tie] {
+        try await env.database.read { db in try await self.ties(record.entity, record.id, principal, db) }
+    }
+
+    /// The ties of a record, the other sides named and checked in one read.
+    private func ties(_ entity: PermissionEntity, _ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws
+        -> [Tie]
+    {
+        let rows = try await relationships.list(entity: entity.rawValue, id: id, on: db)
+        guard !rows.isEmpty else { return [] }
+        let others = rows.map { $0.fromID == id ? $0.toID : $0.fromID }
+        let summaries = try await SearchStore().summaries(others.map { (entity.rawValue, $0) }, on: db)[entity.rawValue] ?? [:]
+        return zip(rows, others).compactMap { r, other in
+            guard let summary = summaries[other],
+                  AccessPolicy.allows(principal.subject, .read, entity, record: summary.ownership)
+            else { return nil }
+            return Tie(relationship: r, otherID: other, otherName: summary.name)
         }
     }
 

@@ -46,6 +46,15 @@ enum CustomValueChecks {
         return (query, definitions)
     }
 
+    /// The query as `resolved` gives it, reading the definitions only when the query names a
+    /// custom field (most lists do not: one statement less per list).
+    static func resolvedQuery(_ query: ClientQuery, _ entity: CustomFieldEntity, on db: any SQLDatabase) async throws
+        -> ClientQuery
+    {
+        guard !query.customParameters.isEmpty || query.customSort != nil else { return query }
+        return try await resolved(query, entity, on: db).query
+    }
+
     /// Turns `cf.<code>…` parameters and a custom sort into typed filters; a parameter for
     /// an unknown, non-filterable or non-sortable field is an error naming it.
     static func resolve(_ query: inout ClientQuery, definitions: [CustomFieldDefinition]) throws {

@@ -73,6 +73,13 @@ public struct AttachmentService: Sendable {
         }
     }
 
+    /// The files of a record the caller has read.
+    public func list(of record: ReadableRecord) async throws -> [Attachment] {
+        try await env.database.read { db in
+            try await self.attachments.list(entity: record.entity.rawValue, id: record.id, on: db)
+        }
+    }
+
     /// One file and where its bytes are, for someone who may read its record.
     public func get(_ attachmentID: Int64, by principal: Principal) async throws -> (attachment: Attachment, path: String) {
         try await env.database.read { db in

@@ -34,6 +34,15 @@ public struct UserService: Sendable {
         }
     }
 
+    /// How many active users the principal may see, counted up to `cap`.
+    public func activeCount(cap: Int, by principal: Principal) async throws -> Int {
+        try Access.requireAny(principal, .read, .user)
+        let scope = principal.scope(.user, .read)
+        return try await env.database.read { db in
+            try await self.users.activeCount(scope: scope, subject: principal.subject, cap: cap, on: db)
+        }
+    }
+
     /// Creates a user. `principal` nil means the system (first-run setup, the command line).
     public func create(_ input: UserInput, by principal: Principal?) async throws -> User {
         if let principal {

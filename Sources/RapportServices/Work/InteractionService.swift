@@ -85,15 +85,29 @@ public struct InteractionService: Sendable {
         }
     }
 
-    /// The names of the records interactions are about or took part in, those the principal may read.
-    public func recordNames(_ items: [Interaction], by principal: Principal) async throws -> [WorkTask.Link: String] {
+    /// The desktop's counts: the principal's planned interactions still to come today (before
+    /// `endOfDay`) and the overdue ones.
+    public func dayCounts(endOfDay: Date, by principal: Principal) async throws -> (laterToday: Int, overdue: Int) {
+        let now = env.clock.now()
+        return try await env.database.read { db in
+            try await self.interactions.dayCounts(userID: principal.userID, now: now, endOfDay: endOfDay, on: db)
+        }
+    }
+
+    /// The names of the records interactions are about or took part in, those the principal
+    /// may read. `known` are records the caller has read already (a card's own record): they
+    /// are named as given and not looked up again.
+    public func recordNames(_ items: [Interaction], known: [WorkTask.Link: String] = [:], by principal: Principal)
+        async throws -> [WorkTask.Link: String]
+    {
         var links = Set(items.compactMap(\.link))
         for item in items {
             for p in item.participants where p.kind == .contact || p.kind == .company {
                 if let id = p.refID { links.insert(.init(entity: p.kind.rawValue, id: id)) }
             }
         }
-        return try await linkNames(Array(links), by: principal)
+        links.subtract(known.keys)
+        return try await linkNames(Array(links), by: principal).merging(known) { found, _ in found }
     }
 
     /// The names of these records, those the principal may read.

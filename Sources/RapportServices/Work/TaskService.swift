@@ -85,6 +85,14 @@ public struct TaskService: Sendable {
         }
     }
 
+    /// The desktop's counts of the principal's open tasks; `open` counted up to `openCap`.
+    public func dayCounts(endOfDay: Date, openCap: Int, by principal: Principal) async throws -> TaskStore.DayCounts {
+        let now = env.clock.now()
+        return try await env.database.read { db in
+            try await self.tasks.dayCounts(userID: principal.userID, now: now, endOfDay: endOfDay, openCap: openCap, on: db)
+        }
+    }
+
     // MARK: changing
 
     public func create(_ input: TaskInput, by principal: Principal) async throws -> WorkTask {

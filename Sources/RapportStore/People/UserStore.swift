@@ -60,6 +60,17 @@ public struct UserStore: Sendable {
         try await db.raw("SELECT COUNT(*) AS n FROM users").first()!.decode(column: "n", as: Int.self)
     }
 
+    /// How many active users within `scope` there are, counted up to `cap`.
+    public func activeCount(scope: PermissionScope, subject: AccessSubject, cap: Int, on db: any SQLDatabase) async throws
+        -> Int
+    {
+        try await db.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM users
+                WHERE \(ScopeFilter.condition(scope, subject: subject, ownerColumn: "users.id")) AND users.is_active = \(bind: true)
+                LIMIT \(literal: cap)) counted
+            """).first()!.decode(column: "n", as: Int.self)
+    }
+
     /// A page of users that `scope` lets `subject` read, filtered and ordered by `query`.
     public func list(_ query: UserQuery, scope: PermissionScope, subject: AccessSubject, page: PageRequest,
                      on db: any SQLDatabase) async throws -> Page<User> {

@@ -211,6 +211,26 @@ public struct InteractionStore: Sendable {
             """).first()!.decode(column: "n", as: Int.self)
     }
 
+    /// In one statement: how many planned interactions `userID` is responsible for or takes
+    /// part in are still to come today (from now to `endOfDay`), and how many of those they
+    /// are responsible for are overdue (as `overdueCount`).
+    public func dayCounts(userID: Int64, now: Date, endOfDay: Date, on db: any SQLDatabase) async throws
+        -> (laterToday: Int, overdue: Int)
+    {
+        let row = try await db.raw("""
+            SELECT (SELECT COUNT(*) FROM interactions
+                    WHERE owner_id = \(bind: userID) AND status = 'planned'
+                      AND start_at >= \(bind: now.millis) AND start_at < \(bind: endOfDay.millis))
+                + (SELECT COUNT(*) FROM interactions
+                    WHERE id IN (SELECT interaction_id FROM interaction_participants WHERE kind = 'user' AND ref_id = \(bind: userID))
+                      AND owner_id <> \(bind: userID) AND status = 'planned'
+                      AND start_at >= \(bind: now.millis) AND start_at < \(bind: endOfDay.millis)) AS later,
+                (SELECT COUNT(*) FROM interactions
+                    WHERE owner_id = \(bind: userID) AND status = 'planned' AND start_at < \(bind: now.millis)) AS overdue
+            """).first()!
+        return (try row.decode(column: "later", as: Int.self), try row.decode(column: "overdue", as: Int.self))
+    }
+
     // MARK: helpers
 
     func replaceParticipants(of id: Int64, _ participants: [Interaction.Participant], on db: any SQLDatabase) async throws {

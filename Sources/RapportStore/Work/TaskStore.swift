@@ -167,6 +167,47 @@ public struct TaskStore: Sendable {
             """).first()!.decode(column: "n", as: Int.self)
     }
 
+    /// The desktop's counts of one person's open tasks (responsible or co-executor).
+    public struct DayCounts: Sendable, Equatable {
+        /// Open tasks, counted up to the cap asked for.
+        public var open: Int
+        /// Open tasks due from now to the end of the day.
+        public var dueLaterToday: Int
+        public var overdue: Int
+
+        public init(open: Int, dueLaterToday: Int, overdue: Int) {
+            self.open = open; self.dueLaterToday = dueLaterToday; self.overdue = overdue
+        }
+    }
+
+    /// `userID`'s `DayCounts` in one statement: each count is two, on the responsible's
+    /// open-tasks index and on the co-executor's memberships (see `list`).
+    public func dayCounts(userID: Int64, now: Date, endOfDay: Date, openCap: Int, on db: any SQLDatabase) async throws
+        -> DayCounts
+    {
+        let deadline: SQLQueryString = "COALESCE(tasks.deadline, \(literal: Int64.max))"
+        func count(_ condition: SQLQueryString, cap: Int?) -> SQLQueryString {
+            let limit: SQLQueryString = cap.map { "LIMIT \(literal: $0)" } ?? ""
+            return """
+                (SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks
+                    WHERE tasks.owner_id = \(bind: userID) AND tasks.status NOT IN ('done', 'cancelled') AND \(condition)
+                    \(limit)) mine)
+                + (SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks
+                    WHERE tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: userID) AND role = 'co_executor')
+                      AND tasks.owner_id <> \(bind: userID) AND tasks.status NOT IN ('done', 'cancelled') AND \(condition)
+                    \(limit)) helping)
+                """
+        }
+        let row = try await db.raw("""
+            SELECT \(count("1 = 1", cap: openCap)) AS open,
+                \(count("\(deadline) >= \(bind: now.millis) AND \(deadline) < \(bind: endOfDay.millis)", cap: nil)) AS later,
+                \(count("\(deadline) < \(bind: now.millis)", cap: nil)) AS overdue
+            """).first()!
+        return DayCounts(open: min(openCap, try row.decode(column: "open", as: Int.self)),
+                         dueLaterToday: try row.decode(column: "later", as: Int.self),
+                         overdue: try row.decode(column: "overdue", as: Int.self))
+    }
+
     // MARK: comments
 
     public func addComment(_ c: TaskComment, on db: any SQLDatabase) async throws -> Int64 {

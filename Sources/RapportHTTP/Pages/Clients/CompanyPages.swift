@@ -226,12 +226,12 @@ struct CompanyPages {
             }
             model["new_contact_href"] = "/clients/contacts/new?company_id=\(c.id)"
             model.merge(try await taskCard.model("company", c.id, names: names, by: principal, locale: locale)) { $1 }
-            model.merge(try await interactionCard.model("company", c.id, names: names, by: principal, locale: locale)) { $1 }
-            model.merge(try await files.model(.company, c.id, canEdit: principal.may(.update, .company), names: names,
+            model.merge(try await interactionCard.model("company", c.id, name: c.shortName, names: names, by: principal, locale: locale)) { $1 }
+            model.merge(try await files.model(ReadableRecord(c), canEdit: principal.may(.update, .company), names: names,
                                               by: principal, locale: locale)) { $1 }
-            model.merge(try await ties.model(.company, c.id, canEdit: principal.may(.update, .company), by: principal,
+            model.merge(try await ties.model(ReadableRecord(c), canEdit: principal.may(.update, .company), by: principal,
                                              locale: locale)) { $1 }
-            let events = try await companies.history(c.id, page: .init(limit: 100), by: principal).items
+            let events = try await companies.history(of: ReadableRecord(c), page: .init(limit: 100), by: principal).items
             model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone,
                                                  definitions: definitions)
             model["timeline_empty"] = events.isEmpty

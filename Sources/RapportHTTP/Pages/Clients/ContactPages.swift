@@ -207,12 +207,13 @@ struct ContactPages {
                  "role": link.role ?? ""]
             }
             model.merge(try await taskCard.model("contact", c.id, names: names, by: principal, locale: locale)) { $1 }
-            model.merge(try await interactionCard.model("contact", c.id, names: names, by: principal, locale: locale)) { $1 }
-            model.merge(try await files.model(.contact, c.id, canEdit: principal.may(.update, .contact), names: names,
+            model.merge(try await interactionCard.model("contact", c.id, name: c.displayName, names: names, by: principal,
+                                                        locale: locale)) { $1 }
+            model.merge(try await files.model(ReadableRecord(c), canEdit: principal.may(.update, .contact), names: names,
                                               by: principal, locale: locale)) { $1 }
-            model.merge(try await ties.model(.contact, c.id, canEdit: principal.may(.update, .contact), by: principal,
+            model.merge(try await ties.model(ReadableRecord(c), canEdit: principal.may(.update, .contact), by: principal,
                                              locale: locale)) { $1 }
-            let events = try await contacts.history(c.id, page: .init(limit: 100), by: principal).items
+            let events = try await contacts.history(of: ReadableRecord(c), page: .init(limit: 100), by: principal).items
             model["timeline"] = support.timeline(events, names: names, locale: locale, timeZone: principal.user.timeZone,
                                                  definitions: definitions)
             model["timeline_empty"] = events.isEmpty

@@ -44,11 +44,12 @@ struct RelationshipPages {
 
     /// The card's keys: the ties, and (for those who may change the record) the add form and
     /// the "merge with" picker (for those who may also delete).
-    func model(_ entity: PermissionEntity, _ id: Int64, canEdit: Bool, by principal: Principal, locale: AppLocale)
+    func model(_ record: ReadableRecord, canEdit: Bool, by principal: Principal, locale: AppLocale)
         async throws -> [String: Any]
     {
+        let (entity, id) = (record.entity, record.id)
         let base = "/clients/\(Self.path(entity))"
-        let ties = try await relationships.list(entity, id, by: principal)
+        let ties = try await relationships.list(record, by: principal)
         var model: [String: Any] = [
             "relationships": ties.map { tie -> [String: Any] in
                 var row: [String: Any] = [

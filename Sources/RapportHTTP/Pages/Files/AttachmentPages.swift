@@ -48,10 +48,10 @@ struct AttachmentPages {
     }
 
     /// The card's model: the files, newest first, and the upload form when the viewer may change the record.
-    func model(_ owner: AttachmentService.Owner, _ id: Int64, canEdit: Bool, names: [Int64: String], by principal: Principal,
+    func model(_ record: ReadableRecord, canEdit: Bool, names: [Int64: String], by principal: Principal,
                locale: AppLocale) async throws -> [String: Any] {
-        let list = try await attachments.list(of: owner, id, by: principal)
-        let back = "/clients/\(owner == .company ? "companies" : "contacts")/\(id)"
+        let list = try await attachments.list(of: record)
+        let back = "/clients/\(record.entity == .company ? "companies" : "contacts")/\(record.id)"
         return [
             "attachments": list.map { a -> [String: Any] in
                 var item: [String: Any] = [

@@ -27,6 +27,7 @@ struct DesktopClientPanel {
         let zone = principal.user.timeZone
         var panel: [String: Any] = ["entity": choice.entity, "id": choice.id]
         var people: [[String: Any]] = []
+        var name = ""
         func phones(_ channels: [ContactChannel]) -> [[String: Any]] {
             channels.filter { $0.kind == .phone }.map { ["value": $0.value, "tel": $0.normalized ?? $0.value] }
         }
@@ -35,7 +36,7 @@ struct DesktopClientPanel {
         }
         if choice.entity == "company" {
             let company = try await companies.get(choice.id, by: principal)
-            panel["name"] = company.shortName
+            name = company.shortName
             panel["href"] = "/clients/companies/\(company.id)"
             panel["status_label"] = pages.text("client_status_\(company.status.rawValue)", locale)
             panel["owner"] = company.ownerID.flatMap { names[$0] } ?? ""
@@ -52,7 +53,7 @@ struct DesktopClientPanel {
         } else {
             let card = try await contacts.get(choice.id, by: principal)
             let contact = card.contact
-            panel["name"] = contact.displayName
+            name = contact.displayName
             panel["href"] = "/clients/contacts/\(contact.id)"
             panel["owner"] = contact.ownerID.flatMap { names[$0] } ?? ""
             panel["region"] = contact.region ?? ""
@@ -61,6 +62,7 @@ struct DesktopClientPanel {
             panel["emails"] = contact.channels.filter { $0.kind == .email }.map(\.value)
             panel["position"] = contact.position ?? ""
         }
+        panel["name"] = name
         panel["people"] = people
         panel["kinds"] = [["href": "/?client=\(choice.entity):\(choice.id)#client-panel", "label": pages.text("all_kinds", locale),
                            "current": kind == nil]]
@@ -70,8 +72,8 @@ struct DesktopClientPanel {
             }
         var model: [String: Any] = ["client_panel": panel, "my_zone": zone]
         model.merge(try await taskCard.model(choice.entity, choice.id, names: names, by: principal, locale: locale)) { $1 }
-        model.merge(try await interactionCard.model(choice.entity, choice.id, kind: kind, names: names, by: principal,
-                                                    locale: locale,
+        model.merge(try await interactionCard.model(choice.entity, choice.id, name: name,
+                                                    kind: kind, names: names, by: principal, locale: locale,
                                                     returnTo: "/?client=\(choice.entity):\(choice.id)#client-panel")) { $1 }
         return model
     }

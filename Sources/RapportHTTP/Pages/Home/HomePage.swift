@@ -36,7 +36,7 @@ struct HomePage {
                                                   by: principal, locale: locale)) { $1 }
             }
             if principal.may(.read, .user) {
-                let count = try await users.list(.init(isActive: true), page: .init(limit: 500), by: principal).items.count
+                let count = try await users.activeCount(cap: 500, by: principal)
                 stats.append(["label": pages.text("stat_users", locale), "value": count >= 500 ? "500+" : String(count),
                               "href": "/admin/users"])
             }
@@ -75,19 +75,23 @@ struct HomePage {
         let zone = principal.user.timeZone
         let local = BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt)
         let endOfDay = local.instant(local.day(of: now).adding(days: 1), minute: 0)
-        let page = try await tasks.list(.init(view: .mine, openOnly: true), page: .init(limit: 100), by: principal)
-        let due = page.items.filter { ($0.deadline ?? .distantFuture) < endOfDay }
-        let overdue = try await tasks.overdueCount(by: principal)
+        // The page shows the first twenty things by time: the twenty earliest due tasks, the
+        // twenty latest left from earlier days and the first twenty of today are enough; the
+        // counts come from counting, not from reading every open task.
+        let shown = 20
+        let due = try await tasks.list(.init(view: .mine, openOnly: true, deadlineBefore: endOfDay),
+                                       page: .init(limit: shown), by: principal).items
+        let taskCounts = try await tasks.dayCounts(endOfDay: endOfDay, openCap: 101, by: principal)
         let startOfDay = local.instant(local.day(of: now), minute: 0)
         // Today's planned ones, and the latest of those left from earlier days (however many there are).
         var todayQuery = InteractionStore.Query(mineOnly: true, pendingOnly: true, from: startOfDay, before: endOfDay)
         var earlierQuery = InteractionStore.Query(mineOnly: true, pendingOnly: true, before: startOfDay, ascending: false)
         todayQuery.withParticipants = false  // the list shows no participants
         earlierQuery.withParticipants = false
-        let todays = try await interactions.list(todayQuery, page: .init(limit: 100), by: principal).items
-        let earlier = try await interactions.list(earlierQuery, page: .init(limit: 20), by: principal).items
+        let todays = try await interactions.list(todayQuery, page: .init(limit: shown), by: principal).items
+        let earlier = try await interactions.list(earlierQuery, page: .init(limit: shown), by: principal).items
         let planned = earlier.reversed() + todays
-        let lateInteractions = try await interactions.overdueCount(by: principal)
+        let interactionCounts = try await interactions.dayCounts(endOfDay: endOfDay, by: principal)
         let linked = try await interactions.linkNames(due.compactMap(\.link) + planned.compactMap(\.link), by: principal)
         var items: [(at: Date, row: [String: Any])] = due.map { task in
             (task.deadline ?? now, ["href": "/tasks/\(task.id)", "title": task.title, "overdue": task.isOverdue(at: now),
@@ -111,12 +115,13 @@ struct HomePage {
                             "card_href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)"])
         }
         // Still to do today: what is due later today.
-        let todayCount = due.filter { !$0.isOverdue(at: now) }.count + todays.filter { !$0.isOverdue(at: now) }.count
+        let todayCount = taskCounts.dueLaterToday + interactionCounts.laterToday
+        let overdue = taskCounts.overdue, lateInteractions = interactionCounts.overdue
         return [
-            "today_tasks": items.prefix(20).map(\.row),
+            "today_tasks": items.prefix(shown).map(\.row),
             "today_clients": clients,
             "work_stats": [
-                ["label": pages.text("stat_open_tasks", locale), "value": page.nextCursor == nil ? String(page.items.count) : "100+",
+                ["label": pages.text("stat_open_tasks", locale), "value": taskCounts.open > 100 ? "100+" : String(taskCounts.open),
                  "href": "/tasks?view=mine"],
                 ["label": pages.text("stat_due_today", locale), "value": String(todayCount), "href": "/tasks?view=mine"],
                 ["label": pages.text("stat_overdue", locale), "value": String(overdue), "href": "/tasks?view=overdue",

@@ -1,7 +1,9 @@
 import Foundation
 import RapportDomain
 
-/// The string catalogues (`Locales/en.json`, `ru.json`), loaded once.
+/// The string catalogues (`Locales/en.json`, `ru.json`), loaded once. An empty text is
+/// left out at load, so a page model can carry a catalogue as it is (see
+/// `PageModel.droppingEmptyStrings`).
 public struct Localizer: Sendable {
     let catalogs: [AppLocale: [String: String]]
 
@@ -10,6 +12,7 @@ public struct Localizer: Sendable {
         for locale in AppLocale.allCases {
             catalogs[locale] = try JSONDecoder().decode([String: String].self,
                                                         from: resources.read("Locales/\(locale.rawValue).json"))
+                .filter { !$0.value.isEmpty }
         }
         self.catalogs = catalogs
     }

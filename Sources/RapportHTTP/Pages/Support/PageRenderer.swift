@@ -79,7 +79,7 @@ struct PageRenderer: Sendable {
     /// Renders `template` as an HTML answer; clears a shown flash message.
     func render(_ template: String, _ model: [String: Any], request: Request,
                 status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(PageModel.droppingEmptyStrings(model), withTemplate: template) ?? "<!doctype html><title>Rapport</title><p>Template \(template) is missing.</p>"
+        let html = library.render(PageModel.cleaned(model), withTemplate: template) ?? "<!doctype html><title>Rapport</title><p>Template \(template) is missing.</p>"
         var response = Response(status: status,
                                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                                 body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -133,9 +133,21 @@ enum PageModel {
     /// key prints nothing, as the empty string would.
     static func droppingEmptyStrings(_ model: [String: Any]) -> [String: Any] {
         var out: [String: Any] = [:]
+        out.reserveCapacity(model.count)
         for (key, value) in model {
             if let cleaned = clean(value) { out[key] = cleaned }
         }
+        return out
+    }
+
+    /// A page's whole model without its empty strings. The catalogue (`t`, nine hundred
+    /// texts, none empty: see `Localizer`) is passed as it is: copying it on every page was
+    /// a tenth of the work of rendering a card.
+    static func cleaned(_ model: [String: Any]) -> [String: Any] {
+        var model = model
+        let catalog = model.removeValue(forKey: "t")
+        var out = droppingEmptyStrings(model)
+        out["t"] = catalog
         return out
     }
 

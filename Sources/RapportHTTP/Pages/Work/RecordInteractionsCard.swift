@@ -8,16 +8,17 @@ import RapportStore
 struct RecordInteractionsCard {
     let pages: InteractionPages
 
-    /// `kind` narrows the list; `returnTo` is where the quick note leads back to (the card by default).
-    func model(_ entity: String, _ id: Int64, kind: Interaction.Kind? = nil, names: [Int64: String], by principal: Principal,
-               locale: AppLocale, returnTo: String? = nil) async throws -> [String: Any]
+    /// `name` is the record's own (read by the caller); `kind` narrows the list; `returnTo` is
+    /// where the quick note leads back to (the card by default).
+    func model(_ entity: String, _ id: Int64, name: String, kind: Interaction.Kind? = nil, names: [Int64: String],
+               by principal: Principal, locale: AppLocale, returnTo: String? = nil) async throws -> [String: Any]
     {
         guard principal.may(.read, .activity) || principal.may(.create, .activity) else { return [:] }
         let record = WorkTask.Link(entity: entity, id: id)
         var query = InteractionStore.Query(mineOnly: !principal.may(.read, .activity), kind: kind, record: record)
         query.withParticipants = false  // the timeline shows no participants
         let page = try await pages.interactions.list(query, page: .init(limit: 10), by: principal)
-        let records = try await pages.interactions.recordNames(page.items, by: principal)
+        let records = try await pages.interactions.recordNames(page.items, known: [record: name], by: principal)
         let about = "link_entity=\(entity)&link_id=\(id)"
         return [
             "interactions_card": true,
