@@ -191,6 +191,13 @@ extension ImportServiceTests {
             #expect(try await search.search("мебельгард", by: admin).map(\.name) == ["Мебельгард"])
             #expect(try await search.search("кухнидом", by: admin).map(\.name) == ["КухниДом"])
             #expect(try await search.search("плохая", by: admin).isEmpty)
+            // the batch's events are written with it: one `created` per new company, none for the refused row
+            func events(_ action: EventAction) async throws -> [Event] {
+                try await harness.services.events.list(EventQuery(entity: "company"), page: .init(limit: 50), by: admin)
+                    .items.filter { $0.action == action }
+            }
+            #expect(try await events(.created).map { $0.changes.first { $0.field == "short_name" }?.new ?? "" }.sorted()
+                == ["КухниДом", "Мебельгард"])
             // an import that updates its match rewrites the match's entry
             let again = try await imports.upload(entity: "company", fileName: "again.csv",
                                                  bytes: Data("Название;Регион\nМебельгард;Тверь\n".utf8), by: admin)
@@ -198,6 +205,7 @@ extension ImportServiceTests {
             _ = try await imports.start(again.id, by: admin)
             #expect(try await Self.worker(harness, imports).runNext())
             #expect(try await imports.get(again.id, by: admin).updated == 1)
+            #expect(try await events(.updated).count == 1)
             #expect(try await search.search("тверь", by: admin).map(\.name) == ["Мебельгард"])
             #expect(try await search.search("мебельгард", by: admin).count == 1)
         }

@@ -6,6 +6,11 @@ import SQLKit
 /// is decided by that user's department.
 enum Responsible {
     static func ownership(_ ownerID: Int64, on db: any SQLDatabase) async throws -> RecordOwnership {
+        guard let memo = BatchMemo.current else { return try await check(ownerID, on: db) }
+        return try await memo.ownership(ownerID) { try await check(ownerID, on: db) }
+    }
+
+    private static func check(_ ownerID: Int64, on db: any SQLDatabase) async throws -> RecordOwnership {
         guard let user = try await UserStore().find(id: ownerID, on: db) else {
             throw RapportError.invalid("owner_id", "not_found", "no user with id \(ownerID)")
         }

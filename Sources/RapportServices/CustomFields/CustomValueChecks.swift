@@ -7,7 +7,9 @@ import SQLKit
 /// sorts must name a filterable or sortable field.
 enum CustomValueChecks {
     static func definitions(_ entity: CustomFieldEntity, on db: any SQLDatabase) async throws -> [CustomFieldDefinition] {
-        try await CustomFieldStore().list(entity: entity, includeArchived: false, on: db)
+        let load = { try await CustomFieldStore().list(entity: entity, includeArchived: false, on: db) }
+        guard let memo = BatchMemo.current else { return try await load() }
+        return try await memo.definitions(entity, load)
     }
 
     /// Applies `inputs` to `values` (all rules), then checks that every newly given link

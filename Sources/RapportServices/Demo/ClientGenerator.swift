@@ -20,10 +20,6 @@ public struct ClientGenerator: Sendable {
                                "Jack", "Grace", "Thomas", "Chloe", "Daniel", "Lily"]
     static let englishLast = ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Walker", "Wright",
                               "Robinson", "Thompson", "White", "Hughes", "Green", "Hall", "Wood"]
-    static let moreLast = ["Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов",
-                           "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров",
-                           "Дмитриев", "Королёв", "Гусев", "Киселёв", "Ильин", "Максимов", "Поляков", "Сорокин", "Виноградов"]
-    static let englishCompanies = ["Kitchen", "Home", "Design", "Build", "Wood", "Stone", "Craft", "Style"]
     static let englishSuffixes = ["Works", "Studio", "Group", "Trade", "Supply", "Partners"]
     static let styles = ["Современный", "Классика", "Лофт", "Скандинавский"]
     static let ways = ["Звонок", "WhatsApp", "Telegram", "E-mail"]
@@ -70,8 +66,8 @@ public struct ClientGenerator: Sendable {
                 let id = firstCompany + Int64(done + offset)
                 let english = offset % 7 == 0
                 let name = english
-                    ? "\(random.pick(Self.englishCompanies)) \(random.pick(Self.englishSuffixes)) \(id)"
-                    : "\(random.pick(DemoClients.companyWords))\(random.pick(DemoClients.companySuffixes)) \(id)"
+                    ? NameVariety.englishBrand(words: Self.englishSuffixes, using: &random.rng)
+                    : NameVariety.brand(using: &random.rng)
                 var company = Company(id: id, kind: offset % 5 == 0 ? .dealer : .client, status: offset % 3 == 0 ? .active : .prospect,
                                       shortName: name, fullName: english ? "\(name) LLC" : "ООО «\(name)»",
                                       inn: random.inn(),
@@ -102,12 +98,11 @@ public struct ClientGenerator: Sendable {
                 let id = firstContact + Int64(done + offset)
                 var person: (first: String, middle: String?, last: String)
                 if offset % 6 == 0 {
-                    person = (random.pick(Self.englishFirst), nil, random.pick(Self.englishLast))
+                    person = (random.pick(Self.englishFirst), nil,
+                              NameVariety.englishSurname(common: Self.englishLast, using: &random.rng))
                 } else {
-                    let russian = random.person()
-                    let last = random.int(0..<2) == 0 ? russian.last
-                        : random.pick(Self.moreLast) + (russian.last.hasSuffix("а") ? "а" : "")
-                    person = (russian.first, russian.middle, last)
+                    let russian = NameVariety.person(using: &random.rng)
+                    person = (russian.first, russian.middle, russian.last)
                 }
                 var contact = Contact(id: id, firstName: person.first, middleName: person.middle, lastName: person.last,
                                       position: offset % 3 == 0 ? random.pick(DemoClients.roles) : nil,

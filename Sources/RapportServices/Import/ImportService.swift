@@ -169,7 +169,7 @@ public struct ImportService: JobHandler {
                 let context = try await self.context(item, principal: principal, db)
                 var results: [PreviewRow] = []
                 // Held back like the import's, so the preview finds what the import will; never written.
-                try await PendingFTSWrites.$current.withValue(Self.pendingFTSWrites(db)) {
+                try await PendingWrites.$current.withValue(PendingWrites()) {
                     for index in 1..<min(rows.count, Self.previewRows + 1) {
                         let result = try await self.importRow(rows[index], item, context, db)
                         results.append(PreviewRow(row: index, cells: rows[index], outcome: result.outcome, reason: result.reason))
@@ -237,18 +237,21 @@ public struct ImportService: JobHandler {
             try await env.database.transaction { [item, done] db in
                 let context = try await self.context(item, principal: principal, db)
                 var counts: [ClientImport.Outcome: Int] = [:]
-                let pending = Self.pendingFTSWrites(db)
-                try await PendingFTSWrites.$current.withValue(pending) {
-                    for index in (done + 1)...end {
-                        let result = try await self.importRow(rows[index], item, context, db)
-                        counts[result.outcome, default: 0] += 1
-                        if result.outcome == .skipped || result.outcome == .rejected {
-                            try await self.imports.addRow(importID: item.id, row: index, outcome: result.outcome,
-                                                          reason: result.reason, recordID: result.recordID, on: db)
+                // Full-text rows and events are written once per batch (see `PendingWrites`).
+                let pending = PendingWrites()
+                try await PendingWrites.$current.withValue(pending) {
+                    try await BatchMemo.$current.withValue(BatchMemo()) {
+                        for index in (done + 1)...end {
+                            let result = try await self.importRow(rows[index], item, context, db)
+                            counts[result.outcome, default: 0] += 1
+                            if result.outcome == .skipped || result.outcome == .rejected {
+                                try await self.imports.addRow(importID: item.id, row: index, outcome: result.outcome,
+                                                              reason: result.reason, recordID: result.recordID, on: db)
+                            }
                         }
                     }
                 }
-                try await pending?.flush(on: db)
+                try await pending.flush(on: db)
                 try await self.imports.advance(id: item.id, processed: end, created: counts[.created] ?? 0,
                                                updated: counts[.updated] ?? 0, skipped: counts[.skipped] ?? 0,
                                                rejected: counts[.rejected] ?? 0, at: self.env.clock.now(), on: db)
@@ -319,7 +322,7 @@ public struct ImportService: JobHandler {
     func importRow(_ row: [String], _ item: ClientImport, _ context: Context, _ db: any SQLDatabase) async throws
         -> (outcome: ClientImport.Outcome, reason: String, recordID: Int64?)
     {
-        let mark = PendingFTSWrites.current?.mark()
+        let mark = PendingWrites.current?.mark()
         try await db.raw("SAVEPOINT import_row").run()
         do {
             let result = try await write(row, item, context, db)
@@ -328,7 +331,7 @@ public struct ImportService: JobHandler {
         } catch let error as RapportError {
             try await db.raw("ROLLBACK TO SAVEPOINT import_row").run()
             try await db.raw("RELEASE SAVEPOINT import_row").run()
-            if let mark { PendingFTSWrites.current?.restore(mark) }
+            if let mark { PendingWrites.current?.restore(mark) }
             switch error {
             case .possibleDuplicates(let candidates):
                 let names = candidates.map { "#\($0.id) \($0.name)" }.joined(separator: ", ")
@@ -428,11 +431,6 @@ public struct ImportService: JobHandler {
         } catch let failure as VCardReader.Failure {
             throw RapportError.invalid("file", "unreadable", "the file cannot be read as vCard: \(failure.description)")
         }
-    }
-
-    /// SQLite's full-text rows are written once per batch (see `PendingFTSWrites`).
-    static func pendingFTSWrites(_ db: any SQLDatabase) -> PendingFTSWrites? {
-        db.dialect.name == "sqlite" ? PendingFTSWrites() : nil
     }
 
     static func customEntity(_ entity: String) -> CustomFieldEntity { entity == "company" ? .company : .contact }

@@ -8,8 +8,8 @@ public struct SearchStore: Sendable {
     /// Replaces the indexed body of one record.
     /// Writes a record's search text; `fresh` says the record is new, so there is nothing to replace.
     public func index(entity: String, id: Int64, body: String, fresh: Bool = false, on db: any SQLDatabase) async throws {
-        if db.dialect.name == "sqlite", let pending = PendingFTSWrites.current {
-            pending.putSearch(rowid: FTSRowID.make(entity: entity, id: id), .init(entity: entity, id: id, body: body), fresh: fresh)
+        if let pending = PendingWrites.current {
+            pending.putSearch(.init(entity: entity, id: id, body: body), fresh: fresh)
             return
         }
         if !fresh { try await remove(entity: entity, id: id, on: db) }
@@ -26,8 +26,8 @@ public struct SearchStore: Sendable {
     }
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
-        if db.dialect.name == "sqlite", let pending = PendingFTSWrites.current {
-            pending.remove(rowid: FTSRowID.make(entity: entity, id: id))
+        if let pending = PendingWrites.current {
+            pending.remove(entity: entity, id: id)
             return
         }
         if db.dialect.name == "sqlite" {

@@ -17,9 +17,8 @@ public struct SimilarNameStore: Sendable {
     public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, fresh: Bool = false,
                       on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
-        if let pending = PendingFTSWrites.current {
-            pending.putName(rowid: FTSRowID.make(entity: entity, id: id),
-                            .init(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey), fresh: fresh)
+        if let pending = PendingWrites.current {
+            pending.putName(.init(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey), fresh: fresh)
             return
         }
         if !fresh { try await remove(entity: entity, id: id, on: db) }
@@ -32,8 +31,8 @@ public struct SimilarNameStore: Sendable {
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
-        if let pending = PendingFTSWrites.current {
-            pending.remove(rowid: FTSRowID.make(entity: entity, id: id))
+        if let pending = PendingWrites.current {
+            pending.remove(entity: entity, id: id)
             return
         }
         try await db.raw("DELETE FROM client_names WHERE rowid = \(bind: FTSRowID.make(entity: entity, id: id))").run()
@@ -56,8 +55,8 @@ public struct SimilarNameStore: Sendable {
                   AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
                 LIMIT \(literal: limit)
                 """).all()
-            if let pending = PendingFTSWrites.current {
-                // Names held back in this batch are candidates too (see `PendingFTSWrites`).
+            if let pending = PendingWrites.current {
+                // Names held back in this batch are candidates too (see `PendingWrites`).
                 let stored = try rows.map {
                     (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self))
                 }
@@ -68,12 +67,8 @@ public struct SimilarNameStore: Sendable {
             let column = key.rawValue
             switch key {
             case .match:
-                // `%` above the duplicate threshold, set for this transaction only: at pg_trgm's
-                // default 0.3 a common name drew so many candidates at a million rows that the
-                // check took seconds.
-                try await db.raw("""
-                    SELECT set_config('pg_trgm.similarity_threshold', \(bind: String(Trigrams.duplicateThreshold - 0.1)), true)
-                    """).run()
+                // `%` at the threshold of `postgresSettings`: at pg_trgm's default 0.3 a common
+                // name drew so many candidates at a million rows that the check took seconds.
                 // Nearest first through the GiST index (migration 13), stopping at `limit`.
                 rows = try await db.raw("""
                     SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
@@ -81,10 +76,8 @@ public struct SimilarNameStore: Sendable {
                     ORDER BY \(unsafeRaw: column) <-> \(bind: text) LIMIT \(literal: limit)
                     """).all()
             case .name:
-                // `<%`: the typed words against the best part of the name, at the search threshold.
-                try await db.raw("""
-                    SELECT set_config('pg_trgm.word_similarity_threshold', \(bind: String(Trigrams.searchThreshold)), false)
-                    """).run()
+                // `<%`: the typed words against the best part of the name, at the search
+                // threshold (`wordSimilarityThreshold`, set on every connection).
                 // No ORDER BY: a common name has thousands of candidates above the threshold, and
                 // ordering them read every one from the table; the caller scores the ones returned.
                 rows = try await db.raw("""
@@ -96,6 +89,14 @@ public struct SimilarNameStore: Sendable {
         }
         return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "key", as: String.self)) }
     }
+
+    /// The PostgreSQL settings the queries above rely on, given to every connection as it
+    /// opens (one statement less per duplicate check and per search): `%` a little below the
+    /// duplicate threshold (Swift decides), `<%` at the search threshold.
+    public static let postgresSettings = [
+        ("pg_trgm.similarity_threshold", String(Trigrams.duplicateThreshold - 0.1)),
+        ("pg_trgm.word_similarity_threshold", String(Trigrams.searchThreshold)),
+    ]
 
     /// An FTS5 query on `column` for names within about one typo of `text`: any two of its
     /// three runs (see `Trigrams.runs`); a shorter text matches either half, or itself.

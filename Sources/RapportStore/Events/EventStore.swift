@@ -10,6 +10,10 @@ public struct EventStore: Sendable {
 
     /// Appends one event; call it inside the transaction that made the change.
     public func append(_ event: Event, on db: any SQLDatabase) async throws {
+        if let pending = PendingWrites.current {
+            pending.putEvent(event)  // written at the end of the batch
+            return
+        }
         try await db.raw("""
             INSERT INTO events (occurred_at, actor_id, entity, entity_id, action, changes, owner_id)
             VALUES (\(bind: event.occurredAt.millis), \(bind: event.actorID), \(bind: event.entity),
