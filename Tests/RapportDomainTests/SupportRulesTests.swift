@@ -97,6 +97,21 @@ import Testing
         #expect(Trigrams.of("ab") == ["  a", " ab", "ab "])
     }
 
+    /// The packed trigrams give the same similarity as the trigrams written out as text, for
+    /// names of every shape: Cyrillic, Latin, digits, several words, a letter of two scalars.
+    @Test func packed_trigrams_agree_with_the_written_out_ones() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["ива", "нов", "й", "и\u{306}", "кух", "ни", "люкс", "ab", "c", "1", "22", " ", "-", "Ё", "ё", "ooo"]
+        func name() -> String { (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined() }
+        for _ in 0..<2_000 {
+            let a = name(), b = name()
+            let left = Trigrams.of(a), right = Trigrams.of(b)
+            let shared = left.intersection(right).count
+            let expected = left.isEmpty && right.isEmpty ? 0 : Double(shared) / Double(left.count + right.count - shared)
+            #expect(abs(Trigrams.similarity(a, b) - expected) < 1e-12, "\(a) / \(b)")
+        }
+    }
+
     @Test func alike_names_are_one_typo_apart_or_share_most_pieces() {
         #expect(Trigrams.alike("мебельград", "мебельгард"))
         #expect(Trigrams.alike("кухни люкс", "кухни люск"))

@@ -59,9 +59,10 @@ public struct DuplicateStore: Sendable {
             }
         }
         if let key = probe.matchKey {
+            let name = Trigrams.Profile(key)
             for candidate in try await SimilarNameStore().candidates(entity: probe.entity, key: .match, like: key,
                                                                        excluding: probe.excluding, limit: 50, on: db)
-            where candidate.key != key && !candidate.key.isEmpty && Trigrams.alike(key, candidate.key) {
+            where candidate.key != key && !candidate.key.isEmpty && Trigrams.alike(name, Trigrams.Profile(candidate.key)) {
                 reasons[candidate.id, default: []].insert(.similarName)
             }
         }
