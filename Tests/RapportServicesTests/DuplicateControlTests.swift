@@ -75,6 +75,44 @@ import Testing
         }
     }
 
+    /// A person's name alone is weak evidence: namesakes whose middle names differ, or who
+    /// both have phones (or both e-mails) and share none, are different people.
+    @Test(arguments: TestDatabase.kinds)
+    func namesakes_told_apart_by_middle_name_or_contact_details_are_not_duplicates(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let contacts = harness.services.contacts
+            let elena = try await contacts.create(ContactInput(
+                firstName: "Елена", middleName: "Сергеевна", lastName: "Иванова",
+                channels: [ContactChannel(kind: .phone, value: "+7 916 111-11-11"), ContactChannel(kind: .email, value: "e1@x.example")]),
+                by: admin)
+            func matches(_ input: ContactInput) async throws -> [Int64] {
+                do {
+                    let saved = try await contacts.create(input, by: admin)
+                    try await contacts.delete(saved.contact.id, expectedVersion: nil, by: admin)
+                    return []
+                } catch RapportError.possibleDuplicates(let candidates) {
+                    return candidates.map(\.id)
+                }
+            }
+            // MUT + validation: told apart by a different middle name, a different phone, a different e-mail
+            #expect(try await matches(ContactInput(firstName: "Елена", middleName: "Петровна", lastName: "Иванова")).isEmpty)
+            #expect(try await matches(ContactInput(firstName: "Елена", lastName: "Иванова",
+                                                   channels: [ContactChannel(kind: .phone, value: "+7 916 222-22-22")])).isEmpty)
+            #expect(try await matches(ContactInput(firstName: "Елена", lastName: "Иванова",
+                                                   channels: [ContactChannel(kind: .email, value: "e2@x.example")])).isEmpty)
+            // nothing tells them apart: the same name, the same middle name or none, a typo, other kinds of details
+            #expect(try await matches(ContactInput(firstName: "Елена", lastName: "Иванова")) == [elena.contact.id])
+            #expect(try await matches(ContactInput(firstName: "елена", middleName: "Сергеевна", lastName: "Иванова")) == [elena.contact.id])
+            #expect(try await matches(ContactInput(firstName: "Елена", lastName: "Ивановаа")) == [elena.contact.id])
+            #expect(try await matches(ContactInput(firstName: "Елена", lastName: "Иванова",
+                                                   channels: [ContactChannel(kind: .messenger, value: "@elena")])) == [elena.contact.id])
+            // a shared phone is a match whatever the middle name
+            #expect(try await matches(ContactInput(firstName: "Елена", middleName: "Петровна", lastName: "Иванова",
+                                                   channels: [ContactChannel(kind: .phone, value: "8 916 111 11 11")])) == [elena.contact.id])
+        }
+    }
+
     @Test(arguments: TestDatabase.kinds)
     func a_name_with_a_typo_is_a_likely_duplicate_and_search_forgives_typos(kind: DatabaseKind) async throws {
         try await TestHarness.with(kind) { harness in

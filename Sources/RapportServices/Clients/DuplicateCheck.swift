@@ -15,7 +15,7 @@ enum DuplicateCheck {
         let key = contact.lastName.flatMap { $0.isEmpty ? nil : NameMatch.key("\($0) \(contact.firstName)") }
         return DuplicateStore.Probe(entity: "contact", phones: normalized(contact.channels, .phone),
                                     emails: normalized(contact.channels, .email), matchKey: key,
-                                    excluding: contact.id == 0 ? nil : contact.id)
+                                    middleName: contact.middleName, excluding: contact.id == 0 ? nil : contact.id)
     }
 
     /// What an update adds that may make a company look like another: a new INN, phones and

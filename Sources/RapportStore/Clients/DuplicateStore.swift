@@ -12,13 +12,15 @@ public struct DuplicateStore: Sendable {
         public var phones: [String]
         public var emails: [String]
         public var matchKey: String?
+        /// A person's middle name, which tells namesakes apart.
+        public var middleName: String?
         /// The record itself, when it is being changed.
         public var excluding: Int64?
 
         public init(entity: String, inn: String? = nil, phones: [String] = [], emails: [String] = [],
-                    matchKey: String? = nil, excluding: Int64? = nil) {
+                    matchKey: String? = nil, middleName: String? = nil, excluding: Int64? = nil) {
             self.entity = entity; self.inn = inn; self.phones = phones; self.emails = emails
-            self.matchKey = matchKey; self.excluding = excluding
+            self.matchKey = matchKey; self.middleName = middleName; self.excluding = excluding
         }
     }
 
@@ -66,6 +68,10 @@ public struct DuplicateStore: Sendable {
                 reasons[candidate.id, default: []].insert(.similarName)
             }
         }
+        if probe.entity == "contact" {
+            let byNameOnly = reasons.filter { $0.value.isSubset(of: [.name, .similarName]) }.map(\.key)
+            for id in try await namesakesToldApart(byNameOnly, from: probe, on: db) { reasons[id] = nil }
+        }
         let ids = Array(reasons.keys.sorted().prefix(limit))
         guard !ids.isEmpty else { return [] }
         let nameSQL: SQLQueryString = probe.entity == "company"
@@ -84,5 +90,34 @@ public struct DuplicateStore: Sendable {
                     RecordOwnership(ownerID: try row.decode(column: "owner_id", as: Int64?.self),
                                     ownerDepartmentID: try row.decode(column: "department_id", as: Int64?.self)))
         }
+    }
+
+    /// People whom only their name made look like the probe, but whom something else tells
+    /// apart: both have a middle name and they differ, or both have phones (or both e-mails)
+    /// and share none. A base of a million people holds dozens of "Иванова Елена"; calling
+    /// each a likely duplicate of the next would make duplicate control useless.
+    func namesakesToldApart(_ ids: [Int64], from probe: Probe, on db: any SQLDatabase) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        var apart = Set<Int64>()
+        if let middle = probe.middleName.flatMap(NameMatch.key) {
+            for row in try await db.raw("SELECT id, middle_name FROM contacts WHERE id IN (\(binds: ids))").all() {
+                guard let theirs = try row.decode(column: "middle_name", as: String?.self).flatMap(NameMatch.key),
+                      theirs != middle
+                else { continue }
+                apart.insert(try row.decode(column: "id", as: Int64.self))
+            }
+        }
+        var kinds: [String] = []
+        if !probe.phones.isEmpty { kinds.append("phone") }
+        if !probe.emails.isEmpty { kinds.append("email") }
+        if !kinds.isEmpty {
+            for row in try await db.raw("""
+                SELECT DISTINCT entity_id FROM client_channels
+                WHERE entity = 'contact' AND entity_id IN (\(binds: ids)) AND kind IN (\(binds: kinds)) AND normalized IS NOT NULL
+                """).all() {
+                apart.insert(try row.decode(column: "entity_id", as: Int64.self))
+            }
+        }
+        return apart
     }
 }
