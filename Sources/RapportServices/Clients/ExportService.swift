@@ -61,6 +61,18 @@ public struct ExportService: Sendable {
             throw RapportError.invalid("format", "invalid", "vCard holds people: only contacts export as vCard")
         }
         try Access.requireAny(principal, .export, entity)
+        // A million records take a minute or so: longer than one database read may otherwise.
+        return try await Database.allowingLongOperations {
+            try await self.write(entity, format: format, query: query, vCard: vCard, limit: limit, to: url, by: principal,
+                                 checked: progress)
+        }
+    }
+
+    /// `write` once its request is checked.
+    private func write(_ entity: PermissionEntity, format: ExportFormat, query: ClientQuery, vCard: VCard.Version,
+                       limit: Int?, to url: URL, by principal: Principal, checked progress: @escaping @Sendable (Int) -> Void)
+        async throws -> Int
+    {
         switch format {
         case .xlsx:
             let workbook = try XLSXFile.Writer(sheetName: entity == .company ? "Companies" : "Contacts")

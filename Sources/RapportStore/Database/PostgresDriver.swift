@@ -87,9 +87,9 @@ final class PostgresDriver: DatabaseDriver, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the next event loop (with that loop as its executor, so its statements
-    /// never leave the loop's thread), but answers `DatabaseUnavailable` once
-    /// `operationTimeout` has passed.
+    /// Runs `body` on a connection of the next event loop (with that loop as its executor, so
+    /// its statements never leave the loop's thread; not for long operations), but answers
+    /// `DatabaseUnavailable` once `operationTimeout` has passed.
     ///
     /// A task group would wait for `body` to notice its cancellation, and a pool request
     /// waiting for a server that is gone may not notice for a long time; so `body` runs in its
@@ -105,7 +105,10 @@ final class PostgresDriver: DatabaseDriver, @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 state.withLockedValue { $0.continuation = continuation }
-                let operation = Task(executorPreference: executor) {
+                // A long operation (an import batch, an export) does much of its own work between
+                // statements: on the loop it would hold up that loop's other connections.
+                let preference: EventLoopTaskExecutor? = Database.longOperationLimit == nil ? executor : nil
+                let operation = Task(executorPreference: preference) {
                     let result: Result<T, any Error>
                     do { result = .success(try await body(loop)) } catch { result = .failure(error) }
                     let (waiting, timer) = state.withLockedValue { $0.finish() }
