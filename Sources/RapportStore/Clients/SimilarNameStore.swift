@@ -76,13 +76,14 @@ public struct SimilarNameStore: Sendable {
                     ORDER BY \(unsafeRaw: column) <-> \(bind: text) LIMIT \(literal: limit)
                     """).all()
             case .name:
-                // `<%`: the typed words against the best part of the name, at the search
-                // threshold (`wordSimilarityThreshold`, set on every connection).
-                // No ORDER BY: a common name has thousands of candidates above the threshold, and
-                // ordering them read every one from the table; the caller scores the ones returned.
+                // The pieces of the typed text as substrings through the GIN trigram index, as
+                // SQLite's FTS5 finds them: `<%` (word similarity) rechecked hundreds of rows for
+                // a word with no exact match, or read the whole table. No ORDER BY: the caller
+                // scores the ones returned.
+                guard let condition = Self.likeCondition(text, column: column) else { return [] }
                 rows = try await db.raw("""
                     SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
-                    WHERE \(bind: text) <% \(unsafeRaw: column) AND id <> \(bind: excluded)
+                    WHERE \(condition) AND id <> \(bind: excluded)
                     LIMIT \(literal: limit)
                     """).all()
             }
@@ -91,30 +92,53 @@ public struct SimilarNameStore: Sendable {
     }
 
     /// The PostgreSQL settings the queries above rely on, given to every connection as it
-    /// opens (one statement less per duplicate check and per search): `%` a little below the
-    /// duplicate threshold (Swift decides), `<%` at the search threshold.
+    /// opens (one statement less per duplicate check): `%` a little below the duplicate
+    /// threshold (Swift decides).
     public static let postgresSettings = [
         ("pg_trgm.similarity_threshold", String(Trigrams.duplicateThreshold - 0.1)),
-        ("pg_trgm.word_similarity_threshold", String(Trigrams.searchThreshold)),
     ]
 
-    /// An FTS5 query on `column` for names within about one typo of `text`: any two of its
-    /// three runs (see `Trigrams.runs`); a shorter text matches either half, or itself.
+    /// The pieces a name within about one typo of `text` keeps whole: any two of its three
+    /// runs (see `Trigrams.runs`); a shorter text either half, or itself. Nil when too short.
+    enum Pieces {
+        case anyTwo([String]), either([String]), whole(String)
+    }
+
+    static func pieces(_ text: String) -> Pieces? {
+        let characters = Array(text)
+        if let runs = Trigrams.runs(text) { return .anyTwo(runs) }
+        if characters.count >= 6 {
+            let half = characters.count / 2
+            return .either([String(characters[..<half]), String(characters[half...])])
+        }
+        return characters.count >= 3 ? .whole(text) : nil
+    }
+
+    /// The pieces as a condition: `match` is the test of one piece.
+    static func condition<T>(_ pieces: Pieces, match: (String) -> T, and: (T, T) -> T, or: ([T]) -> T) -> T {
+        switch pieces {
+        case .anyTwo(let runs):
+            let (a, b, c) = (match(runs[0]), match(runs[1]), match(runs[2]))
+            return or([and(a, b), and(b, c), and(a, c)])
+        case .either(let halves): return or(halves.map(match))
+        case .whole(let text): return match(text)
+        }
+    }
+
+    /// An FTS5 query on `column` for names within about one typo of `text`.
     static func ftsQuery(_ text: String, column: String) -> String? {
         func phrase(_ piece: String) -> String { "\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let characters = Array(text)
-        let body: String
-        if let runs = Trigrams.runs(text) {
-            let (a, b, c) = (phrase(runs[0]), phrase(runs[1]), phrase(runs[2]))
-            body = "(\(a) AND \(b)) OR (\(b) AND \(c)) OR (\(a) AND \(c))"
-        } else if characters.count >= 6 {
-            let half = characters.count / 2
-            body = "\(phrase(String(characters[..<half]))) OR \(phrase(String(characters[half...])))"
-        } else if characters.count >= 3 {
-            body = phrase(text)
-        } else {
-            return nil
-        }
+        guard let pieces = pieces(text) else { return nil }
+        let body = condition(pieces, match: phrase, and: { "(\($0) AND \($1))" }, or: { $0.joined(separator: " OR ") })
         return "\(column) : (\(body))"
+    }
+
+    /// The same as a PostgreSQL condition on `column`: substrings through its trigram index.
+    static func likeCondition(_ text: String, column: String) -> SQLQueryString? {
+        guard let pieces = pieces(text) else { return nil }
+        let body = condition(pieces, match: { piece -> SQLQueryString in
+            "\(unsafeRaw: column) LIKE \(bind: LikePattern.containing(piece)) ESCAPE '\\'"
+        }, and: { "(\($0) AND \($1))" }, or: { $0.joined(separator: " OR ") })
+        return "(\(body))"
     }
 }

@@ -83,7 +83,7 @@ public struct UserStore: Sendable {
         let keyset = Keyset(column: column, idColumn: "users.id", descending: query.descending, page: page)
         var conditions: [SQLQueryString] = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "users.id")]
         if let search = query.search?.lowercased(), !search.isEmpty {
-            let prefix = Self.likePrefix(search)
+            let prefix = LikePattern.prefix(search)
             conditions.append("""
                 (lower(users.first_name) LIKE \(bind: prefix) ESCAPE '\\' OR lower(users.last_name) LIKE \(bind: prefix) ESCAPE '\\'
                  OR users.email LIKE \(bind: prefix) ESCAPE '\\')
@@ -134,16 +134,6 @@ public struct UserStore: Sendable {
 
     public func recordLogin(userID: Int64, at time: Date, on db: any SQLDatabase) async throws {
         try await db.raw("UPDATE users SET last_login_at = \(bind: time.millis) WHERE id = \(bind: userID)").run()
-    }
-
-    /// Escapes LIKE wildcards so a search for `50%` or `a_b` matches literally.
-    static func likePrefix(_ text: String) -> String {
-        var escaped = ""
-        for ch in text {
-            if ch == "%" || ch == "_" || ch == "\\" { escaped.append("\\") }
-            escaped.append(ch)
-        }
-        return escaped + "%"
     }
 
     static func decode(_ row: any SQLRow) throws -> User {
