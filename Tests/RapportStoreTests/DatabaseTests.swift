@@ -64,19 +64,6 @@ struct Boom: Error {}
         }
     }
 
-    /// The similar-name queries rely on pg_trgm's thresholds set on every connection as it opens.
-    @Test func postgres_connections_open_with_the_similar_name_thresholds() async throws {
-        guard TestDatabase.kinds.contains(.postgres) else { return }
-        try await TestDatabase.with(.postgres) { database in
-            for (name, value) in SimilarNameStore.postgresSettings {
-                let shown = try await database.read { db in
-                    try await db.raw("SELECT current_setting(\(bind: name)) AS v").first()!.decode(column: "v", as: String.self)
-                }
-                #expect(Double(shown) == Double(value), "\(name)")
-            }
-        }
-    }
-
     @Test func a_full_sqlite_database_refuses_the_write_and_keeps_what_it_had() async throws {
         try await TestDatabase.with(.sqlite) { database in
             // setup: a database that may not grow past its current size

@@ -65,38 +65,20 @@ public struct SimilarNameStore: Sendable {
         } else {
             let table = entity == "company" ? "companies" : "contacts"
             let column = key.rawValue
-            switch key {
-            case .match:
-                // `%` at the threshold of `postgresSettings`: at pg_trgm's default 0.3 a common
-                // name drew so many candidates at a million rows that the check took seconds.
-                // Nearest first through the GiST index (migration 13), stopping at `limit`.
-                rows = try await db.raw("""
-                    SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
-                    WHERE \(unsafeRaw: column) % \(bind: text) AND id <> \(bind: excluded)
-                    ORDER BY \(unsafeRaw: column) <-> \(bind: text) LIMIT \(literal: limit)
-                    """).all()
-            case .name:
-                // The pieces of the typed text as substrings through the GIN trigram index, as
-                // SQLite's FTS5 finds them: `<%` (word similarity) rechecked hundreds of rows for
-                // a word with no exact match, or read the whole table. No ORDER BY: the caller
-                // scores the ones returned.
-                guard let condition = Self.likeCondition(text, column: column) else { return [] }
-                rows = try await db.raw("""
-                    SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
-                    WHERE \(condition) AND id <> \(bind: excluded)
-                    LIMIT \(literal: limit)
-                    """).all()
-            }
+            // Any two of the text's three runs as substrings through the GIN trigram index on
+            // the column (migration 20 for `match_key`, 6 for `name_key`), as SQLite's FTS5
+            // finds them: `%` (trigram similarity) and `<%` (word similarity) read hundreds or
+            // thousands of rows for a common first name or a rare word. No ORDER BY: the
+            // caller decides.
+            guard let condition = Self.likeCondition(text, column: column) else { return [] }
+            rows = try await db.raw("""
+                SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
+                WHERE \(condition) AND id <> \(bind: excluded)
+                LIMIT \(literal: limit)
+                """).all()
         }
         return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "key", as: String.self)) }
     }
-
-    /// The PostgreSQL settings the queries above rely on, given to every connection as it
-    /// opens (one statement less per duplicate check): `%` a little below the duplicate
-    /// threshold (Swift decides).
-    public static let postgresSettings = [
-        ("pg_trgm.similarity_threshold", String(Trigrams.duplicateThreshold - 0.1)),
-    ]
 
     /// The pieces a name within about one typo of `text` keeps whole: any two of its three
     /// runs (see `Trigrams.runs`); a shorter text either half, or itself. Nil when too short.

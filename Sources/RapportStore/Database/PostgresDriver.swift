@@ -31,7 +31,6 @@ final class PostgresDriver: DatabaseDriver, @unchecked Sendable {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
         configuration.options.connectTimeout = .seconds(3)
-        configuration.options.additionalStartupParameters = SimilarNameStore.postgresSettings
         let group = MultiThreadedEventLoopGroup.singleton
         let loops = Array(group.makeIterator())
         self.executors = EventLoopExecutors(loops: loops)

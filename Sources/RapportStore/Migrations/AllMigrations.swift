@@ -20,5 +20,6 @@ public enum AllMigrations {
         M0017_NotificationSettings(),
         M0018_Interactions(),
         M0019_OpenTasksByOwner(),
+        M0020_NameRunsIndex(),
     ]
 }
