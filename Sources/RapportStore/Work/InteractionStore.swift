@@ -205,10 +205,7 @@ public struct InteractionStore: Sendable {
 
     /// How many planned interactions whose time has passed `userID` is responsible for.
     public func overdueCount(userID: Int64, now: Date, on db: any SQLDatabase) async throws -> Int {
-        try await db.raw("""
-            SELECT COUNT(*) AS n FROM interactions
-            WHERE owner_id = \(bind: userID) AND status = 'planned' AND start_at < \(bind: now.millis)
-            """).first()!.decode(column: "n", as: Int.self)
+        try await db.raw("SELECT \(Self.overdue(userID, now)) AS n").first()!.decode(column: "n", as: Int.self)
     }
 
     /// In one statement: how many planned interactions `userID` is responsible for or takes
@@ -225,13 +222,20 @@ public struct InteractionStore: Sendable {
                     WHERE id IN (SELECT interaction_id FROM interaction_participants WHERE kind = 'user' AND ref_id = \(bind: userID))
                       AND owner_id <> \(bind: userID) AND status = 'planned'
                       AND start_at >= \(bind: now.millis) AND start_at < \(bind: endOfDay.millis)) AS later,
-                (SELECT COUNT(*) FROM interactions
-                    WHERE owner_id = \(bind: userID) AND status = 'planned' AND start_at < \(bind: now.millis)) AS overdue
+                \(Self.overdue(userID, now)) AS overdue
             """).first()!
         return (try row.decode(column: "later", as: Int.self), try row.decode(column: "overdue", as: Int.self))
     }
 
     // MARK: helpers
+
+    /// How many planned interactions `userID` is responsible for have passed their time.
+    static func overdue(_ userID: Int64, _ now: Date) -> SQLQueryString {
+        """
+        (SELECT COUNT(*) FROM interactions
+            WHERE owner_id = \(bind: userID) AND status = 'planned' AND start_at < \(bind: now.millis))
+        """
+    }
 
     func replaceParticipants(of id: Int64, _ participants: [Interaction.Participant], on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM interaction_participants WHERE interaction_id = \(bind: id)").run()

@@ -130,7 +130,7 @@ public struct TaskStore: Sendable {
             conditions.append("tasks.link_entity = \(bind: link.entity) AND tasks.link_id = \(bind: link.id)")
         }
         // Keyset on (deadline or "none", id): tasks without a deadline sort after every date.
-        let sortKey: SQLQueryString = "COALESCE(tasks.deadline, \(literal: Int64.max))"
+        let sortKey = Self.deadline
         if let cursor = page.cursor {
             guard let after = Int64(cursor.sortValue) else {
                 throw RapportError.invalid("cursor", "invalid", "cursor does not match the sort order")
@@ -156,15 +156,26 @@ public struct TaskStore: Sendable {
 
     /// How many open tasks past their deadline `userID` is responsible for or helps with.
     public func overdueCount(userID: Int64, now: Date, on db: any SQLDatabase) async throws -> Int {
-        // Two counts, each on its own index (see `list`): as responsible, and as a co-executor of others' tasks.
-        try await db.raw("""
-            SELECT (SELECT COUNT(*) FROM tasks
-                    WHERE owner_id = \(bind: userID) AND status NOT IN ('done', 'cancelled') AND deadline < \(bind: now.millis))
-                 + (SELECT COUNT(*) FROM tasks
-                    WHERE id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: userID) AND role = 'co_executor')
-                      AND owner_id <> \(bind: userID) AND status NOT IN ('done', 'cancelled')
-                      AND deadline < \(bind: now.millis)) AS n
-            """).first()!.decode(column: "n", as: Int.self)
+        try await db.raw("SELECT \(Self.openCount(userID, "\(Self.deadline) < \(bind: now.millis)")) AS n")
+            .first()!.decode(column: "n", as: Int.self)
+    }
+
+    /// The sort key of deadlines (`list`): tasks without one after every date.
+    static let deadline: SQLQueryString = "COALESCE(tasks.deadline, \(literal: Int64.max))"
+
+    /// How many of `userID`'s open tasks meet `condition` (counted up to `cap`): two counts,
+    /// each on its own index (see `list`) — as responsible, and as a co-executor of others' tasks.
+    static func openCount(_ userID: Int64, _ condition: SQLQueryString, cap: Int? = nil) -> SQLQueryString {
+        let limit: SQLQueryString = cap.map { "LIMIT \(literal: $0)" } ?? ""
+        return """
+            (SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks
+                WHERE tasks.owner_id = \(bind: userID) AND tasks.status NOT IN ('done', 'cancelled') AND \(condition)
+                \(limit)) mine)
+            + (SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks
+                WHERE tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: userID) AND role = 'co_executor')
+                  AND tasks.owner_id <> \(bind: userID) AND tasks.status NOT IN ('done', 'cancelled') AND \(condition)
+                \(limit)) helping)
+            """
     }
 
     /// The desktop's counts of one person's open tasks (responsible or co-executor).
@@ -180,28 +191,15 @@ public struct TaskStore: Sendable {
         }
     }
 
-    /// `userID`'s `DayCounts` in one statement: each count is two, on the responsible's
-    /// open-tasks index and on the co-executor's memberships (see `list`).
+    /// `userID`'s `DayCounts` in one statement (see `openCount`).
     public func dayCounts(userID: Int64, now: Date, endOfDay: Date, openCap: Int, on db: any SQLDatabase) async throws
         -> DayCounts
     {
-        let deadline: SQLQueryString = "COALESCE(tasks.deadline, \(literal: Int64.max))"
-        func count(_ condition: SQLQueryString, cap: Int?) -> SQLQueryString {
-            let limit: SQLQueryString = cap.map { "LIMIT \(literal: $0)" } ?? ""
-            return """
-                (SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks
-                    WHERE tasks.owner_id = \(bind: userID) AND tasks.status NOT IN ('done', 'cancelled') AND \(condition)
-                    \(limit)) mine)
-                + (SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks
-                    WHERE tasks.id IN (SELECT task_id FROM task_members WHERE user_id = \(bind: userID) AND role = 'co_executor')
-                      AND tasks.owner_id <> \(bind: userID) AND tasks.status NOT IN ('done', 'cancelled') AND \(condition)
-                    \(limit)) helping)
-                """
-        }
+        let deadline = Self.deadline
         let row = try await db.raw("""
-            SELECT \(count("1 = 1", cap: openCap)) AS open,
-                \(count("\(deadline) >= \(bind: now.millis) AND \(deadline) < \(bind: endOfDay.millis)", cap: nil)) AS later,
-                \(count("\(deadline) < \(bind: now.millis)", cap: nil)) AS overdue
+            SELECT \(Self.openCount(userID, "1 = 1", cap: openCap)) AS open,
+                \(Self.openCount(userID, "\(deadline) >= \(bind: now.millis) AND \(deadline) < \(bind: endOfDay.millis)")) AS later,
+                \(Self.openCount(userID, "\(deadline) < \(bind: now.millis)")) AS overdue
             """).first()!
         return DayCounts(open: min(openCap, try row.decode(column: "open", as: Int.self)),
                          dueLaterToday: try row.decode(column: "later", as: Int.self),
