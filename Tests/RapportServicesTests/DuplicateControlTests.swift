@@ -113,6 +113,81 @@ import Testing
         }
     }
 
+    /// A person with a phone is a duplicate by name only of a namesake without one (the check
+    /// reads only those names, migration 21): which people have a phone follows every change.
+    @Test(arguments: TestDatabase.kinds)
+    func a_person_with_a_phone_matches_by_name_only_namesakes_without_one(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let contacts = harness.services.contacts
+            let phone = { (value: String) in [ContactChannel(kind: .phone, value: value)] }
+            let without = try await contacts.create(ContactInput(firstName: "Ольга", lastName: "Смирнова"), by: admin)
+            _ = try await contacts.create(ContactInput(firstName: "Ольга", lastName: "Смирнова",
+                                                              channels: phone("+7 916 333-33-33")),
+                                                 allowDuplicates: true, by: admin)
+            func matches(_ input: ContactInput) async throws -> [DuplicateCandidate] {
+                do {
+                    let saved = try await contacts.create(input, by: admin)
+                    try await contacts.delete(saved.contact.id, expectedVersion: nil, by: admin)
+                    return []
+                } catch RapportError.possibleDuplicates(let candidates) {
+                    return candidates
+                }
+            }
+            let newcomer = ContactInput(firstName: "Ольга", lastName: "Смирнова", channels: phone("+7 916 444-44-44"))
+            // MUT + validation: the namesake without a phone matches by name, the one with another phone does not
+            #expect(try await matches(newcomer).map(\.id) == [without.contact.id])
+            var typo = newcomer
+            typo.lastName = "Смирновва"
+            #expect(try await matches(typo).map(\.reasons) == [[.similarName]])
+            // a shared phone with the same name says both
+            var same = newcomer
+            same.channels = phone("8 916 333 33 33")
+            #expect(try await matches(same).map(\.reasons) == [[.name], [.phone, .name]])
+            // once she has a phone too, nothing matches; without it again, she matches again
+            let withPhone = try await contacts.update(without.contact.id, ContactInput(channels: phone("+7 916 555-55-55")),
+                                                      expectedVersion: nil, by: admin)
+            #expect(try await matches(newcomer).isEmpty)
+            #expect(try await matches(typo).isEmpty)
+            _ = try await contacts.update(without.contact.id, ContactInput(channels: []), expectedVersion: withPhone.contact.version,
+                                          by: admin)
+            #expect(try await matches(typo).map(\.id) == [without.contact.id])
+            // a phone that cannot be normalised is no phone to tell people apart by
+            try await contacts.delete(without.contact.id, expectedVersion: nil, by: admin)
+            #expect(try await matches(newcomer).isEmpty)
+            let unreadable = try await contacts.create(ContactInput(firstName: "Ольга", lastName: "Смирнова",
+                                                                    channels: phone("звонить секретарю")),
+                                                       allowDuplicates: true, by: admin)
+            #expect(try await matches(newcomer).map(\.id) == [unreadable.contact.id])
+        }
+    }
+
+    /// `rapport generate` writes clients in bulk, beside the services: they must be compared
+    /// (and told apart) like clients saved one by one.
+    @Test(arguments: TestDatabase.kinds)
+    func generated_people_are_compared_like_saved_ones(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            _ = try await ClientGenerator(env: harness.services.env).fill(companies: 3, contacts: 30)
+            let people = try await harness.services.contacts.list(.init(), page: .init(limit: 50), by: admin).items
+            let phoneless = try #require(people.first { p in p.lastName != nil && !p.channels.contains { $0.kind == .phone } })
+            let phoned = try #require(people.first { p in p.lastName != nil && p.channels.contains { $0.kind == .phone } })
+            func matches(_ person: Contact) async throws -> [Int64] {
+                do {
+                    _ = try await harness.services.contacts.create(ContactInput(
+                        firstName: person.firstName, lastName: person.lastName,
+                        channels: [ContactChannel(kind: .phone, value: "+7 999 000-00-00")]), by: admin)
+                    return []
+                } catch RapportError.possibleDuplicates(let candidates) {
+                    return candidates.map(\.id)
+                }
+            }
+            // MUT + validation: a namesake with a phone is found by name only when the generated person has none
+            #expect(try await matches(phoneless).contains(phoneless.id))
+            #expect(try await !matches(phoned).contains(phoned.id))
+        }
+    }
+
     @Test(arguments: TestDatabase.kinds)
     func a_name_with_a_typo_is_a_likely_duplicate_and_search_forgives_typos(kind: DatabaseKind) async throws {
         try await TestHarness.with(kind) { harness in

@@ -210,4 +210,85 @@ extension ImportServiceTests {
             #expect(try await search.search("мебельгард", by: admin).count == 1)
         }
     }
+
+    /// A batch is checked for duplicates at once; each row still gets the outcome it would
+    /// have had alone: rows alike each other meet, namesakes with phones are told apart, and a
+    /// row that fails while the batch is written is refused on its own.
+    @Test(arguments: TestDatabase.kinds)
+    func rows_checked_together_have_the_outcome_they_would_have_alone(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let contacts = harness.services.contacts
+            let company = try await harness.services.companies.create(CompanyInput(shortName: "Кухни Люкс"), by: admin)
+            let olga = try await contacts.create(ContactInput(firstName: "Ольга", lastName: "Смирнова"), by: admin)
+            let pavel = try await contacts.create(ContactInput(firstName: "Павел", lastName: "Орлов",
+                                                               channels: [ContactChannel(kind: .phone, value: "+7 916 100-00-01")]),
+                                                  by: admin)
+            let imports = harness.services.imports
+            func run(_ csv: String) async throws -> (ClientImport, [String]) {
+                let item = try await imports.upload(entity: "contact", fileName: "people.csv", bytes: Data(csv.utf8), by: admin)
+                _ = try await imports.configure(item.id, mapping: [0: "last_name", 1: "first_name", 2: "phones", 3: "company",
+                                                                   4: "company_role"], policy: nil, by: admin)
+                _ = try await imports.start(item.id, by: admin)
+                #expect(try await Self.worker(harness, imports).runNext())
+                let report = try await imports.report(item.id, by: admin).split(separator: "\r\n").map(String.init)
+                return (try await imports.get(item.id, by: admin), Array(report.dropFirst()))
+            }
+            let (first, skipped) = try await run("""
+                Фамилия;Имя;Телефон;Компания;Роль
+                Петрова;Анна;;;
+                Петрова;Анна;;;
+                Григорьева;Мария;+7 916 200-00-01;;
+                Григорьева;Марина;+7 916 200-00-02;;
+                Орлов;Павел;8 916 100 00 01;;
+                Смирнова;Ольга;+7 916 300-00-01;;
+                Кузнецов;Олег;+7 916 500-00-01;Кухни Люкс;дизайнер
+                Кузнецов;Олег;+7 916 500-00-01;;
+                """)
+            #expect((first.created, first.skipped, first.rejected) == (4, 4, 0))
+            // MUT + validation: the second Анна meets the first; Орлов's phone and Ольга's name (she has no phone) are
+            // matches; the second Олег shares the first one's phone; Мария and Марина are told apart by their phones
+            #expect(skipped.map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+                == ["3,skipped", "6,skipped", "7,skipped", "9,skipped"])
+            #expect(skipped[1].contains("#\(pavel.contact.id) ") && skipped[2].contains("#\(olga.contact.id) "))
+            let created = try await contacts.list(.init(), page: .init(limit: 50), by: admin).items
+            #expect(created.map(\.displayName).sorted()
+                == ["Григорьева Марина", "Григорьева Мария", "Кузнецов Олег", "Орлов Павел", "Петрова Анна", "Смирнова Ольга"])
+            let oleg = try #require(created.first { $0.firstName == "Олег" })
+            #expect(try await contacts.get(oleg.id, by: admin).links.map(\.role) == ["дизайнер"])
+            // a role too long fails while the batch is written: that row is refused, the others are written one by one
+            let role = String(repeating: "р", count: 101)
+            let (second, refused) = try await run("""
+                Фамилия;Имя;Телефон;Компания;Роль
+                Белова;Дарья;+7 916 600-00-01;Кухни Люкс;технолог
+                Сидоров;Иван;+7 916 400-00-01;Кухни Люкс;\(role)
+                Белова;Дарья;+7 916 600-00-01;;
+                """)
+            #expect((second.created, second.skipped, second.rejected) == (1, 1, 1))
+            #expect(refused.count == 2 && refused[0].hasPrefix("3,rejected,") && refused[0].contains("role"))
+            #expect(refused[1].hasPrefix("4,skipped,"))
+            #expect(try await contacts.list(ClientQuery(companyID: company.id), page: .init(), by: admin).items.map(\.displayName)
+                .sorted() == ["Белова Дарья", "Кузнецов Олег"])
+        }
+    }
+
+    @Test func rows_alike_each_other_are_entangled_unless_told_apart() {
+        func person(_ last: String, _ first: String, phone: String? = nil, email: String? = nil) -> DuplicateStore.Probe {
+            DuplicateStore.Probe(entity: "contact", phones: phone.map { [$0] } ?? [], emails: email.map { [$0] } ?? [],
+                                 matchKey: NameMatch.key("\(last) \(first)"))
+        }
+        let probes = [
+            person("Петрова", "Анна"), person("Петрова", "Анна"),  // the same name
+            person("Григорьева", "Мария", phone: "+79162000001"), person("Григорьева", "Марина", phone: "+79162000002"),
+            person("Белов", "Олег", email: "o@x.example"), person("Белов", "Олег", email: "o@x.example"),  // the same e-mail
+            person("Мебельгард", "Ан"), person("Мебельгрд", "Ан"),  // alike names
+            person("Зайцев", "Юрий"),
+        ]
+        // MUT + validation
+        #expect(DuplicateStore.entangled(probes) == [0, 1, 4, 5, 6, 7])
+        let companies = [DuplicateStore.Probe(entity: "company", inn: "7707083893", matchKey: "альфа"),
+                         DuplicateStore.Probe(entity: "company", inn: "7707083893", matchKey: "бета"),
+                         DuplicateStore.Probe(entity: "company", matchKey: "гамма")]
+        #expect(DuplicateStore.entangled(companies) == [0, 1])
+    }
 }

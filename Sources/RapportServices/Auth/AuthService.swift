@@ -18,8 +18,6 @@ public struct AuthService: Sendable {
     let tokens = TokenStore()
     let throttles = LoginThrottleStore()
     let events: EventRecorder
-    /// A hash verified against when the e-mail is unknown, so that takes as long as a wrong password.
-    let decoyHash: String
 
     public init(env: ServiceEnvironment, throttle: LoginThrottle = LoginThrottle(),
                 addressThrottle: LoginThrottle = LoginThrottle(maxFailures: 20)) {
@@ -27,7 +25,6 @@ public struct AuthService: Sendable {
         self.throttle = throttle
         self.addressThrottle = addressThrottle
         self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
-        self.decoyHash = PasswordHasher.decoyHash(cost: env.hasher.cost)
     }
 
     /// A new web session: the cookie value (shown once) and its CSRF token.
@@ -53,7 +50,7 @@ public struct AuthService: Sendable {
             throw RapportError.rateLimited(retryAfterSeconds: wait)
         }
         let found = try await env.database.read { db in try await self.users.credentials(email: email, on: db) }
-        let matches = try await env.hasher.verify(password, hash: found?.passwordHash ?? decoyHash)
+        let matches = try await env.hasher.verify(password, hashOrDecoy: found?.passwordHash)
         guard let found, matches else {
             try await recordFailure(keys: keys, now: now)
             throw RapportError.unauthenticated

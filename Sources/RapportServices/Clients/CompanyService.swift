@@ -50,6 +50,16 @@ public struct CompanyService: Sendable {
     /// `create` inside the caller's transaction (an import writes many rows in one).
     public func create(_ input: CompanyInput, allowDuplicates: Bool = false, by principal: Principal?,
                        on db: any SQLDatabase) async throws -> Company {
+        let new = try await prepare(input, by: principal, on: db)
+        if !allowDuplicates {
+            try await DuplicateCheck.refuse(DuplicateCheck.probe(new.record), entity: .company, principal: principal, on: db)
+        }
+        return try await insert(new, by: principal, on: db)
+    }
+
+    /// A new company from `input`, checked (fields, custom values, who may be responsible) but
+    /// neither compared with others nor saved; reads only.
+    func prepare(_ input: CompanyInput, by principal: Principal?, on db: any SQLDatabase) async throws -> NewCompany {
         if let principal { try Access.requireAny(principal, .create, .company) }
         let now = env.clock.now()
         var company = Company(shortName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
@@ -65,9 +75,19 @@ public struct CompanyService: Sendable {
         }
         let ownership = try await Responsible.ownership(owner, on: db)
         if let principal { try Access.require(principal, .create, .company, record: ownership) }
-        if !allowDuplicates {
-            try await DuplicateCheck.refuse(DuplicateCheck.probe(company), entity: .company, principal: principal, on: db)
-        }
+        return NewCompany(record: company, definitions: definitions)
+    }
+
+    /// A prepared company with the custom field definitions it was checked against.
+    struct NewCompany {
+        var record: Company
+        var definitions: [CustomFieldDefinition]
+    }
+
+    /// Saves a prepared company with its search rows and its `created` event.
+    func insert(_ prepared: NewCompany, by principal: Principal?, on db: any SQLDatabase) async throws -> Company {
+        var company = prepared.record
+        let definitions = prepared.definitions
         company.id = try await self.companies.insert(company, on: db)
         try await SearchIndex.company(company, fresh: true, on: db)
         try await self.events.record("company", company.id, .created,

@@ -53,6 +53,16 @@ public struct ContactService: Sendable {
     /// `create` inside the caller's transaction (an import writes many rows in one).
     public func create(_ input: ContactInput, allowDuplicates: Bool = false, by principal: Principal?,
                        on db: any SQLDatabase) async throws -> Card {
+        let new = try await prepare(input, by: principal, on: db)
+        if !allowDuplicates {
+            try await DuplicateCheck.refuse(DuplicateCheck.probe(new.record), entity: .contact, principal: principal, on: db)
+        }
+        return try await insert(new, links: input.companies ?? [], by: principal, on: db)
+    }
+
+    /// A new contact from `input`, checked (fields, custom values, who may be responsible) but
+    /// neither compared with others nor saved; reads only.
+    func prepare(_ input: ContactInput, by principal: Principal?, on db: any SQLDatabase) async throws -> NewContact {
         if let principal { try Access.requireAny(principal, .create, .contact) }
         let now = env.clock.now()
         var contact = Contact(firstName: "", createdAt: now, updatedAt: now, createdBy: principal?.userID)
@@ -68,18 +78,28 @@ public struct ContactService: Sendable {
         }
         let ownership = try await Responsible.ownership(owner, on: db)
         if let principal { try Access.require(principal, .create, .contact, record: ownership) }
-        if !allowDuplicates {
-            try await DuplicateCheck.refuse(DuplicateCheck.probe(contact), entity: .contact, principal: principal, on: db)
-        }
+        return NewContact(record: contact, definitions: definitions)
+    }
+
+    /// A prepared contact with the custom field definitions it was checked against.
+    struct NewContact {
+        var record: Contact
+        var definitions: [CustomFieldDefinition]
+    }
+
+    /// Saves a prepared contact with its search rows, its `created` event and its companies.
+    func insert(_ prepared: NewContact, links: [ContactInput.LinkInput], by principal: Principal?,
+                on db: any SQLDatabase) async throws -> Card {
+        var contact = prepared.record
+        let definitions = prepared.definitions
         contact.id = try await self.contacts.insert(contact, on: db)
         try await SearchIndex.contact(contact, fresh: true, on: db)
         try await self.events.record("contact", contact.id, .created,
                                      changes: ClientChanges.diff(nil, ClientChanges.fields(contact, definitions)),
                                      by: principal?.userID, on: db)
         // A new person has no links yet: only given ones need writing.
-        let links = (input.companies ?? []).isEmpty ? []
-            : try await self.replaceLinks(input.companies ?? [], of: contact.id, by: principal, on: db)
-        return Card(contact: contact, links: links)
+        let written = links.isEmpty ? [] : try await self.replaceLinks(links, of: contact.id, by: principal, on: db)
+        return Card(contact: contact, links: written)
     }
 
     /// Unless `allowDuplicates`, a change that gives the contact another's INN, phone, e-mail or

@@ -46,9 +46,17 @@ enum DuplicateCheck {
     /// Throws `possibleDuplicates` when readable matches exist.
     static func refuse(_ probe: DuplicateStore.Probe, entity: PermissionEntity, principal: Principal?,
                        on db: any SQLDatabase) async throws {
-        let found = try await DuplicateStore().find(probe, on: db).filter { match in
-            principal.map { AccessPolicy.allows($0.subject, .read, entity, record: match.ownership) } ?? true
+        let found = try await matches([probe], entity: entity, principal: principal, on: db)[0]
+        if !found.isEmpty { throw RapportError.possibleDuplicates(found) }
+    }
+
+    /// Each probe's matches among the stored records the principal may read.
+    static func matches(_ probes: [DuplicateStore.Probe], entity: PermissionEntity, principal: Principal?,
+                        on db: any SQLDatabase) async throws -> [[DuplicateCandidate]] {
+        try await DuplicateStore().find(probes, on: db).map { found in
+            found.filter { match in
+                principal.map { AccessPolicy.allows($0.subject, .read, entity, record: match.ownership) } ?? true
+            }.map(\.candidate)
         }
-        if !found.isEmpty { throw RapportError.possibleDuplicates(found.map(\.candidate)) }
     }
 }

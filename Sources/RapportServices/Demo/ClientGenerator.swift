@@ -106,8 +106,10 @@ public struct ClientGenerator: Sendable {
                 }
                 var contact = Contact(id: id, firstName: person.first, middleName: person.middle, lastName: person.last,
                                       position: offset % 3 == 0 ? random.pick(DemoClients.roles) : nil,
-                                      channels: Self.normalized([ContactChannel(kind: .phone, type: "mobile", value: random.phone()),
-                                                                 ContactChannel(kind: .email, value: "person\(id)@mail.example")]),
+                                      // One person in seven is known by e-mail only, as in a real base.
+                                      channels: Self.normalized(
+                                          (offset % 7 == 3 ? [] : [ContactChannel(kind: .phone, type: "mobile", value: random.phone())])
+                                              + [ContactChannel(kind: .email, value: "person\(id)@mail.example")]),
                                       timeZone: offset % 10 == 0 ? "Asia/Yekaterinburg" : "Europe/Moscow",
                                       region: random.pick(DemoClients.regions), ownerID: random.pick(owners),
                                       createdAt: Date(millis: now), updatedAt: Date(millis: now))
@@ -165,11 +167,19 @@ public struct ClientGenerator: Sendable {
     func writeContacts(_ records: [(Contact, Int64?)], firstEvent: Int64, on db: any SQLDatabase) async throws {
         try await BulkInsert(table: "contacts", columns: [
             "id", "first_name", "middle_name", "last_name", "position", "time_zone", "region", "name_key", "match_key",
-            "created_at", "updated_at", "owner_id", "version", "custom",
+            "has_phone", "created_at", "updated_at", "owner_id", "version", "custom",
         ], jsonColumns: ["custom"]).run(records.map { c, _ in
             [c.id, c.firstName, c.middleName, c.lastName, c.position, c.timeZone, c.region, ContactStore.nameKey(c),
-             ContactStore.matchKey(c), c.createdAt.millis, c.updatedAt.millis, c.ownerID, Int64(1), JSONText.encode(c.custom)]
+             ContactStore.matchKey(c), ContactStore.hasPhone(c), c.createdAt.millis, c.updatedAt.millis, c.ownerID, Int64(1),
+             JSONText.encode(c.custom)]
         }, on: db)
+        if db.dialect.name == "sqlite" {
+            // People without a phone are also found by name on their own (migration 21).
+            try await BulkInsert(table: "phoneless_names", columns: ["rowid", "match_key"])
+                .run(records.compactMap { c, _ in
+                    ContactStore.matchKey(c).flatMap { ContactStore.hasPhone(c) == 0 ? [c.id, $0] : nil }
+                }, on: db)
+        }
         let links = records.compactMap { c, company in company.map { [$0, c.id] as [any Encodable & Sendable] } }
         if !links.isEmpty {
             try await BulkInsert(table: "company_contacts", columns: ["company_id", "contact_id"]).run(links, on: db)

@@ -241,8 +241,8 @@ public struct ImportService: JobHandler {
                 let pending = PendingWrites()
                 try await PendingWrites.$current.withValue(pending) {
                     try await BatchMemo.$current.withValue(BatchMemo()) {
-                        for index in (done + 1)...end {
-                            let result = try await self.importRow(rows[index], item, context, db)
+                        let results = try await self.importBatch((done + 1)...end, of: rows, item, context, db)
+                        for (index, result) in results.sorted(by: { $0.key < $1.key }) {
                             counts[result.outcome, default: 0] += 1
                             if result.outcome == .skipped || result.outcome == .rejected {
                                 try await self.imports.addRow(importID: item.id, row: index, outcome: result.outcome,
@@ -320,7 +320,7 @@ public struct ImportService: JobHandler {
 
     /// One row in its own savepoint: created, updated, skipped or rejected with the reason.
     func importRow(_ row: [String], _ item: ClientImport, _ context: Context, _ db: any SQLDatabase) async throws
-        -> (outcome: ClientImport.Outcome, reason: String, recordID: Int64?)
+        -> RowResult
     {
         let mark = PendingWrites.current?.mark()
         try await db.raw("SAVEPOINT import_row").run()
@@ -332,23 +332,11 @@ public struct ImportService: JobHandler {
             try await db.raw("ROLLBACK TO SAVEPOINT import_row").run()
             try await db.raw("RELEASE SAVEPOINT import_row").run()
             if let mark { PendingWrites.current?.restore(mark) }
-            switch error {
-            case .possibleDuplicates(let candidates):
-                let names = candidates.map { "#\($0.id) \($0.name)" }.joined(separator: ", ")
-                return (.skipped, "looks like \(names)", candidates.first?.id)
-            case .validation(let errors):
-                return (.rejected, errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), nil)
-            case .notFound, .forbidden:
-                return (.rejected, "\(error)", nil)
-            default:
-                throw error
-            }
+            return try Self.result(of: error)
         }
     }
 
-    func write(_ row: [String], _ item: ClientImport, _ context: Context, _ db: any SQLDatabase) async throws
-        -> (outcome: ClientImport.Outcome, reason: String, recordID: Int64?)
-    {
+    func write(_ row: [String], _ item: ClientImport, _ context: Context, _ db: any SQLDatabase) async throws -> RowResult {
         let principal = context.principal
         let cells = context.reader.cells(row)
         var v = Validator()

@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// bcrypt, run off the event loops (each hash takes tens of milliseconds by design).
@@ -19,9 +20,27 @@ public struct PasswordHasher: Sendable {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    /// A hash, at `cost`, of a random secret nobody knows: verified against when the account
-    /// does not exist, so an unknown e-mail takes as long as a wrong password.
-    static func decoyHash(cost: UInt8) -> String {
-        Bcrypt.hash(SecretGenerator.token(), cost: cost)
+    /// `verify` against `hash`, or — for an account that does not exist — against the decoy,
+    /// so both take as long; false for the decoy.
+    func verify(_ password: String, hashOrDecoy hash: String?) async throws -> Bool {
+        let cost = self.cost
+        return try await NIOThreadPool.singleton.runIfActive {
+            Bcrypt.verify(password, hash: hash ?? Self.decoyHash(cost: cost)) && hash != nil
+        }
     }
+
+    /// A hash, at `cost`, of a random secret nobody knows: verified against when the account
+    /// does not exist, so an unknown e-mail takes as long as a wrong password. Made once per
+    /// process and cost, when first needed (every command that opens the services used to pay
+    /// a quarter of a second for it).
+    static func decoyHash(cost: UInt8) -> String {
+        decoys.withLockedValue { known in
+            if let hash = known[cost] { return hash }
+            let hash = Bcrypt.hash(SecretGenerator.token(), cost: cost)
+            known[cost] = hash
+            return hash
+        }
+    }
+
+    private static let decoys = NIOLockedValueBox([UInt8: String]())
 }

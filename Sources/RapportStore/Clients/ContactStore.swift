@@ -22,13 +22,18 @@ public struct ContactStore: Sendable {
         return NameMatch.key("\(last) \(c.firstName)")
     }
 
+    /// Whether the person has a phone that could be normalised (migration 21): 1 or 0.
+    public static func hasPhone(_ c: Contact) -> Int {
+        c.channels.contains { $0.kind == .phone && $0.normalized != nil } ? 1 : 0
+    }
+
     public func insert(_ c: Contact, on db: any SQLDatabase) async throws -> Int64 {
         let id = try await db.raw("""
             INSERT INTO contacts (first_name, middle_name, last_name, position, birthday, time_zone, region, name_key,
-                match_key, created_at, updated_at, created_by, owner_id, version, custom)
+                match_key, has_phone, created_at, updated_at, created_by, owner_id, version, custom)
             VALUES (\(bind: c.firstName), \(bind: c.middleName), \(bind: c.lastName), \(bind: c.position),
                 \(bind: c.birthday?.description), \(bind: c.timeZone), \(bind: c.region), \(bind: Self.nameKey(c)),
-                \(bind: Self.matchKey(c)),
+                \(bind: Self.matchKey(c)), \(bind: Self.hasPhone(c)),
                 \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1,
                 \(CustomFieldSQL.bind(c.custom, on: db)))
             RETURNING id
@@ -85,7 +90,8 @@ public struct ContactStore: Sendable {
             UPDATE contacts SET first_name = \(bind: c.firstName), middle_name = \(bind: c.middleName),
                 last_name = \(bind: c.lastName), position = \(bind: c.position), birthday = \(bind: c.birthday?.description),
                 time_zone = \(bind: c.timeZone), region = \(bind: c.region), name_key = \(bind: Self.nameKey(c)),
-                match_key = \(bind: Self.matchKey(c)), owner_id = \(bind: c.ownerID), updated_at = \(bind: c.updatedAt.millis),
+                match_key = \(bind: Self.matchKey(c)), has_phone = \(bind: Self.hasPhone(c)), owner_id = \(bind: c.ownerID),
+                updated_at = \(bind: c.updatedAt.millis),
                 custom = \(CustomFieldSQL.bind(c.custom, on: db)), version = version + 1
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version

@@ -24,100 +24,189 @@ public struct DuplicateStore: Sendable {
         }
     }
 
+    /// A match: the candidate with why it matched, and who is responsible for it.
+    public typealias Match = (candidate: DuplicateCandidate, ownership: RecordOwnership)
+
     /// Matching records (at most `limit`), each with why it matched and who is responsible.
-    public func find(_ probe: Probe, limit: Int = 20, on db: any SQLDatabase) async throws
-        -> [(candidate: DuplicateCandidate, ownership: RecordOwnership)]
-    {
-        let table = probe.entity == "company" ? "companies" : "contacts"
-        let excluded = probe.excluding ?? 0
-        var reasons: [Int64: Set<DuplicateReason>] = [:]
-        if probe.entity == "company", let inn = probe.inn {
-            for row in try await db.raw("""
-                SELECT id FROM companies WHERE inn = \(bind: inn) AND id <> \(bind: excluded) LIMIT \(literal: limit)
-                """).all() {
-                reasons[try row.decode(column: "id", as: Int64.self), default: []].insert(.taxID)
+    public func find(_ probe: Probe, limit: Int = 20, on db: any SQLDatabase) async throws -> [Match] {
+        try await find([probe], limit: limit, on: db)[0]
+    }
+
+    /// `find` for many probes of one entity at once, in a handful of statements (and one
+    /// alike-name query per probe): an import checks a batch of rows this way. The probes are
+    /// compared with the stored records only, not with each other.
+    public func find(_ probes: [Probe], limit: Int = 20, on db: any SQLDatabase) async throws -> [[Match]] {
+        guard let entity = probes.first?.entity else { return [] }
+        precondition(probes.allSatisfy { $0.entity == entity }, "probes of one entity")
+        let table = entity == "company" ? "companies" : "contacts"
+        var reasons = [[Int64: Set<DuplicateReason>]](repeating: [:], count: probes.count)
+        func add(_ ids: [Int64], _ reason: DuplicateReason, to index: Int) {
+            for id in ids where id != probes[index].excluding { reasons[index][id, default: []].insert(reason) }
+        }
+        // Each value's records in id order, a few more than `limit` (one may be the probe itself).
+        let cap = limit + 1
+        let inns = Set(probes.compactMap(\.inn))
+        if entity == "company", !inns.isEmpty {
+            let byINN = try await idsByValue("SELECT id, inn AS value FROM companies WHERE inn IN (\(binds: Array(inns)))",
+                                             cap: cap, on: db)
+            for (index, probe) in probes.enumerated() { add(probe.inn.flatMap { byINN[$0] } ?? [], .taxID, to: index) }
+        }
+        let channels = Set(probes.flatMap { $0.phones.map { "phone:\($0)" } + $0.emails.map { "email:\($0)" } })
+        if !channels.isEmpty {
+            // Each value is searched under its own kind.
+            let values = Set(probes.flatMap { $0.phones + $0.emails })
+            let byChannel = try await idsByValue("""
+                SELECT DISTINCT entity_id AS id, kind || ':' || normalized AS value FROM client_channels
+                WHERE entity = \(bind: entity) AND kind IN ('phone', 'email') AND normalized IN (\(binds: Array(values)))
+                """, cap: cap, on: db)
+            for (index, probe) in probes.enumerated() {
+                for phone in probe.phones { add(byChannel["phone:\(phone)"] ?? [], .phone, to: index) }
+                for email in probe.emails { add(byChannel["email:\(email)"] ?? [], .email, to: index) }
             }
         }
-        if !probe.phones.isEmpty || !probe.emails.isEmpty {
-            // Phones and e-mails in one look-up; each value is searched under its own kind.
-            let values = probe.phones + probe.emails
-            for row in try await db.raw("""
-                SELECT DISTINCT entity_id, kind FROM client_channels
-                WHERE entity = \(bind: probe.entity) AND kind IN ('phone', 'email') AND normalized IN (\(binds: values))
-                  AND entity_id <> \(bind: excluded)
-                LIMIT \(literal: limit * 2)
-                """).all() {
-                let kind = try row.decode(column: "kind", as: String.self)
-                let reason: DuplicateReason = kind == "phone" ? .phone : .email
-                reasons[try row.decode(column: "entity_id", as: Int64.self), default: []].insert(reason)
+        // A person with a phone can be a duplicate by name only of one without (see
+        // `namesakesToldApart` and migration 21); such probes read only those names.
+        let phoneless = probes.map { $0.entity == "contact" && !$0.phones.isEmpty }
+        for onlyPhoneless in [false, true] {
+            let keys = Set(probes.indices.filter { phoneless[$0] == onlyPhoneless }.compactMap { probes[$0].matchKey })
+            guard !keys.isEmpty else { continue }
+            let byKey = try await idsByValue("""
+                SELECT id, match_key AS value FROM \(unsafeRaw: table) WHERE match_key IN (\(binds: Array(keys)))
+                \(unsafeRaw: onlyPhoneless ? "AND has_phone = 0" : "")
+                """, cap: cap, on: db)
+            for (index, probe) in probes.enumerated() where phoneless[index] == onlyPhoneless {
+                add(probe.matchKey.flatMap { byKey[$0] } ?? [], .name, to: index)
             }
         }
-        if let key = probe.matchKey {
-            for row in try await db.raw("""
-                SELECT id FROM \(unsafeRaw: table) WHERE match_key = \(bind: key) AND id <> \(bind: excluded)
-                LIMIT \(literal: limit)
-                """).all() {
-                reasons[try row.decode(column: "id", as: Int64.self), default: []].insert(.name)
-            }
-        }
-        if let key = probe.matchKey {
+        for (index, probe) in probes.enumerated() {
+            guard let key = probe.matchKey else { continue }
             let name = Trigrams.Profile(key)
-            for candidate in try await SimilarNameStore().candidates(entity: probe.entity, key: .match, like: key,
-                                                                       excluding: probe.excluding, limit: 50, on: db)
-            where candidate.key != key && !candidate.key.isEmpty && Trigrams.alike(name, Trigrams.Profile(candidate.key)) {
-                reasons[candidate.id, default: []].insert(.similarName)
-            }
+            let alike = try await SimilarNameStore().candidates(entity: entity, key: .match, like: key,
+                                                                excluding: probe.excluding, limit: 50,
+                                                                phoneless: phoneless[index], on: db)
+                .filter { $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, Trigrams.Profile($0.key)) }
+            add(alike.map(\.id), .similarName, to: index)
         }
-        if probe.entity == "contact" {
-            let byNameOnly = reasons.filter { $0.value.isSubset(of: [.name, .similarName]) }.map(\.key)
-            for id in try await namesakesToldApart(byNameOnly, from: probe, on: db) { reasons[id] = nil }
+        if entity == "contact" {
+            let byNameOnly = reasons.map { found in found.filter { $0.value.isSubset(of: [.name, .similarName]) }.map(\.key) }
+            let apart = try await namesakesToldApart(byNameOnly, from: probes, on: db)
+            for index in probes.indices { for id in apart[index] { reasons[index][id] = nil } }
         }
-        let ids = Array(reasons.keys.sorted().prefix(limit))
-        guard !ids.isEmpty else { return [] }
-        let nameSQL: SQLQueryString = probe.entity == "company"
+        let chosen = reasons.map { Array($0.keys.sorted().prefix(limit)) }
+        let all = Set(chosen.joined())
+        guard !all.isEmpty else { return probes.map { _ in [] } }
+        let nameSQL: SQLQueryString = entity == "company"
             ? "companies.short_name AS name"
             : "TRIM(COALESCE(contacts.last_name, '') || ' ' || contacts.first_name) AS name"
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: table).id, \(nameSQL), \(unsafeRaw: table).owner_id, users.department_id
+        var known: [Int64: (name: String, key: String?, ownership: RecordOwnership)] = [:]
+        for row in try await db.raw("""
+            SELECT \(unsafeRaw: table).id, \(nameSQL), \(unsafeRaw: table).match_key, \(unsafeRaw: table).owner_id,
+                users.department_id
             FROM \(unsafeRaw: table) LEFT JOIN users ON users.id = \(unsafeRaw: table).owner_id
-            WHERE \(unsafeRaw: table).id IN (\(binds: ids)) ORDER BY \(unsafeRaw: table).id
-            """).all()
-        return try rows.map { row in
-            let id = try row.decode(column: "id", as: Int64.self)
-            let found = DuplicateReason.allCases.filter { reasons[id]?.contains($0) ?? false }
-            return (DuplicateCandidate(entity: probe.entity, id: id, name: try row.decode(column: "name", as: String.self),
-                                       reasons: found),
-                    RecordOwnership(ownerID: try row.decode(column: "owner_id", as: Int64?.self),
-                                    ownerDepartmentID: try row.decode(column: "department_id", as: Int64?.self)))
+            WHERE \(unsafeRaw: table).id IN (\(binds: Array(all)))
+            """).all() {
+            known[try row.decode(column: "id", as: Int64.self)] = (
+                try row.decode(column: "name", as: String.self), try row.decode(column: "match_key", as: String?.self),
+                RecordOwnership(ownerID: try row.decode(column: "owner_id", as: Int64?.self),
+                                ownerDepartmentID: try row.decode(column: "department_id", as: Int64?.self)))
+        }
+        return chosen.enumerated().map { index, ids in
+            ids.compactMap { id in
+                known[id].map { found in
+                    var why = reasons[index][id] ?? []
+                    // A match found otherwise (a phone, an e-mail) whose name is also the same or
+                    // alike says so, also when the name queries did not read it (a phoneless probe).
+                    if let mine = probes[index].matchKey, let theirs = found.key, !theirs.isEmpty {
+                        if mine == theirs { why.insert(.name) } else if Trigrams.alike(mine, theirs) { why.insert(.similarName) }
+                    }
+                    return (DuplicateCandidate(entity: entity, id: id, name: found.name,
+                                               reasons: DuplicateReason.allCases.filter { why.contains($0) }),
+                            found.ownership)
+                }
+            }
         }
     }
 
-    /// People whom only their name made look like the probe, but whom something else tells
+    /// The probes that share a tax id, a phone or an e-mail with another probe of the list, or
+    /// whose name is the same as another's or alike as the alike-name query would find it
+    /// (unless the two are namesakes told apart): `find` compares probes with the stored
+    /// records only, so these must be checked one by one.
+    public static func entangled(_ probes: [Probe]) -> Set<Int> {
+        var owners: [String: [Int]] = [:]
+        for (index, probe) in probes.enumerated() {
+            let values = [probe.inn.map { "inn:\($0)" }].compactMap { $0 }
+                + probe.phones.map { "phone:\($0)" } + probe.emails.map { "email:\($0)" }
+            for value in Set(values) { owners[value, default: []].append(index) }
+        }
+        var found = Set(owners.values.filter { $0.count > 1 }.joined())
+        struct Name {
+            var index: Int, key: String, pieces: SimilarNameStore.Pieces?, profile: Trigrams.Profile
+            /// Whether the alike-name query for `self` would offer `other`.
+            func finds(_ other: Name) -> Bool { pieces.map { SimilarNameStore.contains($0, in: other.key) } ?? false }
+        }
+        let named = probes.enumerated().compactMap { index, probe in
+            probe.matchKey.map { Name(index: index, key: $0, pieces: SimilarNameStore.pieces($0), profile: Trigrams.Profile($0)) }
+        }
+        for (position, a) in named.enumerated() {
+            for b in named[(position + 1)...] where !(found.contains(a.index) && found.contains(b.index)) {
+                let sameName = a.key == b.key || ((a.finds(b) || b.finds(a)) && Trigrams.alike(a.profile, b.profile))
+                if sameName && !toldApart(probes[a.index], probes[b.index]) { found.formUnion([a.index, b.index]) }
+            }
+        }
+        return found
+    }
+
+    /// Two people alike by name whom `namesakesToldApart` would tell apart: their middle names
+    /// differ, or both have phones (or both e-mails) — shared ones make them entangled anyway.
+    static func toldApart(_ a: Probe, _ b: Probe) -> Bool {
+        guard a.entity == "contact" else { return false }
+        if let left = a.middleName.flatMap(NameMatch.key), let right = b.middleName.flatMap(NameMatch.key), left != right {
+            return true
+        }
+        return (!a.phones.isEmpty && !b.phones.isEmpty) || (!a.emails.isEmpty && !b.emails.isEmpty)
+    }
+
+    /// The ids (`id`) a query finds per `value`, in id order, at most `cap` each.
+    func idsByValue(_ query: SQLQueryString, cap: Int, on db: any SQLDatabase) async throws -> [String: [Int64]] {
+        var found: [String: [Int64]] = [:]
+        for row in try await db.raw(query).all() {
+            found[try row.decode(column: "value", as: String.self), default: []].append(try row.decode(column: "id", as: Int64.self))
+        }
+        return found.mapValues { Array($0.sorted().prefix(cap)) }
+    }
+
+    /// People whom only their name made look like a probe, but whom something else tells
     /// apart: both have a middle name and they differ, or both have phones (or both e-mails)
     /// and share none. A base of a million people holds dozens of "Иванова Елена"; calling
-    /// each a likely duplicate of the next would make duplicate control useless.
-    func namesakesToldApart(_ ids: [Int64], from probe: Probe, on db: any SQLDatabase) async throws -> Set<Int64> {
-        guard !ids.isEmpty else { return [] }
-        var apart = Set<Int64>()
-        if let middle = probe.middleName.flatMap(NameMatch.key) {
-            for row in try await db.raw("SELECT id, middle_name FROM contacts WHERE id IN (\(binds: ids))").all() {
-                guard let theirs = try row.decode(column: "middle_name", as: String?.self).flatMap(NameMatch.key),
-                      theirs != middle
-                else { continue }
-                apart.insert(try row.decode(column: "id", as: Int64.self))
+    /// each a likely duplicate of the next would make duplicate control useless. `ids[i]` are
+    /// probe `i`'s name-only matches; the answer is, per probe, those told apart.
+    func namesakesToldApart(_ ids: [[Int64]], from probes: [Probe], on db: any SQLDatabase) async throws -> [Set<Int64>] {
+        let all = Array(Set(ids.joined()))
+        guard !all.isEmpty else { return ids.map { _ in [] } }
+        var middles: [Int64: String] = [:]
+        if probes.contains(where: { $0.middleName.flatMap(NameMatch.key) != nil }) {
+            for row in try await db.raw("SELECT id, middle_name FROM contacts WHERE id IN (\(binds: all))").all() {
+                if let middle = try row.decode(column: "middle_name", as: String?.self).flatMap(NameMatch.key) {
+                    middles[try row.decode(column: "id", as: Int64.self)] = middle
+                }
             }
         }
-        var kinds: [String] = []
-        if !probe.phones.isEmpty { kinds.append("phone") }
-        if !probe.emails.isEmpty { kinds.append("email") }
-        if !kinds.isEmpty {
+        var withPhones = Set<Int64>(), withEmails = Set<Int64>()
+        if probes.contains(where: { !$0.phones.isEmpty || !$0.emails.isEmpty }) {
             for row in try await db.raw("""
-                SELECT DISTINCT entity_id FROM client_channels
-                WHERE entity = 'contact' AND entity_id IN (\(binds: ids)) AND kind IN (\(binds: kinds)) AND normalized IS NOT NULL
+                SELECT DISTINCT entity_id, kind FROM client_channels
+                WHERE entity = 'contact' AND entity_id IN (\(binds: all)) AND kind IN ('phone', 'email') AND normalized IS NOT NULL
                 """).all() {
-                apart.insert(try row.decode(column: "entity_id", as: Int64.self))
+                let id = try row.decode(column: "entity_id", as: Int64.self)
+                if try row.decode(column: "kind", as: String.self) == "phone" { withPhones.insert(id) } else { withEmails.insert(id) }
             }
         }
-        return apart
+        return zip(ids, probes).map { ids, probe in
+            let middle = probe.middleName.flatMap(NameMatch.key)
+            return Set(ids.filter { id in
+                if let middle, let theirs = middles[id], theirs != middle { return true }
+                return (!probe.phones.isEmpty && withPhones.contains(id)) || (!probe.emails.isEmpty && withEmails.contains(id))
+            })
+        }
     }
 }

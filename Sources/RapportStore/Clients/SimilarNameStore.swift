@@ -2,8 +2,9 @@ import RapportDomain
 import SQLKit
 
 /// Candidates for names that are alike, one API over two engines: PostgreSQL's `pg_trgm`
-/// (`%` with a GIN index on the tables' own keys) and, on SQLite, the FTS5 `trigram` table
-/// `client_names` that the services keep in step. Candidates only: `Trigrams` decides.
+/// (substrings through GIN indexes on the tables' own keys) and, on SQLite, the FTS5
+/// `trigram` tables `client_names` and `phoneless_names` that the services keep in step.
+/// Candidates only: `Trigrams` decides.
 public struct SimilarNameStore: Sendable {
     public init() {}
 
@@ -13,20 +14,26 @@ public struct SimilarNameStore: Sendable {
     }
 
     /// Rewrites a record's keys (SQLite only; PostgreSQL indexes the tables themselves);
-    /// `fresh` says the record is new, so there is nothing to replace.
-    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, fresh: Bool = false,
-                      on db: any SQLDatabase) async throws {
+    /// `fresh` says the record is new, so there is nothing to replace; `phoneless` that it is
+    /// a person without a phone (`phoneless_names`, migration 21).
+    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, phoneless: Bool = false,
+                      fresh: Bool = false, on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
+        let row = PendingWrites.NameRow(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey,
+                                        phoneless: phoneless && entity == "contact" && !(matchKey ?? "").isEmpty)
         if let pending = PendingWrites.current {
-            pending.putName(.init(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey), fresh: fresh)
+            pending.putName(row, fresh: fresh)
             return
         }
         if !fresh { try await remove(entity: entity, id: id, on: db) }
         try await db.raw("""
             INSERT INTO client_names (rowid, entity, entity_id, match_key, name_key)
-            VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: matchKey ?? ""),
+            VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: row.matchKey),
                 \(bind: nameKey))
             """).run()
+        if row.phoneless {
+            try await db.raw("INSERT INTO phoneless_names (rowid, match_key) VALUES (\(bind: id), \(bind: row.matchKey))").run()
+        }
     }
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
@@ -36,44 +43,57 @@ public struct SimilarNameStore: Sendable {
             return
         }
         try await db.raw("DELETE FROM client_names WHERE rowid = \(bind: FTSRowID.make(entity: entity, id: id))").run()
+        if entity == "contact" { try await db.raw("DELETE FROM phoneless_names WHERE rowid = \(bind: id)").run() }
     }
 
-    /// Records of `entity` whose key may be alike `text`, at most `limit`, with their key.
+    /// Records of `entity` whose key may be alike `text`, at most `limit`, with their key;
+    /// `phoneless`: only people without a phone (by `match_key`).
     public func candidates(entity: String, key: Key, like text: String, excluding: Int64? = nil, limit: Int = 50,
-                           on db: any SQLDatabase) async throws -> [(id: Int64, key: String)] {
+                           phoneless: Bool = false, on db: any SQLDatabase) async throws -> [(id: Int64, key: String)] {
+        precondition(!phoneless || (entity == "contact" && key == .match), "phoneless names are people's match keys")
         let excluded = excluding ?? 0
         let rows: [any SQLRow]
+        guard let pieces = Self.pieces(text) else { return [] }
         if db.dialect.name == "sqlite" {
-            guard let match = Self.ftsQuery(text, column: key.rawValue) else { return [] }
-            // The record's kind and id are read off the rowid (`FTSRowID`): a condition on the
-            // unindexed `entity` column would read every match's row, tens of thousands for a
-            // common piece of a name when the other kind of record has none.
-            let kind = FTSRowID.make(entity: entity, id: 0)
-            rows = try await db.raw("""
-                SELECT rowid / 4 AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
-                WHERE client_names MATCH \(bind: match) AND rowid % 4 = \(bind: kind)
-                  AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
-                LIMIT \(literal: limit)
-                """).all()
+            if phoneless {
+                rows = try await db.raw("""
+                    SELECT rowid AS id, match_key AS key FROM phoneless_names
+                    WHERE phoneless_names MATCH \(bind: Self.ftsQuery(pieces, column: "match_key"))
+                      AND rowid <> \(bind: excluded)
+                    LIMIT \(literal: limit)
+                    """).all()
+            } else {
+                // The record's kind and id are read off the rowid (`FTSRowID`): a condition on the
+                // unindexed `entity` column would read every match's row, tens of thousands for a
+                // common piece of a name when the other kind of record has none.
+                let kind = FTSRowID.make(entity: entity, id: 0)
+                rows = try await db.raw("""
+                    SELECT rowid / 4 AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
+                    WHERE client_names MATCH \(bind: Self.ftsQuery(pieces, column: key.rawValue)) AND rowid % 4 = \(bind: kind)
+                      AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
+                    LIMIT \(literal: limit)
+                    """).all()
+            }
             if let pending = PendingWrites.current {
                 // Names held back in this batch are candidates too (see `PendingWrites`).
                 let stored = try rows.map {
                     (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self))
                 }
-                return stored + pending.names(entity: entity, key: key, excluding: excluding)
+                return stored + pending.names(entity: entity, key: key, excluding: excluding, phoneless: phoneless)
+                    .filter { Self.contains(pieces, in: $0.key) }
             }
         } else {
             let table = entity == "company" ? "companies" : "contacts"
             let column = key.rawValue
             // Any two of the text's three runs as substrings through the GIN trigram index on
-            // the column (migration 20 for `match_key`, 6 for `name_key`), as SQLite's FTS5
-            // finds them: `%` (trigram similarity) and `<%` (word similarity) read hundreds or
-            // thousands of rows for a common first name or a rare word. No ORDER BY: the
-            // caller decides.
-            guard let condition = Self.likeCondition(text, column: column) else { return [] }
+            // the column (migration 20 for `match_key`, 6 for `name_key`, 21 for people without
+            // a phone), as SQLite's FTS5 finds them: `%` (trigram similarity) and `<%` (word
+            // similarity) read hundreds or thousands of rows for a common first name or a rare
+            // word. No ORDER BY: the caller decides.
+            let condition = Self.likeCondition(pieces, column: column)
             rows = try await db.raw("""
                 SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
-                WHERE \(condition) AND id <> \(bind: excluded)
+                WHERE \(condition) AND id <> \(bind: excluded) \(unsafeRaw: phoneless ? "AND has_phone = 0" : "")
                 LIMIT \(literal: limit)
                 """).all()
         }
@@ -87,6 +107,8 @@ public struct SimilarNameStore: Sendable {
     }
 
     static func pieces(_ text: String) -> Pieces? {
+        // The keys are lower-case (`NameKey`, `NameMatch`).
+        let text = text.lowercased()
         let characters = Array(text)
         if let runs = Trigrams.runs(text) { return .anyTwo(runs) }
         if characters.count >= 6 {
@@ -107,17 +129,36 @@ public struct SimilarNameStore: Sendable {
         }
     }
 
-    /// An FTS5 query on `column` for names within about one typo of `text`.
-    static func ftsQuery(_ text: String, column: String) -> String? {
+    /// Whether `candidate` keeps the pieces whole, as the queries below find it (held-back
+    /// names of a batch are tested this way).
+    static func contains(_ pieces: Pieces, in candidate: String) -> Bool {
+        let bytes = Array(candidate.utf8)
+        return condition(pieces, match: { Self.bytes(bytes, contain: Array($0.utf8)) }, and: { $0 && $1 },
+                         or: { $0.contains(true) })
+    }
+
+    /// A plain search for `piece` in `bytes` (names are short): Foundation's `contains` and
+    /// `firstRange(of:)` were a tenth of an import's time.
+    static func bytes(_ bytes: [UInt8], contain piece: [UInt8]) -> Bool {
+        guard !piece.isEmpty else { return true }
+        guard bytes.count >= piece.count else { return false }
+        for start in 0...(bytes.count - piece.count) where bytes[start] == piece[0] {
+            var offset = 1
+            while offset < piece.count && bytes[start + offset] == piece[offset] { offset += 1 }
+            if offset == piece.count { return true }
+        }
+        return false
+    }
+
+    /// An FTS5 query on `column` for names within about one typo of the text cut into `pieces`.
+    static func ftsQuery(_ pieces: Pieces, column: String) -> String {
         func phrase(_ piece: String) -> String { "\"" + piece.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        guard let pieces = pieces(text) else { return nil }
         let body = condition(pieces, match: phrase, and: { "(\($0) AND \($1))" }, or: { $0.joined(separator: " OR ") })
         return "\(column) : (\(body))"
     }
 
     /// The same as a PostgreSQL condition on `column`: substrings through its trigram index.
-    static func likeCondition(_ text: String, column: String) -> SQLQueryString? {
-        guard let pieces = pieces(text) else { return nil }
+    static func likeCondition(_ pieces: Pieces, column: String) -> SQLQueryString {
         let body = condition(pieces, match: { piece -> SQLQueryString in
             "\(unsafeRaw: column) LIKE \(bind: LikePattern.containing(piece)) ESCAPE '\\'"
         }, and: { "(\($0) AND \($1))" }, or: { $0.joined(separator: " OR ") })

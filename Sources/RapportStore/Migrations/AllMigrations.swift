@@ -21,5 +21,6 @@ public enum AllMigrations {
         M0018_Interactions(),
         M0019_OpenTasksByOwner(),
         M0020_NameRunsIndex(),
+        M0021_PhonelessNames(),
     ]
 }
