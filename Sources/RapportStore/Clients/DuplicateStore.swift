@@ -78,13 +78,21 @@ public struct DuplicateStore: Sendable {
                 add(probe.matchKey.flatMap { byKey[$0] } ?? [], .name, to: index)
             }
         }
+        // The probes of a batch meet the same common names again and again: each is cut once.
+        var profiles: [String: Trigrams.Profile] = [:]
+        func profile(_ key: String) -> Trigrams.Profile {
+            if let known = profiles[key] { return known }
+            let made = Trigrams.Profile(key)
+            profiles[key] = made
+            return made
+        }
         for (index, probe) in probes.enumerated() {
             guard let key = probe.matchKey else { continue }
-            let name = Trigrams.Profile(key)
+            let name = profile(key)
             let alike = try await SimilarNameStore().candidates(entity: entity, key: .match, like: key,
                                                                 excluding: probe.excluding, limit: 50,
                                                                 phoneless: phoneless[index], on: db)
-                .filter { $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, Trigrams.Profile($0.key)) }
+                .filter { $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, profile($0.key)) }
             add(alike.map(\.id), .similarName, to: index)
         }
         if entity == "contact" {

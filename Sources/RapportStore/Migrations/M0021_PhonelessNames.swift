@@ -11,17 +11,15 @@ struct M0021_PhonelessNames: Migration {
     let name = "phoneless names"
 
     func statements(for dialect: DatabaseKind) -> [String] {
-        let common = [
-            "ALTER TABLE contacts ADD COLUMN has_phone INTEGER NOT NULL DEFAULT 0",
-            """
-            UPDATE contacts SET has_phone = 1 WHERE id IN (
-                SELECT entity_id FROM client_channels WHERE entity = 'contact' AND kind = 'phone' AND normalized IS NOT NULL)
-            """,
-            "CREATE INDEX contacts_phoneless_match ON contacts (match_key) WHERE has_phone = 0",
-        ]
         switch dialect {
         case .sqlite:
-            return common + [
+            return [
+                "ALTER TABLE contacts ADD COLUMN has_phone INTEGER NOT NULL DEFAULT 0",
+                """
+                UPDATE contacts SET has_phone = 1 WHERE id IN (
+                    SELECT entity_id FROM client_channels WHERE entity = 'contact' AND kind = 'phone' AND normalized IS NOT NULL)
+                """,
+                "CREATE INDEX contacts_phoneless_match ON contacts (match_key) WHERE has_phone = 0",
                 "CREATE VIRTUAL TABLE phoneless_names USING fts5(match_key, tokenize = 'trigram')",
                 """
                 INSERT INTO phoneless_names (rowid, match_key)
@@ -29,7 +27,18 @@ struct M0021_PhonelessNames: Migration {
                 """,
             ]
         case .postgres:
-            return common + [
+            // Most people have a phone: the column starts as 1 (no table rewrite) and only those
+            // without one are updated, so the partial indexes, made afterwards, hold no entries
+            // for the rows' old versions (a GIN index cannot skip dead entries as a btree does).
+            return [
+                "ALTER TABLE contacts ADD COLUMN has_phone INTEGER NOT NULL DEFAULT 1",
+                """
+                UPDATE contacts SET has_phone = 0 WHERE NOT EXISTS (
+                    SELECT 1 FROM client_channels c WHERE c.entity = 'contact' AND c.entity_id = contacts.id AND c.kind = 'phone'
+                      AND c.normalized IS NOT NULL)
+                """,
+                "ALTER TABLE contacts ALTER COLUMN has_phone SET DEFAULT 0",
+                "CREATE INDEX contacts_phoneless_match ON contacts (match_key) WHERE has_phone = 0",
                 "CREATE INDEX contacts_phoneless_match_trgm ON contacts USING GIN (match_key gin_trgm_ops) WHERE has_phone = 0",
             ]
         }
