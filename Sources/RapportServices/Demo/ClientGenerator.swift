@@ -197,13 +197,7 @@ public struct ClientGenerator: Sendable {
     func writeShared(_ records: [(id: Int64, channels: [ContactChannel], body: String, matchKey: String?, nameKey: String,
                                   name: String, owner: Int64?)],
                      entity: String, firstEvent: Int64, on db: any SQLDatabase) async throws {
-        try await BulkInsert(table: "client_channels", columns: [
-            "entity", "entity_id", "position", "kind", "type", "value", "normalized",
-        ]).run(records.flatMap { record in
-            record.channels.enumerated().map { position, c -> [any Encodable & Sendable] in
-                [entity, record.id, position, c.kind.rawValue, c.type, c.value, c.normalized]
-            }
-        }, on: db)
+        try await ChannelStore().insert(records.map { ($0.id, $0.channels) }, entity: entity, on: db)
         if db.dialect.name == "sqlite" {
             // FTS5 rows are found by their rowid (`FTSRowID`).
             try await BulkInsert(table: "client_search", columns: ["rowid", "entity", "entity_id", "body"])

@@ -5,7 +5,7 @@ import SQLKit
 /// A batch of import rows the quick way, with the outcome each row would have had one by
 /// one (`importRow`): every row is read and checked first (reads only), the batch's likely
 /// duplicates are found together (`DuplicateStore.find` for many probes), and the new
-/// records are written one after another in a single savepoint.
+/// records are written together (a few multi-row statements) in a single savepoint.
 ///
 /// Rows that look like another row of the same batch (`DuplicateStore.entangled`), and rows
 /// that update the record they match, go one by one after the others, in file order, as
@@ -64,10 +64,9 @@ extension ImportService {
         let mark = PendingWrites.current?.mark()
         try await db.raw("SAVEPOINT import_batch").run()
         do {
-            var written: [Int: RowResult] = [:]
-            for (index, row) in prepared { written[index] = (.created, "", try await insert(row, context, db)) }
+            let ids = try await insert(prepared.map(\.row), context, db)
             try await db.raw("RELEASE SAVEPOINT import_batch").run()
-            results.merge(written) { $1 }
+            for ((index, _), id) in zip(prepared, ids) { results[index] = (.created, "", id) }
         } catch is RapportError {
             try await db.raw("ROLLBACK TO SAVEPOINT import_batch").run()
             try await db.raw("RELEASE SAVEPOINT import_batch").run()
@@ -92,11 +91,18 @@ extension ImportService {
         return .contact(try await contacts.prepare(input, by: context.principal, on: db), links: input.companies ?? [])
     }
 
-    func insert(_ row: Prepared, _ context: Context, _ db: any SQLDatabase) async throws -> Int64 {
-        switch row {
-        case .company(let new): try await companies.insert(new, by: context.principal, on: db).id
-        case .contact(let new, let links): try await contacts.insert(new, links: links, by: context.principal, on: db).contact.id
+    /// Writes the rows (all of one entity) together; their ids in order.
+    func insert(_ rows: [Prepared], _ context: Context, _ db: any SQLDatabase) async throws -> [Int64] {
+        var companies: [CompanyService.NewCompany] = []
+        var people: [(new: ContactService.NewContact, links: [ContactInput.LinkInput])] = []
+        for row in rows {
+            switch row {
+            case .company(let new): companies.append(new)
+            case .contact(let new, let links): people.append((new, links))
+            }
         }
+        if !companies.isEmpty { return try await self.companies.insert(companies, by: context.principal, on: db).map(\.id) }
+        return try await contacts.insert(people, by: context.principal, on: db).map(\.contact.id)
     }
 
     /// A row refused by a rule: rejected with the reason. Other errors are the batch's.

@@ -14,18 +14,19 @@ public struct ChannelStore: Sendable {
 
     /// The channels of a new record, in one statement.
     public func insert(_ channels: [ContactChannel], entity: String, id: Int64, on db: any SQLDatabase) async throws {
-        guard !channels.isEmpty else { return }
-        var rows: [SQLQueryString] = []
-        for (position, channel) in channels.enumerated() {
-            rows.append("""
-                (\(bind: entity), \(bind: id), \(bind: position), \(bind: channel.kind.rawValue), \(bind: channel.type),
-                 \(bind: channel.value), \(bind: channel.normalized))
-                """)
-        }
-        try await db.raw("""
-            INSERT INTO client_channels (entity, entity_id, position, kind, type, value, normalized)
-            VALUES \(rows.joined(separator: ", "))
-            """).run()
+        try await insert([(id, channels)], entity: entity, on: db)
+    }
+
+    /// The channels of new records, a few hundred rows per statement.
+    public func insert(_ records: [(id: Int64, channels: [ContactChannel])], entity: String,
+                       on db: any SQLDatabase) async throws {
+        try await BulkInsert(table: "client_channels", columns: [
+            "entity", "entity_id", "position", "kind", "type", "value", "normalized",
+        ]).run(records.flatMap { record in
+            record.channels.enumerated().map { position, channel -> [any Encodable & Sendable] in
+                [entity, record.id, position, channel.kind.rawValue, channel.type, channel.value, channel.normalized]
+            }
+        }, on: db)
     }
 
     /// The channels of many records of one entity, by record id, in their order.

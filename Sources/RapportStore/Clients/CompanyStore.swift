@@ -21,24 +21,25 @@ public struct CompanyStore: Sendable {
         """
 
     public func insert(_ c: Company, on db: any SQLDatabase) async throws -> Int64 {
-        let id = try await db.raw("""
-            INSERT INTO companies (kind, status, short_name, full_name, inn, kpp, foreign_tax_id, addresses, bank_account,
-                region, time_zone, reliability, client_class, price_type, delivery_terms, lead_time_days,
-                advertising_source, birthday, work_started_on, name_key, match_key, created_at, updated_at, created_by,
-                owner_id, version, custom)
-            VALUES (\(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.shortName), \(bind: c.fullName),
-                \(bind: c.inn), \(bind: c.kpp), \(bind: c.foreignTaxID), \(bind: JSONText.encode(c.addresses)),
-                \(bind: c.bankAccount.map(JSONText.encode)), \(bind: c.region), \(bind: c.timeZone),
-                \(bind: c.reliability?.rawValue), \(bind: c.clientClass), \(bind: c.priceType), \(bind: c.deliveryTerms),
-                \(bind: c.leadTimeDays), \(bind: c.advertisingSource), \(bind: c.birthday?.description),
-                \(bind: c.workStartedOn?.description), \(bind: Self.nameKey(c)),
-                \(bind: Self.matchKey(c)), \(bind: c.createdAt.millis),
-                \(bind: c.updatedAt.millis), \(bind: c.createdBy), \(bind: c.ownerID), 1,
-                \(CustomFieldSQL.bind(c.custom, on: db)))
-            RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-        try await ChannelStore().insert(c.channels, entity: Self.entity, id: id, on: db)
-        return id
+        try await insert([c], on: db)[0]
+    }
+
+    /// New companies with their channels, a few statements for all (an import batch): their ids in order.
+    public func insert(_ companies: [Company], on db: any SQLDatabase) async throws -> [Int64] {
+        let ids = try await BulkInsert(table: "companies", columns: [
+            "kind", "status", "short_name", "full_name", "inn", "kpp", "foreign_tax_id", "addresses", "bank_account",
+            "region", "time_zone", "reliability", "client_class", "price_type", "delivery_terms", "lead_time_days",
+            "advertising_source", "birthday", "work_started_on", "name_key", "match_key", "created_at", "updated_at",
+            "created_by", "owner_id", "version", "custom",
+        ], jsonColumns: ["custom"]).runReturningIDs(companies.map { c in
+            [c.kind.rawValue, c.status.rawValue, c.shortName, c.fullName, c.inn, c.kpp, c.foreignTaxID,
+             JSONText.encode(c.addresses), c.bankAccount.map(JSONText.encode), c.region, c.timeZone, c.reliability?.rawValue,
+             c.clientClass, c.priceType, c.deliveryTerms, c.leadTimeDays, c.advertisingSource, c.birthday?.description,
+             c.workStartedOn?.description, Self.nameKey(c), Self.matchKey(c), c.createdAt.millis, c.updatedAt.millis,
+             c.createdBy, c.ownerID, Int64(1), JSONText.encode(c.custom)]
+        }, on: db)
+        try await ChannelStore().insert(zip(ids, companies).map { ($0, $1.channels) }, entity: Self.entity, on: db)
+        return ids
     }
 
     public func find(id: Int64, on db: any SQLDatabase) async throws -> Company? {

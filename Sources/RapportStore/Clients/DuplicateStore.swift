@@ -86,14 +86,19 @@ public struct DuplicateStore: Sendable {
             profiles[key] = made
             return made
         }
-        for (index, probe) in probes.enumerated() {
-            guard let key = probe.matchKey else { continue }
-            let name = profile(key)
-            let alike = try await SimilarNameStore().candidates(entity: entity, key: .match, like: key,
-                                                                excluding: probe.excluding, limit: 50,
-                                                                phoneless: phoneless[index], on: db)
-                .filter { $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, profile($0.key)) }
-            add(alike.map(\.id), .similarName, to: index)
+        for onlyPhoneless in [false, true] {
+            let named = probes.indices.filter { phoneless[$0] == onlyPhoneless && probes[$0].matchKey != nil }
+            guard !named.isEmpty else { continue }
+            let found = try await SimilarNameStore().candidates(entity: entity, key: .match,
+                                                                like: named.map { probes[$0].matchKey! },
+                                                                excluding: named.map { probes[$0].excluding }, limit: 50,
+                                                                phoneless: onlyPhoneless, on: db)
+            for (index, candidates) in zip(named, found) {
+                let key = probes[index].matchKey!
+                let name = profile(key)
+                let alike = candidates.filter { $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, profile($0.key)) }
+                add(alike.map(\.id), .similarName, to: index)
+            }
         }
         if entity == "contact" {
             let byNameOnly = reasons.map { found in found.filter { $0.value.isSubset(of: [.name, .similarName]) }.map(\.key) }
