@@ -25,18 +25,19 @@ public enum Trigrams {
     public static func alike(_ a: Profile, _ b: Profile) -> Bool {
         if a.digits != b.digits { return false }
         if similarity(a, b) >= duplicateThreshold { return true }
-        let shorter = min(a.characters.count, b.characters.count)
+        let shorter = min(a.letters.count, b.letters.count)
         guard shorter >= 5 else { return false }
-        return distance(a.characters, b.characters, limit: shorter >= 10 ? 2 : 1) != nil
+        return distance(a.letters, b.letters, limit: shorter >= 10 ? 2 : 1) != nil
     }
 
     /// A name as the comparisons need it: its trigrams as sorted distinct numbers (three
     /// characters packed in one, so no string is made per piece — making them as strings was
-    /// a third of an import's time), its digits and its characters.
+    /// a third of an import's time), its digits and its characters as numbers (`code`:
+    /// comparing `Character`s, which normalises them, was most of an import's own work).
     public struct Profile: Sendable {
         let grams: [UInt64]
         let digits: String
-        let characters: [Character]
+        let letters: [UInt64]
 
         public init(_ text: String) {
             var grams: [UInt64] = []
@@ -55,7 +56,7 @@ public enum Trigrams {
             for gram in grams where gram != distinct.last { distinct.append(gram) }
             self.grams = distinct
             self.digits = text.filter(\.isNumber)
-            self.characters = Array(text)
+            self.letters = text.map(Profile.code)
         }
 
         /// A character in 21 bits: its Unicode scalar, or (for a character of several
@@ -75,10 +76,10 @@ public enum Trigrams {
     /// The optimal-string-alignment distance (insertions, deletions, substitutions, adjacent
     /// swaps), or nil when it is above `limit`.
     public static func distance(_ a: String, _ b: String, limit: Int) -> Int? {
-        distance(Array(a), Array(b), limit: limit)
+        distance(a.map(Profile.code), b.map(Profile.code), limit: limit)
     }
 
-    static func distance(_ x: [Character], _ y: [Character], limit: Int) -> Int? {
+    static func distance(_ x: [UInt64], _ y: [UInt64], limit: Int) -> Int? {
         guard abs(x.count - y.count) <= limit else { return nil }
         var before = [Int](repeating: 0, count: y.count + 1)
         var previous = Array(0...y.count)

@@ -153,12 +153,15 @@ public struct DuplicateStore: Sendable {
         }
         var found = Set(owners.values.filter { $0.count > 1 }.joined())
         struct Name {
-            var index: Int, key: String, pieces: SimilarNameStore.Pieces?, profile: Trigrams.Profile
+            var index: Int, key: String, bytes: [UInt8], test: SimilarNameStore.PieceTest?, profile: Trigrams.Profile
             /// Whether the alike-name query for `self` would offer `other`.
-            func finds(_ other: Name) -> Bool { pieces.map { SimilarNameStore.contains($0, in: other.key) } ?? false }
+            func finds(_ other: Name) -> Bool { test?.passes(other.bytes) ?? false }
         }
         let named = probes.enumerated().compactMap { index, probe in
-            probe.matchKey.map { Name(index: index, key: $0, pieces: SimilarNameStore.pieces($0), profile: Trigrams.Profile($0)) }
+            probe.matchKey.map {
+                Name(index: index, key: $0, bytes: Array($0.utf8), test: SimilarNameStore.pieces($0).map(SimilarNameStore.PieceTest.init),
+                     profile: Trigrams.Profile($0))
+            }
         }
         for (position, a) in named.enumerated() {
             for b in named[(position + 1)...] where !(found.contains(a.index) && found.contains(b.index)) {

@@ -79,8 +79,9 @@ public struct SimilarNameStore: Sendable {
                 let stored = try rows.map {
                     (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self))
                 }
+                let test = PieceTest(pieces)
                 return stored + pending.names(entity: entity, key: key, excluding: excluding, phoneless: phoneless)
-                    .filter { Self.contains(pieces, in: $0.key) }
+                    .filter { test.passes(Array($0.key.utf8)) }
             }
         } else {
             let table = entity == "company" ? "companies" : "contacts"
@@ -168,12 +169,30 @@ public struct SimilarNameStore: Sendable {
         }
     }
 
-    /// Whether `candidate` keeps the pieces whole, as the queries below find it (held-back
-    /// names of a batch are tested this way).
-    static func contains(_ pieces: Pieces, in candidate: String) -> Bool {
-        let bytes = Array(candidate.utf8)
-        return condition(pieces, match: { Self.bytes(bytes, contain: Array($0.utf8)) }, and: { $0 && $1 },
-                         or: { $0.contains(true) })
+    /// The test the queries below make, for names in memory (held-back names of a batch, the
+    /// rows of a batch among themselves): does a name keep the pieces whole? The pieces are
+    /// UTF-8 bytes, made once for many names.
+    struct PieceTest {
+        let needles: [[UInt8]]
+        /// How many of the needles a name must contain: two of three runs, else one.
+        let required: Int
+
+        init(_ pieces: Pieces) {
+            switch pieces {
+            case .anyTwo(let runs): (needles, required) = (runs.map { Array($0.utf8) }, 2)
+            case .either(let halves): (needles, required) = (halves.map { Array($0.utf8) }, 1)
+            case .whole(let text): (needles, required) = ([Array(text.utf8)], 1)
+            }
+        }
+
+        func passes(_ name: [UInt8]) -> Bool {
+            var found = 0
+            for needle in needles where SimilarNameStore.bytes(name, contain: needle) {
+                found += 1
+                if found == required { return true }
+            }
+            return false
+        }
     }
 
     /// A plain search for `piece` in `bytes` (names are short): Foundation's `contains` and
