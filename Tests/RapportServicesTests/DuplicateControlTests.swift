@@ -3,6 +3,7 @@ import RapportDomain
 import RapportServices
 import RapportStore
 import RapportTestSupport
+import SQLKit
 import Testing
 
 @Suite struct DuplicateControlTests {
@@ -155,10 +156,45 @@ import Testing
             // a phone that cannot be normalised is no phone to tell people apart by
             try await contacts.delete(without.contact.id, expectedVersion: nil, by: admin)
             #expect(try await matches(newcomer).isEmpty)
+            #expect(try await matches(typo).isEmpty)
             let unreadable = try await contacts.create(ContactInput(firstName: "Ольга", lastName: "Смирнова",
                                                                     channels: phone("звонить секретарю")),
                                                        allowDuplicates: true, by: admin)
             #expect(try await matches(newcomer).map(\.id) == [unreadable.contact.id])
+        }
+    }
+
+    /// People without a phone are found by their names' variants: the ones migration 22 makes
+    /// in SQL for the people already there are those the services write.
+    @Test(arguments: TestDatabase.kinds)
+    func name_variants_made_by_the_database_are_those_the_services_write(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            for (first, last) in [("Анна", "Ёлкина"), ("Олег", "Ли"), ("Jo", "Bo"), ("Инна", "Аннова"), ("Zoë", "Müller")] {
+                _ = try await harness.services.contacts.create(ContactInput(firstName: first, lastName: last), by: admin)
+            }
+            _ = try await harness.services.contacts.create(ContactInput(
+                firstName: "Пётр", lastName: "Телефонов", channels: [ContactChannel(kind: .phone, value: "+7 916 000-00-01")]),
+                by: admin)
+            func variants() async throws -> [String] {
+                try await harness.database.read { db in
+                    try await db.raw("SELECT variant, contact_id FROM name_variants ORDER BY contact_id, variant").all()
+                        .map { "\(try $0.decode(column: "contact_id", as: Int64.self)) \(try $0.decode(column: "variant", as: String.self))" }
+                }
+            }
+            let written = try await variants()
+            // MUT + validation: the migration's statement makes the same rows again
+            let fill = try #require(AllMigrations.list.first { $0.version == 22 }).statements(for: kind)[2]
+            try await harness.database.transaction { db in
+                try await db.raw("DELETE FROM name_variants").run()
+                try await db.raw(SQLQueryString(fill)).run()
+            }
+            #expect(try await variants() == written)
+            // the person with a phone has none; names under five letters have none ("bo jo" has five with the space)
+            let keys = Set(written.map { String($0.split(separator: " ", maxSplits: 1)[1]) })
+            #expect(!keys.contains { $0.contains("телефонов") })
+            #expect(keys.contains("елкина анна") && keys.contains("лкина анна") && keys.contains("ли олег"))
+            #expect(NameVariants.of("ли ол").count == 6 && NameVariants.of("ли о").isEmpty)
         }
     }
 

@@ -20,8 +20,7 @@ enum SearchIndex {
                                    phones: c.channels.filter { $0.kind == .phone }.map { $0.normalized ?? $0.value })
         try await SearchStore().index(entity: "contact", id: c.id, body: body, fresh: fresh, on: db)
         try await SimilarNameStore().index(entity: "contact", id: c.id, matchKey: ContactStore.matchKey(c),
-                                           nameKey: ContactStore.nameKey(c), phoneless: ContactStore.hasPhone(c) == 0,
-                                           fresh: fresh, on: db)
+                                           nameKey: ContactStore.nameKey(c), fresh: fresh, on: db)
     }
 
     static func remove(_ entity: String, _ id: Int64, on db: any SQLDatabase) async throws {

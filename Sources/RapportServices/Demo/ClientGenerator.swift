@@ -173,13 +173,8 @@ public struct ClientGenerator: Sendable {
              ContactStore.matchKey(c), ContactStore.hasPhone(c), c.createdAt.millis, c.updatedAt.millis, c.ownerID, Int64(1),
              JSONText.encode(c.custom)]
         }, on: db)
-        if db.dialect.name == "sqlite" {
-            // People without a phone are also found by name on their own (migration 21).
-            try await BulkInsert(table: "phoneless_names", columns: ["rowid", "match_key"])
-                .run(records.compactMap { c, _ in
-                    ContactStore.matchKey(c).flatMap { ContactStore.hasPhone(c) == 0 ? [c.id, $0] : nil }
-                }, on: db)
-        }
+        // People without a phone are also found by their names' variants (migration 22).
+        try await ContactStore.writeVariants(records.map { ($0.0.id, $0.0) }, on: db)
         let links = records.compactMap { c, company in company.map { [$0, c.id] as [any Encodable & Sendable] } }
         if !links.isEmpty {
             try await BulkInsert(table: "company_contacts", columns: ["company_id", "contact_id"]).run(links, on: db)

@@ -42,7 +42,16 @@ public struct ContactStore: Sendable {
              c.ownerID, Int64(1), JSONText.encode(c.custom)]
         }, on: db)
         try await ChannelStore().insert(zip(ids, people).map { ($0, $1.channels) }, entity: Self.entity, on: db)
+        try await Self.writeVariants(zip(ids, people).map { ($0, $1) }, on: db)
         return ids
+    }
+
+    /// The name variants of people without a phone (migration 22), a few hundred rows per statement.
+    public static func writeVariants(_ people: [(id: Int64, contact: Contact)], on db: any SQLDatabase) async throws {
+        try await BulkInsert(table: "name_variants", columns: ["variant", "contact_id", "match_key"]).run(people.flatMap { id, c in
+            guard hasPhone(c) == 0, let key = matchKey(c) else { return [[any Encodable & Sendable]]() }
+            return NameVariants.of(key).sorted().map { [$0, id, key] }
+        }, on: db)
     }
 
     public func find(id: Int64, on db: any SQLDatabase) async throws -> Contact? {
@@ -99,7 +108,11 @@ public struct ContactStore: Sendable {
             WHERE id = \(bind: c.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first().map { try $0.decode(column: "version", as: Int64.self) }
-        if version != nil { try await ChannelStore().replace(c.channels, entity: Self.entity, id: c.id, on: db) }
+        if version != nil {
+            try await ChannelStore().replace(c.channels, entity: Self.entity, id: c.id, on: db)
+            try await db.raw("DELETE FROM name_variants WHERE contact_id = \(bind: c.id)").run()
+            try await Self.writeVariants([(c.id, c)], on: db)
+        }
         return version
     }
 
@@ -107,6 +120,7 @@ public struct ContactStore: Sendable {
         try await db.raw("DELETE FROM company_contacts WHERE contact_id = \(bind: id)").run()
         try await RelationshipStore().deleteAll(entity: Self.entity, id: id, on: db)
         try await ChannelStore().delete(entity: Self.entity, id: id, on: db)
+        try await db.raw("DELETE FROM name_variants WHERE contact_id = \(bind: id)").run()
         try await db.raw("DELETE FROM contacts WHERE id = \(bind: id)").run()
     }
 

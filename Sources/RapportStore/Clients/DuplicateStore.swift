@@ -65,7 +65,7 @@ public struct DuplicateStore: Sendable {
             }
         }
         // A person with a phone can be a duplicate by name only of one without (see
-        // `namesakesToldApart` and migration 21); such probes read only those names.
+        // `namesakesToldApart` and migrations 21–22); such probes read only those names.
         let phoneless = probes.map { $0.entity == "contact" && !$0.phones.isEmpty }
         for onlyPhoneless in [false, true] {
             let keys = Set(probes.indices.filter { phoneless[$0] == onlyPhoneless }.compactMap { probes[$0].matchKey })
@@ -86,19 +86,47 @@ public struct DuplicateStore: Sendable {
             profiles[key] = made
             return made
         }
-        for onlyPhoneless in [false, true] {
-            let named = probes.indices.filter { phoneless[$0] == onlyPhoneless && probes[$0].matchKey != nil }
-            guard !named.isEmpty else { continue }
-            let found = try await SimilarNameStore().candidates(entity: entity, key: .match,
-                                                                like: named.map { probes[$0].matchKey! },
-                                                                excluding: named.map { probes[$0].excluding }, limit: 50,
-                                                                phoneless: onlyPhoneless, on: db)
-            for (index, candidates) in zip(named, found) {
-                let key = probes[index].matchKey!
-                let name = profile(key)
-                let alike = candidates.filter { $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, profile($0.key)) }
-                add(alike.map(\.id), .similarName, to: index)
+        // Alike names: of people without a phone through their names' variants (migration 22);
+        // of everyone else through the "two of three runs" candidates.
+        // Each variant is asked for with the probe's own key, so its namesakes (found by the
+        // exact name already, and sharing every variant) are left out by the database.
+        var byKey: [String: [Int]] = [:]
+        var wanted: [(variant: String, key: String)] = []
+        for index in probes.indices where phoneless[index] {
+            guard let key = probes[index].matchKey else { continue }
+            if byKey[key] == nil { wanted += NameVariants.of(key).sorted().map { ($0, key) } }
+            byKey[key, default: []].append(index)
+        }
+        var alikeFound = [[(id: Int64, key: String)]](repeating: [], count: probes.count)
+        for start in stride(from: 0, to: wanted.count, by: 5_000) {
+            let pairs = wanted[start..<min(start + 5_000, wanted.count)]
+                .map { pair -> SQLQueryString in "(\(bind: pair.variant), \(bind: pair.key))" }
+            for row in try await db.raw("""
+                WITH wanted (variant, probe_key) AS (VALUES \(pairs.joined(separator: ", ")))
+                SELECT DISTINCT wanted.probe_key, name_variants.contact_id, name_variants.match_key
+                FROM wanted JOIN name_variants ON name_variants.variant = wanted.variant
+                    AND name_variants.match_key <> wanted.probe_key
+                """).all() {
+                let found = (id: try row.decode(column: "contact_id", as: Int64.self),
+                             key: try row.decode(column: "match_key", as: String.self))
+                for index in byKey[try row.decode(column: "probe_key", as: String.self)] ?? [] { alikeFound[index].append(found) }
             }
+        }
+        let byRuns = probes.indices.filter { !phoneless[$0] && probes[$0].matchKey != nil }
+        if !byRuns.isEmpty {
+            let found = try await SimilarNameStore().candidates(entity: entity, key: .match,
+                                                                like: byRuns.map { probes[$0].matchKey! },
+                                                                excluding: byRuns.map { probes[$0].excluding }, limit: 50, on: db)
+            for (index, candidates) in zip(byRuns, found) { alikeFound[index] = candidates }
+        }
+        for (index, candidates) in alikeFound.enumerated() where !candidates.isEmpty {
+            let key = probes[index].matchKey!
+            let name = profile(key)
+            var seen = Set<Int64>()
+            let alike = candidates.filter {
+                seen.insert($0.id).inserted && $0.key != key && !$0.key.isEmpty && Trigrams.alike(name, profile($0.key))
+            }
+            add(alike.map(\.id), .similarName, to: index)
         }
         if entity == "contact" {
             let byNameOnly = reasons.map { found in found.filter { $0.value.isSubset(of: [.name, .similarName]) }.map(\.key) }
@@ -128,7 +156,7 @@ public struct DuplicateStore: Sendable {
                 known[id].map { found in
                     var why = reasons[index][id] ?? []
                     // A match found otherwise (a phone, an e-mail) whose name is also the same or
-                    // alike says so, also when the name queries did not read it (a phoneless probe).
+                    // alike says so, also when the name queries did not read it (a probe with a phone).
                     if let mine = probes[index].matchKey, let theirs = found.key, !theirs.isEmpty {
                         if mine == theirs { why.insert(.name) } else if Trigrams.alike(mine, theirs) { why.insert(.similarName) }
                     }
@@ -154,7 +182,7 @@ public struct DuplicateStore: Sendable {
         var found = Set(owners.values.filter { $0.count > 1 }.joined())
         struct Name {
             var index: Int, key: String, bytes: [UInt8], test: SimilarNameStore.PieceTest?, profile: Trigrams.Profile
-            /// Whether the alike-name query for `self` would offer `other`.
+            /// Whether the alike-name query by runs for `self` would offer `other`.
             func finds(_ other: Name) -> Bool { test?.passes(other.bytes) ?? false }
         }
         let named = probes.enumerated().compactMap { index, probe in
@@ -163,9 +191,20 @@ public struct DuplicateStore: Sendable {
                      profile: Trigrams.Profile($0))
             }
         }
+        // Names that share a variant (as the query by variants finds them), by position in `named`;
+        // keyed by UTF-8 bytes, which hash without the Unicode normalisation a `String` key costs.
+        var sharing = Set<[Int]>()
+        var byVariant: [[UInt8]: [Int]] = [:]
+        for (position, name) in named.enumerated() {
+            for variant in NameVariants.of(name.key) { byVariant[Array(variant.utf8), default: []].append(position) }
+        }
+        for positions in byVariant.values where positions.count > 1 {
+            for (offset, a) in positions.enumerated() { for b in positions[(offset + 1)...] where a != b { sharing.insert([a, b]) } }
+        }
         for (position, a) in named.enumerated() {
-            for b in named[(position + 1)...] where !(found.contains(a.index) && found.contains(b.index)) {
-                let sameName = a.key == b.key || ((a.finds(b) || b.finds(a)) && Trigrams.alike(a.profile, b.profile))
+            for (offset, b) in named[(position + 1)...].enumerated() where !(found.contains(a.index) && found.contains(b.index)) {
+                let near = a.finds(b) || b.finds(a) || sharing.contains([position, position + 1 + offset])
+                let sameName = a.key == b.key || (near && Trigrams.alike(a.profile, b.profile))
                 if sameName && !toldApart(probes[a.index], probes[b.index]) { found.formUnion([a.index, b.index]) }
             }
         }

@@ -22,8 +22,6 @@ public final class PendingWrites: @unchecked Sendable {
 
     struct NameRow: Sendable {
         var entity: String, id: Int64, matchKey: String, nameKey: String
-        /// A person without a phone, whose match key also goes to `phoneless_names`.
-        var phoneless = false
     }
 
     /// The state at a point in the batch; collections copy on write, so a mark costs nothing.
@@ -73,10 +71,9 @@ public final class PendingWrites: @unchecked Sendable {
         events.append(event)
     }
 
-    /// Held-back names of `entity` other than `excluding` (only people without a phone when
-    /// `phoneless`), with the chosen key.
-    func names(entity: String, key: SimilarNameStore.Key, excluding: Int64?, phoneless: Bool) -> [(id: Int64, key: String)] {
-        names.values.filter { $0.entity == entity && $0.id != excluding && (!phoneless || $0.phoneless) }
+    /// Held-back names of `entity` other than `excluding`, with the chosen key.
+    func names(entity: String, key: SimilarNameStore.Key, excluding: Int64?) -> [(id: Int64, key: String)] {
+        names.values.filter { $0.entity == entity && $0.id != excluding }
             .map { ($0.id, key == .match ? $0.matchKey : $0.nameKey) }
     }
 
@@ -90,8 +87,6 @@ public final class PendingWrites: @unchecked Sendable {
                 let rowids = chunk.map(\.key)
                 try await db.raw("DELETE FROM client_search WHERE rowid IN (\(binds: rowids))").run()
                 try await db.raw("DELETE FROM client_names WHERE rowid IN (\(binds: rowids))").run()
-                let people = chunk.map(\.value).filter { $0.entity == "contact" }.map(\.id)
-                if !people.isEmpty { try await db.raw("DELETE FROM phoneless_names WHERE rowid IN (\(binds: people))").run() }
             } else {
                 for (entity, records) in Dictionary(grouping: chunk.map(\.value), by: \.entity) {
                     try await db.raw("""
@@ -107,8 +102,6 @@ public final class PendingWrites: @unchecked Sendable {
             try await BulkInsert(table: "client_names", columns: ["rowid", "entity", "entity_id", "match_key", "name_key"])
                 .run(names.sorted { $0.key < $1.key }
                     .map { [$0.key, $0.value.entity, $0.value.id, $0.value.matchKey, $0.value.nameKey] }, on: db)
-            try await BulkInsert(table: "phoneless_names", columns: ["rowid", "match_key"])
-                .run(names.values.filter(\.phoneless).sorted { $0.id < $1.id }.map { [$0.id, $0.matchKey] }, on: db)
         } else {
             try await BulkInsert(table: "client_search", columns: ["entity", "entity_id", "body"])
                 .run(search.map { [$0.value.entity, $0.value.id, $0.value.body] }, on: db)

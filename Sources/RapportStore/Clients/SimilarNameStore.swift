@@ -3,7 +3,7 @@ import SQLKit
 
 /// Candidates for names that are alike, one API over two engines: PostgreSQL's `pg_trgm`
 /// (substrings through GIN indexes on the tables' own keys) and, on SQLite, the FTS5
-/// `trigram` tables `client_names` and `phoneless_names` that the services keep in step.
+/// `trigram` table `client_names` that the services keep in step.
 /// Candidates only: `Trigrams` decides.
 public struct SimilarNameStore: Sendable {
     public init() {}
@@ -14,26 +14,20 @@ public struct SimilarNameStore: Sendable {
     }
 
     /// Rewrites a record's keys (SQLite only; PostgreSQL indexes the tables themselves);
-    /// `fresh` says the record is new, so there is nothing to replace; `phoneless` that it is
-    /// a person without a phone (`phoneless_names`, migration 21).
-    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, phoneless: Bool = false,
-                      fresh: Bool = false, on db: any SQLDatabase) async throws {
+    /// `fresh` says the record is new, so there is nothing to replace.
+    public func index(entity: String, id: Int64, matchKey: String?, nameKey: String, fresh: Bool = false,
+                      on db: any SQLDatabase) async throws {
         guard db.dialect.name == "sqlite" else { return }
-        let row = PendingWrites.NameRow(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey,
-                                        phoneless: phoneless && entity == "contact" && !(matchKey ?? "").isEmpty)
         if let pending = PendingWrites.current {
-            pending.putName(row, fresh: fresh)
+            pending.putName(.init(entity: entity, id: id, matchKey: matchKey ?? "", nameKey: nameKey), fresh: fresh)
             return
         }
         if !fresh { try await remove(entity: entity, id: id, on: db) }
         try await db.raw("""
             INSERT INTO client_names (rowid, entity, entity_id, match_key, name_key)
-            VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: row.matchKey),
+            VALUES (\(bind: FTSRowID.make(entity: entity, id: id)), \(bind: entity), \(bind: id), \(bind: matchKey ?? ""),
                 \(bind: nameKey))
             """).run()
-        if row.phoneless {
-            try await db.raw("INSERT INTO phoneless_names (rowid, match_key) VALUES (\(bind: id), \(bind: row.matchKey))").run()
-        }
     }
 
     public func remove(entity: String, id: Int64, on db: any SQLDatabase) async throws {
@@ -43,58 +37,46 @@ public struct SimilarNameStore: Sendable {
             return
         }
         try await db.raw("DELETE FROM client_names WHERE rowid = \(bind: FTSRowID.make(entity: entity, id: id))").run()
-        if entity == "contact" { try await db.raw("DELETE FROM phoneless_names WHERE rowid = \(bind: id)").run() }
     }
 
-    /// Records of `entity` whose key may be alike `text`, at most `limit`, with their key;
-    /// `phoneless`: only people without a phone (by `match_key`).
+    /// Records of `entity` whose key may be alike `text`, at most `limit`, with their key.
     public func candidates(entity: String, key: Key, like text: String, excluding: Int64? = nil, limit: Int = 50,
-                           phoneless: Bool = false, on db: any SQLDatabase) async throws -> [(id: Int64, key: String)] {
-        precondition(!phoneless || (entity == "contact" && key == .match), "phoneless names are people's match keys")
+                           on db: any SQLDatabase) async throws -> [(id: Int64, key: String)] {
         let excluded = excluding ?? 0
         let rows: [any SQLRow]
         guard let pieces = Self.pieces(text) else { return [] }
         if db.dialect.name == "sqlite" {
-            if phoneless {
-                rows = try await db.raw("""
-                    SELECT rowid AS id, match_key AS key FROM phoneless_names
-                    WHERE phoneless_names MATCH \(bind: Self.ftsQuery(pieces, column: "match_key"))
-                      AND rowid <> \(bind: excluded)
-                    LIMIT \(literal: limit)
-                    """).all()
-            } else {
-                // The record's kind and id are read off the rowid (`FTSRowID`): a condition on the
-                // unindexed `entity` column would read every match's row, tens of thousands for a
-                // common piece of a name when the other kind of record has none.
-                let kind = FTSRowID.make(entity: entity, id: 0)
-                rows = try await db.raw("""
-                    SELECT rowid / 4 AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
-                    WHERE client_names MATCH \(bind: Self.ftsQuery(pieces, column: key.rawValue)) AND rowid % 4 = \(bind: kind)
-                      AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
-                    LIMIT \(literal: limit)
-                    """).all()
-            }
+            // The record's kind and id are read off the rowid (`FTSRowID`): a condition on the
+            // unindexed `entity` column would read every match's row, tens of thousands for a
+            // common piece of a name when the other kind of record has none.
+            let kind = FTSRowID.make(entity: entity, id: 0)
+            rows = try await db.raw("""
+                SELECT rowid / 4 AS id, \(unsafeRaw: key.rawValue) AS key FROM client_names
+                WHERE client_names MATCH \(bind: Self.ftsQuery(pieces, column: key.rawValue)) AND rowid % 4 = \(bind: kind)
+                  AND rowid <> \(bind: FTSRowID.make(entity: entity, id: excluded))
+                LIMIT \(literal: limit)
+                """).all()
             if let pending = PendingWrites.current {
                 // Names held back in this batch are candidates too (see `PendingWrites`).
                 let stored = try rows.map {
                     (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self))
                 }
                 let test = PieceTest(pieces)
-                return stored + pending.names(entity: entity, key: key, excluding: excluding, phoneless: phoneless)
+                return stored + pending.names(entity: entity, key: key, excluding: excluding)
                     .filter { test.passes(Array($0.key.utf8)) }
             }
         } else {
             let table = entity == "company" ? "companies" : "contacts"
             let column = key.rawValue
             // Any two of the text's three runs as substrings through the GIN trigram index on
-            // the column (migration 20 for `match_key`, 6 for `name_key`, 21 for people without
-            // a phone), as SQLite's FTS5 finds them: `%` (trigram similarity) and `<%` (word
-            // similarity) read hundreds or thousands of rows for a common first name or a rare
-            // word. No ORDER BY: the caller decides.
+            // the column (migration 20 for `match_key`, 6 for `name_key`), as SQLite's FTS5
+            // finds them: `%` (trigram similarity) and `<%` (word similarity) read hundreds or
+            // thousands of rows for a common first name or a rare word. No ORDER BY: the
+            // caller decides.
             let condition = Self.likeCondition(pieces, column: column)
             rows = try await db.raw("""
                 SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
-                WHERE \(condition) AND id <> \(bind: excluded) \(unsafeRaw: phoneless ? "AND has_phone = 0" : "")
+                WHERE \(condition) AND id <> \(bind: excluded)
                 LIMIT \(literal: limit)
                 """).all()
         }
@@ -106,7 +88,7 @@ public struct SimilarNameStore: Sendable {
     /// — one plan and one round trip instead of one per text, which cost more than finding
     /// the names; shorter texts, and SQLite (in process), go one by one.
     public func candidates(entity: String, key: Key, like texts: [String], excluding: [Int64?], limit: Int = 50,
-                           phoneless: Bool = false, on db: any SQLDatabase) async throws -> [[(id: Int64, key: String)]] {
+                           on db: any SQLDatabase) async throws -> [[(id: Int64, key: String)]] {
         var found = [[(id: Int64, key: String)]](repeating: [], count: texts.count)
         var runs: [(index: Int, runs: [String])] = []
         for (index, text) in texts.enumerated() {
@@ -114,11 +96,10 @@ public struct SimilarNameStore: Sendable {
                 runs.append((index, pieces.map(LikePattern.containing)))
             } else {
                 found[index] = try await candidates(entity: entity, key: key, like: text, excluding: excluding[index],
-                                                    limit: limit, phoneless: phoneless, on: db)
+                                                    limit: limit, on: db)
             }
         }
         guard !runs.isEmpty else { return found }
-        precondition(!phoneless || (entity == "contact" && key == .match), "phoneless names are people's match keys")
         let table = entity == "company" ? "companies" : "contacts"
         let column = key.rawValue
         func like(_ piece: String) -> String { "\(column) LIKE p.\(piece) ESCAPE '\\'" }
@@ -131,7 +112,7 @@ public struct SimilarNameStore: Sendable {
                 SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
                 WHERE ((\(unsafeRaw: like("a")) AND \(unsafeRaw: like("b"))) OR (\(unsafeRaw: like("b")) AND \(unsafeRaw: like("c")))
                     OR (\(unsafeRaw: like("a")) AND \(unsafeRaw: like("c"))))
-                  AND id <> p.excluded \(unsafeRaw: phoneless ? "AND has_phone = 0" : "")
+                  AND id <> p.excluded
                 LIMIT \(literal: limit)) c
             """).all() {
             let index = Int(try row.decode(column: "i", as: Int64.self))

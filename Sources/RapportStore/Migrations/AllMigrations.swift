@@ -22,5 +22,6 @@ public enum AllMigrations {
         M0019_OpenTasksByOwner(),
         M0020_NameRunsIndex(),
         M0021_PhonelessNames(),
+        M0022_NameVariants(),
     ]
 }
