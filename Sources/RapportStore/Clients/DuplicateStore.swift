@@ -32,9 +32,9 @@ public struct DuplicateStore: Sendable {
         try await find([probe], limit: limit, on: db)[0]
     }
 
-    /// `find` for many probes of one entity at once, in a handful of statements (and one
-    /// alike-name query per probe): an import checks a batch of rows this way. The probes are
-    /// compared with the stored records only, not with each other.
+    /// `find` for many probes of one entity at once, in a handful of statements (on SQLite
+    /// also one alike-name query per probe without a phone): an import checks a batch of rows
+    /// this way. The probes are compared with the stored records only, not with each other.
     public func find(_ probes: [Probe], limit: Int = 20, on db: any SQLDatabase) async throws -> [[Match]] {
         guard let entity = probes.first?.entity else { return [] }
         precondition(probes.allSatisfy { $0.entity == entity }, "probes of one entity")
@@ -66,15 +66,15 @@ public struct DuplicateStore: Sendable {
         }
         // A person with a phone can be a duplicate by name only of one without (see
         // `namesakesToldApart` and migrations 21–22); such probes read only those names.
-        let phoneless = probes.map { $0.entity == "contact" && !$0.phones.isEmpty }
+        let hasPhone = probes.map { $0.entity == "contact" && !$0.phones.isEmpty }
         for onlyPhoneless in [false, true] {
-            let keys = Set(probes.indices.filter { phoneless[$0] == onlyPhoneless }.compactMap { probes[$0].matchKey })
+            let keys = Set(probes.indices.filter { hasPhone[$0] == onlyPhoneless }.compactMap { probes[$0].matchKey })
             guard !keys.isEmpty else { continue }
             let byKey = try await idsByValue("""
                 SELECT id, match_key AS value FROM \(unsafeRaw: table) WHERE match_key IN (\(binds: Array(keys)))
                 \(unsafeRaw: onlyPhoneless ? "AND has_phone = 0" : "")
                 """, cap: cap, on: db)
-            for (index, probe) in probes.enumerated() where phoneless[index] == onlyPhoneless {
+            for (index, probe) in probes.enumerated() where hasPhone[index] == onlyPhoneless {
                 add(probe.matchKey.flatMap { byKey[$0] } ?? [], .name, to: index)
             }
         }
@@ -86,39 +86,7 @@ public struct DuplicateStore: Sendable {
             profiles[key] = made
             return made
         }
-        // Alike names: of people without a phone through their names' variants (migration 22);
-        // of everyone else through the "two of three runs" candidates.
-        // Each variant is asked for with the probe's own key, so its namesakes (found by the
-        // exact name already, and sharing every variant) are left out by the database.
-        var byKey: [String: [Int]] = [:]
-        var wanted: [(variant: String, key: String)] = []
-        for index in probes.indices where phoneless[index] {
-            guard let key = probes[index].matchKey else { continue }
-            if byKey[key] == nil { wanted += NameVariants.of(key).sorted().map { ($0, key) } }
-            byKey[key, default: []].append(index)
-        }
-        var alikeFound = [[(id: Int64, key: String)]](repeating: [], count: probes.count)
-        for start in stride(from: 0, to: wanted.count, by: 5_000) {
-            let pairs = wanted[start..<min(start + 5_000, wanted.count)]
-                .map { pair -> SQLQueryString in "(\(bind: pair.variant), \(bind: pair.key))" }
-            for row in try await db.raw("""
-                WITH wanted (variant, probe_key) AS (VALUES \(pairs.joined(separator: ", ")))
-                SELECT DISTINCT wanted.probe_key, name_variants.contact_id, name_variants.match_key
-                FROM wanted JOIN name_variants ON name_variants.variant = wanted.variant
-                    AND name_variants.match_key <> wanted.probe_key
-                """).all() {
-                let found = (id: try row.decode(column: "contact_id", as: Int64.self),
-                             key: try row.decode(column: "match_key", as: String.self))
-                for index in byKey[try row.decode(column: "probe_key", as: String.self)] ?? [] { alikeFound[index].append(found) }
-            }
-        }
-        let byRuns = probes.indices.filter { !phoneless[$0] && probes[$0].matchKey != nil }
-        if !byRuns.isEmpty {
-            let found = try await SimilarNameStore().candidates(entity: entity, key: .match,
-                                                                like: byRuns.map { probes[$0].matchKey! },
-                                                                excluding: byRuns.map { probes[$0].excluding }, limit: 50, on: db)
-            for (index, candidates) in zip(byRuns, found) { alikeFound[index] = candidates }
-        }
+        let alikeFound = try await alikeCandidates(probes, hasPhone: hasPhone, on: db)
         for (index, candidates) in alikeFound.enumerated() where !candidates.isEmpty {
             let key = probes[index].matchKey!
             let name = profile(key)
@@ -219,6 +187,47 @@ public struct DuplicateStore: Sendable {
             return true
         }
         return (!a.phones.isEmpty && !b.phones.isEmpty) || (!a.emails.isEmpty && !b.emails.isEmpty)
+    }
+
+    /// Each probe's names that may be alike (`Trigrams.alike` decides): for a person with a
+    /// phone, the people without one whose names share a variant with theirs (migration 22);
+    /// for anyone else, the "two of three runs" candidates (`SimilarNameStore`).
+    func alikeCandidates(_ probes: [Probe], hasPhone: [Bool], on db: any SQLDatabase) async throws
+        -> [[(id: Int64, key: String)]]
+    {
+        var found = [[(id: Int64, key: String)]](repeating: [], count: probes.count)
+        // Each variant is asked for with the probe's own key, so its namesakes (found by the
+        // exact name already, and sharing every variant) are left out by the database.
+        var byKey: [String: [Int]] = [:]
+        var wanted: [(variant: String, key: String)] = []
+        for index in probes.indices where hasPhone[index] {
+            guard let key = probes[index].matchKey else { continue }
+            if byKey[key] == nil { wanted += NameVariants.of(key).sorted().map { ($0, key) } }
+            byKey[key, default: []].append(index)
+        }
+        for start in stride(from: 0, to: wanted.count, by: 5_000) {
+            let pairs = wanted[start..<min(start + 5_000, wanted.count)]
+                .map { pair -> SQLQueryString in "(\(bind: pair.variant), \(bind: pair.key))" }
+            for row in try await db.raw("""
+                WITH wanted (variant, probe_key) AS (VALUES \(pairs.joined(separator: ", ")))
+                SELECT DISTINCT wanted.probe_key, name_variants.contact_id, name_variants.match_key
+                FROM wanted JOIN name_variants ON name_variants.variant = wanted.variant
+                    AND name_variants.match_key <> wanted.probe_key
+                """).all() {
+                let candidate = (id: try row.decode(column: "contact_id", as: Int64.self),
+                                 key: try row.decode(column: "match_key", as: String.self))
+                for index in byKey[try row.decode(column: "probe_key", as: String.self)] ?? [] { found[index].append(candidate) }
+            }
+        }
+        let byRuns = probes.indices.filter { !hasPhone[$0] && probes[$0].matchKey != nil }
+        if let entity = probes.first?.entity, !byRuns.isEmpty {
+            let candidates = try await SimilarNameStore().candidates(entity: entity, key: .match,
+                                                                     like: byRuns.map { probes[$0].matchKey! },
+                                                                     excluding: byRuns.map { probes[$0].excluding }, limit: 50,
+                                                                     on: db)
+            for (index, list) in zip(byRuns, candidates) { found[index] = list }
+        }
+        return found
     }
 
     /// The ids (`id`) a query finds per `value`, in id order, at most `cap` each.

@@ -5,7 +5,8 @@
 /// phone reads a few names instead of every namesake of a common name (a hundred "Иванова
 /// Елена" at a million people, read through posting lists of common trigrams: 3.5 ms a row at
 /// 100,000 people on PostgreSQL). SQLite keeps those names in an FTS5 table of their own,
-/// `phoneless_names` (rowid = the contact's id), written by the services with each change.
+/// `phoneless_names` (rowid = the contact's id). Migration 22 replaced that table and the
+/// partial GIN index by `name_variants`; the partial btree for exact names stays.
 struct M0021_PhonelessNames: Migration {
     let version = 21
     let name = "phoneless names"
