@@ -63,8 +63,10 @@ final class SQLiteDriver: DatabaseDriver {
     private static func configure(_ db: any SQLDatabase) async throws {
         try await db.raw("PRAGMA synchronous=NORMAL").run()
         // A large database is read through the OS page cache by mapping (no read() and copy
-        // per page) with 8 MiB of SQLite's own cache per connection.
-        try await db.raw("PRAGMA mmap_size=268435456").run()
+        // per page: at 256 MiB, reading the rest of a million clients' 2.5 GB file was a fifth
+        // of an import's time) with 8 MiB of SQLite's own cache per connection. 2 GiB is
+        // SQLite's own ceiling; the mapping is address space, not memory.
+        try await db.raw("PRAGMA mmap_size=2147418112").run()
         try await db.raw("PRAGMA cache_size=-8192").run()
         try await db.raw("PRAGMA foreign_keys=ON").run()
         try await db.raw("PRAGMA busy_timeout=5000").run()
