@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func what_cannot_be_read_is_refused_with_its_position() {
-        func failure(_ text: String) -> GateParseError? {
+        func failure(_ text: String) -> SyntaxError? {
             do {
                 _ = try GateCondition.parse(text)
                 return nil

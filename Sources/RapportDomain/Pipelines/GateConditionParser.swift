@@ -1,20 +1,12 @@
 import Foundation
 
-/// Why a condition's text could not be read, and where: `position` counts characters from 1.
-public struct GateParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var position: Int
-    public var message: String
-
-    public var description: String { "at character \(position): \(message)" }
-}
-
 extension GateCondition {
     /// Reads a condition written in the language described at `GateCondition`.
-    public static func parse(_ text: String) throws(GateParseError) -> GateCondition {
+    public static func parse(_ text: String) throws(SyntaxError) -> GateCondition {
         var parser = GateConditionParser(tokens: try GateConditionParser.tokens(of: text), end: text.count + 1)
         let condition = try parser.disjunction()
         if let extra = parser.peek {
-            throw GateParseError(position: extra.position, message: "expected `and`, `or` or the end, found \(extra.kind.shown)")
+            throw SyntaxError(position: extra.position, message: "expected `and`, `or` or the end, found \(extra.kind.shown)")
         }
         return condition
     }
@@ -61,12 +53,12 @@ struct GateConditionParser {
         return false
     }
 
-    func failure(_ expected: String) -> GateParseError {
-        guard let token = peek else { return GateParseError(position: end, message: "expected \(expected), found the end") }
-        return GateParseError(position: token.position, message: "expected \(expected), found \(token.kind.shown)")
+    func failure(_ expected: String) -> SyntaxError {
+        guard let token = peek else { return SyntaxError(position: end, message: "expected \(expected), found the end") }
+        return SyntaxError(position: token.position, message: "expected \(expected), found \(token.kind.shown)")
     }
 
-    mutating func disjunction() throws(GateParseError) -> GateCondition {
+    mutating func disjunction() throws(SyntaxError) -> GateCondition {
         var parts = [try conjunction()]
         while isWord(peek, "or") {
             index += 1
@@ -75,7 +67,7 @@ struct GateConditionParser {
         return parts.count == 1 ? parts[0] : .any(parts)
     }
 
-    mutating func conjunction() throws(GateParseError) -> GateCondition {
+    mutating func conjunction() throws(SyntaxError) -> GateCondition {
         var parts = [try negation()]
         while isWord(peek, "and") {
             index += 1
@@ -84,7 +76,7 @@ struct GateConditionParser {
         return parts.count == 1 ? parts[0] : .all(parts)
     }
 
-    mutating func negation() throws(GateParseError) -> GateCondition {
+    mutating func negation() throws(SyntaxError) -> GateCondition {
         if isWord(peek, "not") {
             index += 1
             return .not(try negation())
@@ -92,7 +84,7 @@ struct GateConditionParser {
         return try primary()
     }
 
-    mutating func primary() throws(GateParseError) -> GateCondition {
+    mutating func primary() throws(SyntaxError) -> GateCondition {
         guard let token = peek else { throw failure("a condition") }
         switch token.kind {
         case .symbol("("):
@@ -137,7 +129,7 @@ struct GateConditionParser {
 
     static let reserved: Set<String> = ["and", "or", "not", "has", "document_sent", "stage_tasks_done", "true", "false"]
 
-    mutating func fieldName() throws(GateParseError) -> String {
+    mutating func fieldName() throws(SyntaxError) -> String {
         guard case .word(let word)? = peek?.kind, !Self.reserved.contains(word.lowercased()),
               word.first?.isLetter == true, !word.hasSuffix(".")
         else { throw failure("a field's code") }
@@ -146,7 +138,7 @@ struct GateConditionParser {
         return word.lowercased()
     }
 
-    mutating func value() throws(GateParseError) -> GateValue {
+    mutating func value() throws(SyntaxError) -> GateValue {
         switch peek?.kind {
         case .number(let number)?:
             index += 1
@@ -162,13 +154,13 @@ struct GateConditionParser {
         }
     }
 
-    mutating func expect(_ symbol: String) throws(GateParseError) {
+    mutating func expect(_ symbol: String) throws(SyntaxError) {
         guard case .symbol(symbol)? = peek?.kind else { throw failure("`\(symbol)`") }
         index += 1
     }
 
     /// The text cut into words, numbers, quoted texts and symbols.
-    static func tokens(of text: String) throws(GateParseError) -> [Token] {
+    static func tokens(of text: String) throws(SyntaxError) -> [Token] {
         let characters = Array(text)
         var tokens: [Token] = []
         var at = 0
@@ -194,14 +186,14 @@ struct GateConditionParser {
                 }
                 guard digits.filter({ $0 == "." }).count <= 1, digits.last != ".",
                       let number = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX"))
-                else { throw GateParseError(position: position, message: "\(digits) is not a number") }
+                else { throw SyntaxError(position: position, message: "\(digits) is not a number") }
                 tokens.append(Token(kind: .number(number), position: position))
             } else if character == "\"" {
                 var value = ""
                 at += 1
                 while true {
                     guard at < characters.count else {
-                        throw GateParseError(position: position, message: "the text opened here is not closed with \"")
+                        throw SyntaxError(position: position, message: "the text opened here is not closed with \"")
                     }
                     if characters[at] == "\"" { break }
                     if characters[at] == "\\", at + 1 < characters.count { at += 1 }
@@ -217,12 +209,12 @@ struct GateConditionParser {
                 var symbol = String(character)
                 if at + 1 < characters.count, characters[at + 1] == "=" { symbol.append("=") }
                 guard GateComparison(rawValue: symbol) != nil else {
-                    throw GateParseError(position: position, message: "`\(symbol)` is not a comparison (= != < <= > >=)")
+                    throw SyntaxError(position: position, message: "`\(symbol)` is not a comparison (= != < <= > >=)")
                 }
                 tokens.append(Token(kind: .symbol(symbol), position: position))
                 at += symbol.count
             } else {
-                throw GateParseError(position: position, message: "`\(character)` has no meaning here")
+                throw SyntaxError(position: position, message: "`\(character)` has no meaning here")
             }
         }
         return tokens
