@@ -173,20 +173,13 @@ public struct DuplicateStore: Sendable {
             for (offset, b) in named[(position + 1)...].enumerated() where !(found.contains(a.index) && found.contains(b.index)) {
                 let near = a.finds(b) || b.finds(a) || sharing.contains([position, position + 1 + offset])
                 let sameName = a.key == b.key || (near && Trigrams.alike(a.profile, b.profile))
-                if sameName && !toldApart(probes[a.index], probes[b.index]) { found.formUnion([a.index, b.index]) }
+                let people = probes[a.index].entity == "contact"
+                if sameName && !(people && Self.toldApart(Self.namesake(probes[a.index]), Self.namesake(probes[b.index]))) {
+                    found.formUnion([a.index, b.index])
+                }
             }
         }
         return found
-    }
-
-    /// Two people alike by name whom `namesakesToldApart` would tell apart: their middle names
-    /// differ, or both have phones (or both e-mails) — shared ones make them entangled anyway.
-    static func toldApart(_ a: Probe, _ b: Probe) -> Bool {
-        guard a.entity == "contact" else { return false }
-        if let left = a.middleName.flatMap(NameMatch.key), let right = b.middleName.flatMap(NameMatch.key), left != right {
-            return true
-        }
-        return (!a.phones.isEmpty && !b.phones.isEmpty) || (!a.emails.isEmpty && !b.emails.isEmpty)
     }
 
     /// Each probe's names that may be alike (`Trigrams.alike` decides): for a person with a
@@ -266,11 +259,28 @@ public struct DuplicateStore: Sendable {
             }
         }
         return zip(ids, probes).map { ids, probe in
-            let middle = probe.middleName.flatMap(NameMatch.key)
-            return Set(ids.filter { id in
-                if let middle, let theirs = middles[id], theirs != middle { return true }
-                return (!probe.phones.isEmpty && withPhones.contains(id)) || (!probe.emails.isEmpty && withEmails.contains(id))
+            Set(ids.filter { id in
+                Self.toldApart(Self.namesake(probe),
+                               Namesake(middle: middles[id], hasPhone: withPhones.contains(id), hasEmail: withEmails.contains(id)))
             })
         }
+    }
+
+    /// What tells two people of alike names apart (`namesakesToldApart`).
+    struct Namesake {
+        var middle: String?
+        var hasPhone: Bool
+        var hasEmail: Bool
+    }
+
+    static func namesake(_ probe: Probe) -> Namesake {
+        Namesake(middle: probe.middleName.flatMap(NameMatch.key), hasPhone: !probe.phones.isEmpty, hasEmail: !probe.emails.isEmpty)
+    }
+
+    /// Both have a middle name and they differ, or both have phones (or both e-mails): a phone or
+    /// an e-mail they share is a match of its own, so by name alone they are two people.
+    static func toldApart(_ a: Namesake, _ b: Namesake) -> Bool {
+        if let left = a.middle, let right = b.middle, left != right { return true }
+        return (a.hasPhone && b.hasPhone) || (a.hasEmail && b.hasEmail)
     }
 }

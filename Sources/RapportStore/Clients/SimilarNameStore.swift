@@ -102,7 +102,9 @@ public struct SimilarNameStore: Sendable {
         guard !runs.isEmpty else { return found }
         let table = entity == "company" ? "companies" : "contacts"
         let column = key.rawValue
-        func like(_ piece: String) -> String { "\(column) LIKE p.\(piece) ESCAPE '\\'" }
+        // The same "any two of three" as `likeCondition`, over the row's patterns `p.a`, `p.b`, `p.c`.
+        let matches = Self.condition(.anyTwo(["a", "b", "c"]), match: { "\(column) LIKE p.\($0) ESCAPE '\\'" },
+                                     and: { "(\($0) AND \($1))" }, or: { $0.joined(separator: " OR ") })
         for row in try await db.raw("""
             SELECT p.i, c.id, c.key
             FROM unnest(\(bind: runs.map { Int64($0.index) })::bigint[], \(bind: runs.map { $0.runs[0] })::text[],
@@ -110,9 +112,7 @@ public struct SimilarNameStore: Sendable {
                         \(bind: runs.map { excluding[$0.index] ?? 0 })::bigint[]) AS p(i, a, b, c, excluded)
             CROSS JOIN LATERAL (
                 SELECT id, \(unsafeRaw: column) AS key FROM \(unsafeRaw: table)
-                WHERE ((\(unsafeRaw: like("a")) AND \(unsafeRaw: like("b"))) OR (\(unsafeRaw: like("b")) AND \(unsafeRaw: like("c")))
-                    OR (\(unsafeRaw: like("a")) AND \(unsafeRaw: like("c"))))
-                  AND id <> p.excluded
+                WHERE (\(unsafeRaw: matches)) AND id <> p.excluded
                 LIMIT \(literal: limit)) c
             """).all() {
             let index = Int(try row.decode(column: "i", as: Int64.self))

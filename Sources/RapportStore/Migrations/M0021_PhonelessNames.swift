@@ -1,17 +1,15 @@
 /// A person who has a phone is told apart from a namesake who has another (see
 /// `DuplicateStore.namesakesToldApart`), so a new person with a phone can only be a duplicate
 /// by name of someone without one. `contacts.has_phone` marks who has a normalised phone, and
-/// the name indexes below hold only those without: a duplicate check for a person with a
-/// phone reads a few names instead of every namesake of a common name (a hundred "Иванова
-/// Елена" at a million people, read through posting lists of common trigrams: 3.5 ms a row at
-/// 100,000 people on PostgreSQL). SQLite keeps those names in an FTS5 table of their own,
-/// `phoneless_names` (rowid = the contact's id). Migration 22 replaced that table and the
-/// partial GIN index by `name_variants`; the partial btree for exact names stays.
+/// a partial index holds the names of those without: a duplicate check for a person with a
+/// phone reads a few exact namesakes instead of every one of a common name (a hundred
+/// "Иванова Елена" at a million people). Their names within a typo: migration 22.
 struct M0021_PhonelessNames: Migration {
     let version = 21
     let name = "phoneless names"
 
     func statements(for dialect: DatabaseKind) -> [String] {
+        let index = "CREATE INDEX contacts_phoneless_match ON contacts (match_key) WHERE has_phone = 0"
         switch dialect {
         case .sqlite:
             return [
@@ -20,17 +18,12 @@ struct M0021_PhonelessNames: Migration {
                 UPDATE contacts SET has_phone = 1 WHERE id IN (
                     SELECT entity_id FROM client_channels WHERE entity = 'contact' AND kind = 'phone' AND normalized IS NOT NULL)
                 """,
-                "CREATE INDEX contacts_phoneless_match ON contacts (match_key) WHERE has_phone = 0",
-                "CREATE VIRTUAL TABLE phoneless_names USING fts5(match_key, tokenize = 'trigram')",
-                """
-                INSERT INTO phoneless_names (rowid, match_key)
-                SELECT id, match_key FROM contacts WHERE has_phone = 0 AND match_key IS NOT NULL
-                """,
+                index,
             ]
         case .postgres:
             // Most people have a phone: the column starts as 1 (no table rewrite) and only those
-            // without one are updated, so the partial indexes, made afterwards, hold no entries
-            // for the rows' old versions (a GIN index cannot skip dead entries as a btree does).
+            // without one are updated, so the partial index, made afterwards, holds no entries
+            // for the rows' old versions.
             return [
                 "ALTER TABLE contacts ADD COLUMN has_phone INTEGER NOT NULL DEFAULT 1",
                 """
@@ -39,8 +32,7 @@ struct M0021_PhonelessNames: Migration {
                       AND c.normalized IS NOT NULL)
                 """,
                 "ALTER TABLE contacts ALTER COLUMN has_phone SET DEFAULT 0",
-                "CREATE INDEX contacts_phoneless_match ON contacts (match_key) WHERE has_phone = 0",
-                "CREATE INDEX contacts_phoneless_match_trgm ON contacts USING GIN (match_key gin_trgm_ops) WHERE has_phone = 0",
+                index,
             ]
         }
     }

@@ -2,13 +2,12 @@ import RapportDomain
 
 /// A person with a phone is compared by name only with people without one (migration 21). At a
 /// million people those are some 150,000 names, and finding the ones within a typo through
-/// trigrams read long posting lists for every check (4 ms a row on PostgreSQL's GIN, a third of
-/// SQLite's import in FTS5). `name_variants` holds, for each person without a phone, their name
-/// key and the key with each letter in turn left out (`NameVariants`), beside the key itself
-/// (so a look-up reads no contact rows): two names one typo apart share one of these, so a
-/// batch of checks is one indexed `IN` on both databases. It replaces
-/// migration 21's trigram indexes of those names (`phoneless_names`, the partial GIN index);
-/// the partial btree for exact names stays. Written by `ContactStore` with each change.
+/// trigram indexes over them read long posting lists for every check (tried: 4 ms a row on
+/// PostgreSQL's GIN, a third of SQLite's import in FTS5). `name_variants` holds, for each
+/// person without a phone, their name key and the key with each letter in turn left out
+/// (`NameVariants`), beside the key itself (so a look-up reads no contact rows): two names one
+/// typo apart share one of these, so a batch of checks is one indexed join on both databases.
+/// Written by `ContactStore` with each change.
 struct M0022_NameVariants: Migration {
     let version = 22
     let name = "name variants"
@@ -40,13 +39,6 @@ struct M0022_NameVariants: Migration {
             FROM contacts JOIN positions ON i <= length(match_key)
             WHERE has_phone = 0 AND length(match_key) >= \(NameVariants.minimumLength)
             """
-        switch dialect {
-        case .sqlite:
-            return [table, "CREATE INDEX name_variants_contact ON name_variants (contact_id)", fill,
-                    "DROP TABLE phoneless_names"]
-        case .postgres:
-            return [table, "CREATE INDEX name_variants_contact ON name_variants (contact_id)", fill,
-                    "DROP INDEX contacts_phoneless_match_trgm"]
-        }
+        return [table, "CREATE INDEX name_variants_contact ON name_variants (contact_id)", fill]
     }
 }
