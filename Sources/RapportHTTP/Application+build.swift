@@ -53,6 +53,10 @@ public struct ServiceSet: Sendable {
     public let timers: TimerService
     public let workCalendar: WorkCalendarService
     public let calendarFeeds: CalendarFeedService
+    public let pipelines: PipelineService
+    public let leads: LeadService
+    public let deals: DealService
+    public let boards: BoardService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -83,6 +87,10 @@ public struct ServiceSet: Sendable {
         timers = TimerService(env: env)
         workCalendar = WorkCalendarService(env: env)
         calendarFeeds = CalendarFeedService(env: env)
+        pipelines = PipelineService(env: env)
+        leads = LeadService(env: env)
+        deals = DealService(env: env)
+        boards = BoardService(env: env)
     }
 }
 
@@ -128,6 +136,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     WorkCalendarAPI(calendar: services.workCalendar).register(on: api)
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
+    PipelinesAPI(pipelines: services.pipelines, boards: services.boards, settings: services.settings).register(on: api)
+    LeadsAPI(leads: services.leads).register(on: api)
+    DealsAPI(deals: services.deals).register(on: api)
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     UserPages(pages: pages, users: services.users, departments: services.departments, roles: services.roles)

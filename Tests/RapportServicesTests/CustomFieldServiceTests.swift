@@ -176,7 +176,7 @@ import Testing
                     return errors.map(\.field)
                 }
             }
-            #expect(try await refused(.init(entity: "deal", code: "x", label: "X", type: "text")) == ["entity"])
+            #expect(try await refused(.init(entity: "invoice", code: "x", label: "X", type: "text")) == ["entity"])
             #expect(try await refused(.init(entity: "company", code: "1x", label: "X", type: "text")) == ["code"])
             #expect(try await refused(.init(entity: "company", code: "inn", label: "X", type: "text")) == ["code"])
             #expect(try await refused(.init(entity: "company", code: "x", label: " ", type: "colour")) == ["type"])

@@ -109,7 +109,7 @@ import Testing
             // a record the user cannot see is "not found", like one that does not exist
             #expect(await refusal(TaskInput(title: "x", linkEntity: "company", linkID: hidden.id)) == ["link_id:not_found"])
             #expect(await refusal(TaskInput(title: "x", linkEntity: "company", linkID: 999_999)) == ["link_id:not_found"])
-            #expect(await refusal(TaskInput(title: "x", linkEntity: "deal", linkID: 1)) == ["link_entity:invalid"])
+            #expect(await refusal(TaskInput(title: "x", linkEntity: "invoice", linkID: 1)) == ["link_entity:invalid"])
             // nothing was written; someone else's task is not found
             #expect(try await tasks.list(.init(view: .mine), page: .init(), by: anna).items.isEmpty)
             let own = try await tasks.create(TaskInput(title: "своя"), by: other)

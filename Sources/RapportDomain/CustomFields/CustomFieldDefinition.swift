@@ -25,10 +25,15 @@ public enum CustomFieldType: String, CaseIterable, Codable, Sendable {
     public var isRange: Bool { [.number, .money, .date, .dateTime].contains(self) }
 }
 
-/// The records custom fields can be defined for. Later capabilities add leads and deals.
+/// The records custom fields can be defined for.
 public enum CustomFieldEntity: String, CaseIterable, Codable, Sendable {
     case company
     case contact
+    case lead
+    case deal
+
+    /// The records a `record` field may point at, and the import reads.
+    public static let clients: [CustomFieldEntity] = [.company, .contact]
 }
 
 /// One option of a choice field: a stable code stored in records, and its label.

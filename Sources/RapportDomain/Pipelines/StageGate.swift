@@ -72,3 +72,36 @@ public enum StageGate {
         return found
     }
 }
+
+/// A move the gate refused: the stage asked for and everything in the way, with the labels of
+/// the custom fields named (built-in fields are labelled by whoever shows the refusal).
+public struct MoveRefusal: Equatable, Sendable {
+    public var stageID: Int64
+    public var obstacles: [MoveObstacle]
+    /// `cf.<code>` → the field's label.
+    public var customLabels: [String: String]
+
+    public init(stageID: Int64, obstacles: [MoveObstacle], customLabels: [String: String] = [:]) {
+        self.stageID = stageID
+        self.obstacles = obstacles
+        self.customLabels = customLabels
+    }
+
+    /// The fields the record lacks, in the order the stage names them.
+    public var missingFields: [String] {
+        obstacles.compactMap { if case .missingField(let field) = $0 { field } else { nil } }
+    }
+
+    /// Each obstacle in people's words.
+    public func descriptions(_ locale: AppLocale) -> [String] {
+        obstacles.map { obstacle in
+            switch obstacle {
+            case .missingField(let field): PipelineFieldLabels.label(field, locale, custom: customLabels)
+            case .unmet(let condition): condition.text
+            case .notInPipeline: locale == .ru ? "этап другой воронки" : "a stage of another pipeline"
+            case .skipsStages: locale == .ru ? "этапы нельзя пропускать" : "stages may not be skipped"
+            case .reasonRequired: locale == .ru ? "причина" : "a reason"
+            }
+        }
+    }
+}

@@ -19,6 +19,8 @@ public enum RapportError: Error, Equatable, Sendable {
     case unavailable(String)
     /// A new client looks like existing ones; saving needs the caller to confirm.
     case possibleDuplicates([DuplicateCandidate])
+    /// A stage's gate refused a move; the refusal lists everything in the way.
+    case moveRefused(MoveRefusal)
 
     /// A validation failure of a single field.
     public static func invalid(_ field: String, _ code: String, _ message: String) -> RapportError {

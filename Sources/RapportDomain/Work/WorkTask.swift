@@ -42,7 +42,9 @@ public struct WorkTask: Equatable, Sendable {
         }
 
         /// Records a task can be about, as the permission matrix names them.
-        public static let entities: [String: PermissionEntity] = ["company": .company, "contact": .contact]
+        public static let entities: [String: PermissionEntity] = [
+            "company": .company, "contact": .contact, "lead": .lead, "deal": .deal,
+        ]
     }
 
     public var id: Int64

@@ -72,6 +72,14 @@ enum ErrorTable {
                 Problem.Duplicate(entity: $0.entity, id: $0.id, name: $0.name, reasons: $0.reasons.map(\.rawValue))
             }
             return Entry(status: .conflict, problem: p, messageKey: "error_conflict")
+        case .moveRefused(let refusal):
+            var p = problem(.unprocessableContent, "move-refused",
+                            detail: "the stage's gate refused the move; obstacles lists everything in the way")
+            p.obstacles = MoveObstacleDTO.list(refusal, locale: .en)
+            p.errors = p.obstacles?.compactMap { o in
+                o.field.map { FieldError(field: $0, code: "required", message: "\(o.label ?? $0) is required for this stage") }
+            }
+            return Entry(status: .unprocessableContent, problem: p, messageKey: "error_move_refused")
         case .unavailable:
             return Entry(status: .serviceUnavailable,
                          problem: problem(.serviceUnavailable, "unavailable", detail: "the database is unavailable; try again shortly"),
@@ -105,7 +113,7 @@ enum ErrorTable {
 
     static func problem(_ status: HTTPResponse.Status, _ slug: String, detail: String?) -> Problem {
         Problem(type: "https://rapport.example/problems/\(slug)", title: status.reasonPhrase, status: status.code,
-                detail: detail, errors: nil, currentVersion: nil, duplicates: nil)
+                detail: detail, errors: nil, currentVersion: nil, duplicates: nil, obstacles: nil)
     }
 
     static func slug(_ status: HTTPResponse.Status) -> String {

@@ -157,6 +157,13 @@ public struct CustomFieldService: Sendable {
                 throw RapportError.notFound(entity: "custom_field")
             }
             try Access.requireVersion(expectedVersion, current: before.version)
+            if archived, let entity = PipelineEntity(rawValue: before.entity.rawValue) {
+                // A gate or a task template naming the field would ask for what no one can fill.
+                let stages = try await PipelineService.stagesUsing("cf." + before.code, entity: entity, db)
+                if !stages.isEmpty {
+                    throw RapportError.conflict("the field is used by the stages \(stages.joined(separator: ", ")); change them first")
+                }
+            }
             var after = before
             after.archived = archived
             after.updatedAt = self.env.clock.now()
@@ -200,6 +207,10 @@ public struct CustomFieldService: Sendable {
             if creating {
                 if input.linkEntity == nil { v.add("link_entity", "required", "link_entity is required for a record link") }
                 field.linkEntity = v.choice(input.linkEntity, CustomFieldEntity.self, field: "link_entity")
+                if let link = field.linkEntity, !CustomFieldEntity.clients.contains(link) {
+                    v.add("link_entity", "invalid", "a record link points to a company or a contact")
+                    field.linkEntity = nil
+                }
             } else if let link = input.linkEntity, link != field.linkEntity?.rawValue {
                 v.add("link_entity", "immutable", "what a record link points to cannot change")
             }

@@ -120,33 +120,40 @@ public struct TaskService: Sendable {
         }
         let calendar = counted
         return try await env.database.transaction { db in
-            guard let ownerID = input.ownerID ?? principal?.userID else {
-                throw RapportError.invalid("owner_id", "required", "owner_id is required")
-            }
-            var task = WorkTask(title: "", ownerID: ownerID, createdBy: principal?.userID, createdAt: now, updatedAt: now)
-            var v = Validator()
-            try await self.apply(input, to: &task, creating: true, now: now, principal: principal, db, &v)
-            if let due {
-                switch due {
-                case .at(let date): task.deadline = date
-                case .workingHours(let hours): task.deadline = calendar?.adding(hours: hours, to: now)
-                case .workingDays(let days): task.deadline = calendar?.adding(workingDays: days, to: now)
-                }
-            }
-            Self.checkDates(task, into: &v)
-            try v.throwIfInvalid()
-            let ownership = try await Responsible.ownership(task.ownerID, on: db)
-            if let principal { try Access.require(principal, .create, .task, record: ownership) }
-            task.id = try await self.tasks.insert(task, on: db)
-            try await Self.scheduleReminders(task, now: now, db)
-            try await self.events.record("task", task.id, .created, changes: Self.fields(nil, task), by: principal?.userID, on: db)
-            if let link = task.link {
-                // The client's history shows the task too.
-                try await self.events.record(link.entity, link.id, .updated, changes: [FieldChange(field: "task", old: nil, new: task.title)],
-                                             by: principal?.userID, on: db)
-            }
-            return task
+            try await self.insert(input, due: due, calendar: calendar, now: now, by: principal, db)
         }
+    }
+
+    /// `create` on the caller's connection, inside its transaction (a stage's entry tasks are
+    /// made with the move that made them); `calendar` must be given when `due` counts working time.
+    func insert(_ input: TaskInput, due: Due?, calendar: BusinessCalendar?, now: Date, by principal: Principal?,
+                _ db: any SQLDatabase) async throws -> WorkTask {
+        guard let ownerID = input.ownerID ?? principal?.userID else {
+            throw RapportError.invalid("owner_id", "required", "owner_id is required")
+        }
+        var task = WorkTask(title: "", ownerID: ownerID, createdBy: principal?.userID, createdAt: now, updatedAt: now)
+        var v = Validator()
+        try await apply(input, to: &task, creating: true, now: now, principal: principal, db, &v)
+        if let due {
+            switch due {
+            case .at(let date): task.deadline = date
+            case .workingHours(let hours): task.deadline = calendar?.adding(hours: hours, to: now)
+            case .workingDays(let days): task.deadline = calendar?.adding(workingDays: days, to: now)
+            }
+        }
+        Self.checkDates(task, into: &v)
+        try v.throwIfInvalid()
+        let ownership = try await Responsible.ownership(task.ownerID, on: db)
+        if let principal { try Access.require(principal, .create, .task, record: ownership) }
+        task.id = try await tasks.insert(task, on: db)
+        try await Self.scheduleReminders(task, now: now, db)
+        try await events.record("task", task.id, .created, changes: Self.fields(nil, task), by: principal?.userID, on: db)
+        if let link = task.link {
+            // The client's history shows the task too.
+            try await events.record(link.entity, link.id, .updated, changes: [FieldChange(field: "task", old: nil, new: task.title)],
+                                    by: principal?.userID, on: db)
+        }
+        return task
     }
 
     /// The reminders still to come of an open task become its timers; a closed task has none.
@@ -188,6 +195,10 @@ public struct TaskService: Sendable {
                 try await self.events.record(link.entity, link.id, .updated,
                                              changes: [FieldChange(field: "task_done", old: nil, new: after.title)],
                                              by: principal.userID, on: db)
+            }
+            if after.status == .done, before.status != .done {
+                // A stage's task done may move its lead or deal on.
+                try await StageMoves(env: self.env).taskFinished(after, by: principal.userID, now: now, db)
             }
             return after
         }
@@ -353,6 +364,8 @@ public struct TaskService: Sendable {
         switch entity {
         case "company": try await CompanyStore().ownership(id: id, on: db)
         case "contact": try await ContactStore().ownership(id: id, on: db)
+        case "lead": try await StagePlaceStore().ownership(.lead, id: id, on: db)
+        case "deal": try await StagePlaceStore().ownership(.deal, id: id, on: db)
         default: nil
         }
     }

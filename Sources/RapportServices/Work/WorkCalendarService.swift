@@ -51,24 +51,34 @@ public struct WorkCalendarService: Sendable {
 
     /// The business calendar in the company's time zone.
     public func calendar() async throws -> BusinessCalendar {
-        let zone = try await SettingsService(env: env).current().timeZone
-        let settings = try await env.database.read { db in try await self.stored(db) }
-        return BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt, week: settings.week, exceptions: settings.days)
+        try await env.database.read { db in try await self.calendar(on: db) }
     }
 
     /// One person's calendar: where they have their own working hours, those hours in their
     /// time zone with the company's holidays and shortened days; otherwise (or for a person
     /// unknown) the company's calendar.
     public func calendar(forUser userID: Int64) async throws -> BusinessCalendar {
-        guard let user = try await env.database.read({ db in try await UserStore().find(id: userID, on: db) }),
-              let text = user.workingHours
-        else { return try await calendar() }
+        try await env.database.read { db in try await self.calendar(forUser: userID, on: db) }
+    }
+
+    /// `calendar()` read on the caller's connection (inside its transaction).
+    func calendar(on db: any SQLDatabase) async throws -> BusinessCalendar {
+        let zone = try await SettingsStore().get(on: db)?.timeZone ?? "UTC"
+        let settings = try await stored(db)
+        return BusinessCalendar(timeZone: TimeZone(identifier: zone) ?? .gmt, week: settings.week, exceptions: settings.days)
+    }
+
+    /// `calendar(forUser:)` read on the caller's connection.
+    func calendar(forUser userID: Int64, on db: any SQLDatabase) async throws -> BusinessCalendar {
+        guard let user = try await UserStore().find(id: userID, on: db), let text = user.workingHours else {
+            return try await calendar(on: db)
+        }
         guard case .success(let week) = WeekSchedule.parse(text) else {
             // Saved before hours were checked: the company's calendar stands in.
             env.logger.notice("a person's working hours do not read; the company's calendar is used", metadata: ["user": "\(userID)"])
-            return try await calendar()
+            return try await calendar(on: db)
         }
-        let settings = try await env.database.read { db in try await self.stored(db) }
+        let settings = try await stored(db)
         return BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week, exceptions: settings.days)
     }
 

@@ -114,6 +114,8 @@ public struct SearchStore: Sendable {
             ("contact", "contacts",
              "TRIM(COALESCE(contacts.last_name, '') || ' ' || contacts.first_name || ' ' || COALESCE(contacts.middle_name, ''))",
              "contacts.position"),
+            ("lead", "leads", "leads.title", "leads.company_name"),
+            ("deal", "deals", "deals.title", "CAST(NULL AS TEXT)"),
         ] {
             let ids = found.filter { $0.entity == entity }.map(\.id)
             guard !ids.isEmpty else { continue }

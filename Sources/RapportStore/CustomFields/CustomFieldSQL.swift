@@ -56,6 +56,8 @@ enum CustomFieldSQL {
         switch entity {
         case .company: "companies"
         case .contact: "contacts"
+        case .lead: "leads"
+        case .deal: "deals"
         }
     }
 

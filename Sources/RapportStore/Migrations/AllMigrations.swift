@@ -23,5 +23,6 @@ public enum AllMigrations {
         M0020_NameRunsIndex(),
         M0021_PhonelessNames(),
         M0022_NameVariants(),
+        M0023_Pipelines(),
     ]
 }

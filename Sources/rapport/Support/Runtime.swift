@@ -92,6 +92,7 @@ extension AsyncParsableCommand {
     static func describe(_ error: RapportError) -> String {
         switch error {
         case .validation(let errors): errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        case .moveRefused(let refusal): "the stage refuses the record: " + refusal.descriptions(.en).joined(separator: "; ")
         case .notFound(let entity): "no such \(entity)"
         case .conflict(let message): message
         case .stale: "the record changed meanwhile; try again"

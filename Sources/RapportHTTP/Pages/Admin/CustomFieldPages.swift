@@ -151,7 +151,7 @@ struct CustomFieldPages {
             PageModel.option($0.rawValue, pages.text("custom_type_\($0.rawValue)", locale), selected: $0.rawValue == type)
         }
         let link = values["link_entity"] ?? field?.linkEntity?.rawValue ?? ""
-        model["link_entities"] = CustomFieldEntity.allCases.map {
+        model["link_entities"] = CustomFieldEntity.clients.map {
             PageModel.option($0.rawValue, pages.text("custom_entity_\($0.rawValue)", locale), selected: $0.rawValue == link)
         }
         let currency = values["currency"] ?? field?.currency ?? ""

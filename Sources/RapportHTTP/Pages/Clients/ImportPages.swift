@@ -16,7 +16,7 @@ struct ImportPages {
             let locale = pages.locale(request, context)
             let entity = try QueryReader(request: request).oneOf("entity", CustomFieldEntity.self) ?? .company
             var model = try await pages.model(request, context, titleKey: "title_import", nav: entity == .company ? "companies" : "contacts")
-            model["entities"] = CustomFieldEntity.allCases.map {
+            model["entities"] = CustomFieldEntity.clients.map {
                 PageModel.option($0.rawValue, pages.text("custom_entity_\($0.rawValue)", locale), selected: $0 == entity)
             }
             model["imports"] = try await imports.list(by: principal).map { item -> [String: Any] in

@@ -1,0 +1,29 @@
+/// The names people see for the built-in fields of leads and deals, in both languages: pages,
+/// refusals and the tasks the system writes all say the same.
+public enum PipelineFieldLabels {
+    static let en: [String: String] = [
+        "title": "Title", "client_name": "Client name", "first_name": "First name", "middle_name": "Middle name",
+        "last_name": "Last name", "phone": "Phone", "email": "E-mail", "company_name": "Company name", "source": "Source",
+        "campaign": "Campaign", "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
+        "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Topic of the request", "client_type": "Client type",
+        "object_address": "Object address", "amount": "Amount", "currency": "Currency", "comments": "Comments",
+        "owner_id": "Responsible", "line_items": "Line items", "client": "Client", "company_id": "Company",
+        "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
+    ]
+    static let ru: [String: String] = [
+        "title": "Название", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
+        "last_name": "Фамилия", "phone": "Телефон", "email": "E-mail", "company_name": "Название компании",
+        "source": "Источник", "campaign": "Кампания", "utm_source": "UTM source", "utm_medium": "UTM medium",
+        "utm_campaign": "UTM campaign", "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Тема обращения",
+        "client_type": "Тип клиента", "object_address": "Адрес объекта", "amount": "Сумма", "currency": "Валюта",
+        "comments": "Комментарий", "owner_id": "Ответственный", "line_items": "Товары и услуги", "client": "Клиент",
+        "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
+        "probability": "Вероятность",
+    ]
+
+    /// The field's label; a custom field's from `custom`, an unknown code as it is.
+    public static func label(_ code: String, _ locale: AppLocale, custom: [String: String] = [:]) -> String {
+        if let label = custom[code] { return label }
+        return (locale == .ru ? ru : en)[code] ?? code
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The rules leads and deals share: who may read and change them (the role's rights by the
+/// responsible's department), money and line items as they are sent, their history's fields.
+enum PipelineRecordRules {
+    static func ownership<R: PipelineRecord>(_ record: R, _ db: any SQLDatabase) async throws -> RecordOwnership {
+        try await Responsible.recordOwnership(record.ownerID, on: db)
+    }
+
+    /// Throws "not found" unless the principal may read the record.
+    static func requireRead<R: PipelineRecord>(_ record: R, _ principal: Principal, _ db: any SQLDatabase) async throws {
+        let ownership = try await ownership(record, db)
+        guard AccessPolicy.allows(principal.subject, .read, R.entity.permission, record: ownership) else {
+            throw RapportError.notFound(entity: R.entity.rawValue)
+        }
+    }
+
+    static func requireChange<R: PipelineRecord>(_ record: R, _ principal: Principal, _ db: any SQLDatabase) async throws {
+        try Access.require(principal, .update, R.entity.permission, record: try await ownership(record, db))
+    }
+
+    /// An amount in the currency's minor units; nil for an empty text.
+    static func money(_ input: MoneyText?, currency: String, field: String, _ v: inout Validator) -> Int64?? {
+        guard let input else { return .none }
+        let text = input.text.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .some(nil) }
+        guard let minor = MinorUnits.parse(text, digits: MinorUnits.digits(currency)), minor >= 0 else {
+            v.add(field, "invalid", "\(field) must be an amount of 0 or more, such as 150000.50")
+            return .none
+        }
+        return .some(minor)
+    }
+
+    static func currency(_ code: String?, _ v: inout Validator) -> String? {
+        guard let code else { return nil }
+        let upper = code.trimmingCharacters(in: .whitespaces).uppercased()
+        guard Currency.isValid(upper) else {
+            v.add("currency", "invalid", "currency must be an ISO 4217 code such as RUB")
+            return nil
+        }
+        return upper
+    }
+
+    static let maxLineItems = 500
+
+    /// The lines as sent, each mistake named `line_items[i].field`.
+    static func lineItems(_ inputs: [LineItemInput], currency: String, _ v: inout Validator) -> [LineItem] {
+        if inputs.count > maxLineItems { v.add("line_items", "too_long", "at most \(maxLineItems) line items") }
+        var items: [LineItem] = []
+        for (index, input) in inputs.prefix(maxLineItems).enumerated() {
+            let field = "line_items[\(index)]"
+            func decimal(_ text: MoneyText?, _ name: String) -> Decimal? {
+                guard let text = text?.text.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+                guard let value = Decimal(string: MinorUnits.decimal(text), locale: Locale(identifier: "en_US_POSIX")) else {
+                    v.add("\(field).\(name)", "invalid", "\(name) must be a number")
+                    return nil
+                }
+                return value
+            }
+            var price: Int64 = 0
+            if let text = input.price?.text, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                if let minor = MinorUnits.parse(text, digits: MinorUnits.digits(currency)) { price = minor } else {
+                    v.add("\(field).price", "invalid", "price must be an amount such as 1500.00")
+                }
+            } else {
+                v.add("\(field).price", "required", "price is required")
+            }
+            let item = LineItem(name: input.name?.trimmingCharacters(in: .whitespaces) ?? "",
+                                quantity: decimal(input.quantity, "quantity") ?? 1,
+                                unit: input.unit.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : String($0.prefix(20)) },
+                                price: price, discountPercent: decimal(input.discountPercent, "discount_percent"),
+                                taxPercent: decimal(input.taxPercent, "tax_percent"), taxIncluded: input.taxIncluded ?? true)
+            item.check(field: field, into: &v)
+            if item.name.count > 300 { v.add("\(field).name", "too_long", "name must be at most 300 characters") }
+            items.append(item)
+        }
+        return items
+    }
+
+    /// The responsible given: must be an active user; the principal must be allowed to give
+    /// them records of this kind (`action` is create or update).
+    static func requireOwner(_ ownerID: Int64, _ entity: PipelineEntity, _ action: PermissionAction, _ principal: Principal?,
+                             _ db: any SQLDatabase) async throws {
+        let ownership = try await Responsible.ownership(ownerID, on: db)
+        if let principal { try Access.require(principal, action, entity.permission, record: ownership) }
+    }
+
+    /// Field changes between two versions as the history shows them.
+    static func changes(_ before: [(String, String?)], _ after: [(String, String?)]) -> [FieldChange] {
+        let old = Dictionary(before, uniquingKeysWith: { a, _ in a })
+        return after.compactMap { field, new in
+            let previous = old[field] ?? nil
+            return previous == new ? nil : FieldChange(field: field, old: previous, new: new)
+        }
+    }
+
+    static func customHistory(_ values: CustomValues) -> [(String, String?)] {
+        values.sorted { $0.key < $1.key }.map { ("custom.\($0.key)", JSONText.encode($0.value)) }
+    }
+}

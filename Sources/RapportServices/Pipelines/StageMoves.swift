@@ -1,0 +1,237 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The one way a lead or deal enters a stage, used by every path (pages, board, API, import,
+/// automatic advances): the gate is judged (`StageGate`), the stay is recorded, the event
+/// written, and the stage's entry tasks made — all in the caller's transaction, so a refused
+/// or failed move leaves nothing behind.
+struct StageMoves: Sendable {
+    let env: ServiceEnvironment
+    let events: EventRecorder
+    let pipelines = PipelineStore()
+    let places = StagePlaceStore()
+
+    init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    /// What a stage's gate sees of the record: its fields, whether it has line items, whether
+    /// its current stay's tasks are done. (Documents sent from a record come with messaging.)
+    func facts<R: PipelineRecord>(_ record: R, _ db: any SQLDatabase) async throws -> GateFacts {
+        var fields = record.gateFields
+        if record.id != 0 {
+            let items = try await LineItemStore().count(R.entity, recordID: record.id, on: db)
+            if items > 0 { fields["line_items"] = .number(Decimal(items)) }
+        }
+        let tasksDone = record.place.visitID == 0 ? true : try await places.visitTasksDone(visitID: record.place.visitID, on: db)
+        return GateFacts(fields: fields, sentTemplates: [], stageTasksDone: tasksDone)
+    }
+
+    /// Everything in the way of moving `record` to `stageID`; throws `stage_id`/`reason_id`
+    /// errors for a stage or reason that does not exist.
+    func obstacles<R: PipelineRecord>(_ record: R, to stageID: Int64, reasonID: Int64?, _ db: any SQLDatabase) async throws
+        -> (pipeline: Pipeline, target: Stage, refusal: MoveRefusal?)
+    {
+        guard let targetPipeline = try await pipelines.find(stageID: stageID, on: db), targetPipeline.entity == R.entity,
+              let target = targetPipeline.stage(stageID)
+        else { throw RapportError.invalid("stage_id", "not_found", "no \(R.entity.rawValue) stage with id \(stageID)") }
+        if let reasonID {
+            guard let reason = try await pipelines.reason(id: reasonID, on: db), reason.entity == R.entity, !reason.archived else {
+                throw RapportError.invalid("reason_id", "not_found", "no \(R.entity.rawValue) close reason with id \(reasonID)")
+            }
+        }
+        // A record being created has no stage yet: only the target's gate applies.
+        let isNew = record.place.visitID == 0
+        let pipeline = record.place.pipelineID == targetPipeline.id || isNew
+            ? targetPipeline : try await pipelines.find(id: record.place.pipelineID, on: db) ?? targetPipeline
+        let current = isNew ? nil : pipeline.stage(record.place.stageID)?.rule
+        let found = StageGate.obstacles(from: current, to: target.rule, in: pipeline.rules, mode: pipeline.mode,
+                                        facts: try await facts(record, db), lostReason: reasonID.map(String.init))
+        guard !found.isEmpty else { return (pipeline, target, nil) }
+        return (pipeline, target, MoveRefusal(stageID: stageID, obstacles: found,
+                                              customLabels: try await customLabels(R.entity, found, db)))
+    }
+
+    /// Moves the record to `stageID` or throws the refusal. Moving to the stage it is in changes nothing.
+    func move<R: PipelineRecord>(_ record: R, to stageID: Int64, reasonID: Int64?, by actor: Int64?, now: Date,
+                                 _ db: any SQLDatabase) async throws -> R {
+        if stageID == record.place.stageID && reasonID == record.place.closeReasonID { return record }
+        let (pipeline, target, refusal) = try await obstacles(record, to: stageID, reasonID: reasonID, db)
+        if let refusal { throw RapportError.moveRefused(refusal) }
+        return try await enter(record, target, of: pipeline, reasonID: reasonID, by: actor, now: now, db)
+    }
+
+    /// Puts a record just inserted (in the same transaction) into its first stage, which must
+    /// admit it; throws the refusal otherwise (and the insert goes with the transaction).
+    func place<R: PipelineRecord>(_ record: R, in stage: Stage, of pipeline: Pipeline, by actor: Int64?, now: Date,
+                                  _ db: any SQLDatabase) async throws -> R {
+        let (_, _, refusal) = try await obstacles(record, to: stage.id, reasonID: nil, db)
+        if let refusal { throw RapportError.moveRefused(refusal) }
+        return try await enter(record, stage, of: pipeline, reasonID: nil, by: actor, now: now, db)
+    }
+
+    /// Puts a record (already inserted, or just moved) into `stage`: ends the current stay,
+    /// starts a new one, saves the place, writes the event, makes the stage's tasks.
+    func enter<R: PipelineRecord>(_ record: R, _ stage: Stage, of pipeline: Pipeline, reasonID: Int64?, by actor: Int64?,
+                                  now: Date, _ db: any SQLDatabase) async throws -> R {
+        var record = record
+        let before = record.place
+        if before.visitID != 0 { try await places.closeVisit(id: before.visitID, at: now, on: db) }
+        let visitID = try await places.openVisit(R.entity, recordID: record.id, pipelineID: pipeline.id, stageID: stage.id,
+                                                 at: now, by: actor, on: db)
+        record.place = StagePlace(pipelineID: pipeline.id, stageID: stage.id, visitID: visitID, enteredAt: now,
+                                  closeReasonID: stage.kind == .lost ? reasonID : nil, closedAt: stage.kind == .open ? nil : now)
+        if before.visitID == 0 {
+            // Being created: the place is part of the new record, not a change of it.
+            try await places.setVisit(R.entity, id: record.id, visitID: visitID, on: db)
+        } else {
+            guard let version = try await places.move(R.entity, id: record.id, to: record.place, expectedVersion: record.version,
+                                                      now: now, on: db)
+            else { throw RapportError.stale(currentVersion: record.version) }
+            record.version = version
+            record.updatedAt = now
+        }
+        if before.visitID != 0 {
+            var changes = [FieldChange(field: "stage", old: pipeline.stage(before.stageID)?.name, new: stage.name)]
+            if let reasonID, let reason = try await pipelines.reason(id: reasonID, on: db) {
+                changes.append(FieldChange(field: "close_reason", old: nil, new: reason.label))
+            }
+            try await events.record(R.entity.rawValue, record.id, .updated, changes: changes, by: actor, on: db)
+        }
+        try await makeEntryTasks(record, stage, visitID: visitID, now: now, db)
+        return record
+    }
+
+    // MARK: entry tasks
+
+    func makeEntryTasks<R: PipelineRecord>(_ record: R, _ stage: Stage, visitID: Int64, now: Date, _ db: any SQLDatabase)
+        async throws
+    {
+        guard !stage.entryTasks.isEmpty else { return }
+        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+        let values = record.placeholderValues
+        for template in stage.entryTasks {
+            let owner = try await assignee(template.assignee, record, db)
+            var description = (try? Placeholders(template.description ?? ""))?.render(values) ?? template.description ?? ""
+            if let script = template.script, !script.isEmpty {
+                description += (description.isEmpty ? "" : "\n\n") + (locale == .ru ? "Сценарий:\n" : "Script:\n")
+                    + ((try? Placeholders(script))?.render(values) ?? script)
+            }
+            if let memo = template.memoAttachmentID {
+                description += (description.isEmpty ? "" : "\n\n") + (locale == .ru ? "Памятка: " : "Memo: ")
+                    + "/api/v1/attachments/\(memo)"
+            }
+            let title = (try? Placeholders(template.title))?.render(values) ?? template.title
+            let input = TaskInput(title: String(title.prefix(300)), description: description.isEmpty ? nil : description,
+                                  checklist: template.checklist.map { WorkTask.ChecklistItem(text: $0) }, ownerID: owner,
+                                  priority: template.priority.rawValue, linkEntity: R.entity.rawValue, linkID: record.id)
+            let due: TaskService.Due? = template.dueHours.map { .workingHours($0) } ?? template.dueDays.map { .workingDays($0) }
+            let calendar = due == nil ? nil : try await WorkCalendarService(env: env).calendar(forUser: owner, on: db)
+            let task = try await TaskService(env: env).insert(input, due: due, calendar: calendar, now: now, by: nil, db)
+            try await places.attach(taskID: task.id, toVisit: visitID, on: db)
+        }
+    }
+
+    /// Who gets a stage's task: the record's responsible, a fixed person (while active), or
+    /// the active person of a role with the fewest open tasks; the responsible when nobody fits.
+    func assignee<R: PipelineRecord>(_ rule: StageTaskTemplate.Assignee, _ record: R, _ db: any SQLDatabase) async throws -> Int64 {
+        switch rule {
+        case .responsible:
+            return record.ownerID
+        case .user(let id):
+            if let user = try await UserStore().find(id: id, on: db), user.isActive { return id }
+            return record.ownerID
+        case .role(let roleID):
+            let row = try await db.raw("""
+                SELECT u.id FROM users u WHERE u.is_active = \(bind: true) AND u.role_id = \(bind: roleID)
+                ORDER BY (SELECT COUNT(*) FROM tasks t WHERE t.owner_id = u.id AND t.status NOT IN ('done', 'cancelled')), u.id
+                LIMIT 1
+                """).first()
+            return try row?.decode(column: "id", as: Int64.self) ?? record.ownerID
+        }
+    }
+
+    // MARK: automatic advance
+
+    /// Called when a task is done: if a stage made it, its record is still in that stay, the
+    /// stage advances automatically and all the stay's tasks are done, the record moves to the
+    /// next stage. When the gate refuses, the record stays, its responsible is told what is
+    /// missing, and a separate task to fix it is made in the same stay (closing it tries again).
+    func taskFinished(_ task: WorkTask, by actor: Int64?, now: Date, _ db: any SQLDatabase) async throws {
+        guard let (visitID, entity, recordID) = try await places.visit(ofTask: task.id, on: db) else { return }
+        switch entity {
+        case .lead:
+            if let lead = try await LeadStore().find(id: recordID, on: db) {
+                try await advance(lead, visitID: visitID, by: actor, now: now, db)
+            }
+        case .deal:
+            if let deal = try await DealStore().find(id: recordID, on: db) {
+                try await advance(deal, visitID: visitID, by: actor, now: now, db)
+            }
+        }
+    }
+
+    func advance<R: PipelineRecord>(_ record: R, visitID: Int64, by actor: Int64?, now: Date, _ db: any SQLDatabase)
+        async throws
+    {
+        guard record.place.visitID == visitID, let pipeline = try await pipelines.find(id: record.place.pipelineID, on: db),
+              let stage = pipeline.stage(record.place.stageID), stage.autoAdvance, let next = pipeline.next(after: stage),
+              try await places.visitTasksDone(visitID: visitID, on: db)
+        else { return }
+        let (_, target, refusal) = try await obstacles(record, to: next.id, reasonID: nil, db)
+        guard let refusal else {
+            _ = try await enter(record, target, of: pipeline, reasonID: nil, by: actor, now: now, db)
+            return
+        }
+        try await refused(record, refusal, stage: stage, next: next, visitID: visitID, now: now, db)
+    }
+
+    /// Tells the responsible why the automatic move did not happen and gives them a task to fix it.
+    func refused<R: PipelineRecord>(_ record: R, _ refusal: MoveRefusal, stage: Stage, next: Stage, visitID: Int64, now: Date,
+                                    _ db: any SQLDatabase) async throws {
+        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+        let missing = refusal.descriptions(locale)
+        let title: String
+        if let custom = stage.refusalTaskTitle, let template = try? Placeholders(custom) {
+            title = template.render(record.placeholderValues)
+        } else {
+            let fields = refusal.missingFields.map { PipelineFieldLabels.label($0, locale, custom: refusal.customLabels) }
+            let what = fields.isEmpty ? missing.joined(separator: "; ") : fields.joined(separator: ", ")
+            title = locale == .ru ? "Заполнить для «\(next.name)»: \(what)" : "Fill in for “\(next.name)”: \(what)"
+        }
+        let header = locale == .ru ? "Запись не перешла на этап «\(next.name)». Не хватает:" :
+            "The record did not move to “\(next.name)”. Missing:"
+        let body = ([header] + missing.map { "— " + $0 }).joined(separator: "\n")
+        let input = TaskInput(title: String(title.prefix(300)), description: body, ownerID: record.ownerID, priority: "high",
+                              linkEntity: R.entity.rawValue, linkID: record.id)
+        let calendar = try await WorkCalendarService(env: env).calendar(forUser: record.ownerID, on: db)
+        let task = try await TaskService(env: env).insert(input, due: .workingHours(1), calendar: calendar, now: now, by: nil, db)
+        try await places.attach(taskID: task.id, toVisit: visitID, on: db)
+        try await NotificationStore().add(
+            AppNotification(userID: record.ownerID, kind: "stage_refused", title: "\(record.title): \(next.name)",
+                            body: body, link: "/\(R.entity.table)/\(record.id)", source: "stage_refused:\(task.id)",
+                            createdAt: now),
+            on: db)
+        try await events.record(R.entity.rawValue, record.id, .updated,
+                                changes: [FieldChange(field: "stage_refused", old: next.name, new: missing.joined(separator: "; "))],
+                                by: nil, on: db)
+    }
+
+    /// The labels of the custom fields the obstacles name.
+    func customLabels(_ entity: PipelineEntity, _ obstacles: [MoveObstacle], _ db: any SQLDatabase) async throws -> [String: String] {
+        let named = obstacles.flatMap { obstacle -> [String] in
+            switch obstacle {
+            case .missingField(let field): [field]
+            case .unmet(let condition): Array(condition.fields)
+            default: []
+            }
+        }.filter { $0.hasPrefix("cf.") }
+        guard !named.isEmpty else { return [:] }
+        let definitions = try await CustomValueChecks.definitions(entity.customFields, on: db)
+        return Dictionary(definitions.filter { named.contains("cf." + $0.code) }.map { ("cf." + $0.code, $0.label) },
+                          uniquingKeysWith: { a, _ in a })
+    }
+}

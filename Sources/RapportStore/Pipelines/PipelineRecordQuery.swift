@@ -1,0 +1,105 @@
+import Foundation
+import RapportDomain
+import SQLKit
+
+/// Which leads or deals a list, a board column or an export shows.
+public struct PipelineRecordQuery: Sendable, Equatable {
+    public var pipelineID: Int64?
+    public var stageID: Int64?
+    public var ownerID: Int64?
+    /// Leads only: where they came from.
+    public var source: String?
+    /// Words of the title (and for leads the client's name, company, phone or e-mail).
+    public var text: String?
+    /// Only records in open stages.
+    public var openOnly: Bool
+
+    public init(pipelineID: Int64? = nil, stageID: Int64? = nil, ownerID: Int64? = nil, source: String? = nil,
+                text: String? = nil, openOnly: Bool = false) {
+        self.pipelineID = pipelineID
+        self.stageID = stageID
+        self.ownerID = ownerID
+        self.source = source
+        self.text = text
+        self.openOnly = openOnly
+    }
+
+    /// The query's conditions over the entity's table (aliased as its own name), within `scope`.
+    func conditions(_ entity: PipelineEntity, scope: PermissionScope, subject: AccessSubject) -> [SQLQueryString] {
+        let table = entity.table
+        var conditions: [SQLQueryString] = [ScopeFilter.condition(scope, subject: subject, ownerColumn: "\(table).owner_id")]
+        if let pipelineID { conditions.append("\(unsafeRaw: table).pipeline_id = \(bind: pipelineID)") }
+        if let stageID { conditions.append("\(unsafeRaw: table).stage_id = \(bind: stageID)") }
+        if let ownerID { conditions.append("\(unsafeRaw: table).owner_id = \(bind: ownerID)") }
+        if let source, entity == .lead { conditions.append("leads.source = \(bind: source)") }
+        if openOnly { conditions.append("\(unsafeRaw: table).closed_at IS NULL") }
+        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern = "%" + LikePattern.escaped(text.lowercased()) + "%"
+            if entity == .lead {
+                conditions.append("""
+                    (LOWER(leads.title) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(COALESCE(leads.last_name, '') || ' ' || COALESCE(leads.first_name, '')) LIKE \(bind: pattern) ESCAPE '\\'
+                     OR LOWER(COALESCE(leads.company_name, '')) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(leads.channels) LIKE \(bind: pattern) ESCAPE '\\')
+                    """)
+            } else {
+                conditions.append("LOWER(deals.title) LIKE \(bind: pattern) ESCAPE '\\'")
+            }
+        }
+        return conditions
+    }
+}
+
+/// Lists and boards over leads and deals: the same SQL for both tables.
+public struct PipelineListStore: Sendable {
+    public init() {}
+
+    /// A page of the ids `query` names, newest first.
+    public func ids(_ entity: PipelineEntity, _ query: PipelineRecordQuery, scope: PermissionScope, subject: AccessSubject,
+                    page: PageRequest, on db: any SQLDatabase) async throws -> (ids: [Int64], next: PageCursor?) {
+        var conditions = query.conditions(entity, scope: scope, subject: subject)
+        if let cursor = page.cursor { conditions.append("\(unsafeRaw: entity.table).id < \(bind: cursor.id)") }
+        let ids = try await db.raw("""
+            SELECT \(unsafeRaw: entity.table).id FROM \(unsafeRaw: entity.table) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(unsafeRaw: entity.table).id DESC LIMIT \(literal: page.limit + 1)
+            """).all().map { try $0.decode(column: "id", as: Int64.self) }
+        let more = ids.count > page.limit
+        let shown = Array(ids.prefix(page.limit))
+        return (shown, more ? shown.last.map { PageCursor(sortValue: "", id: $0) } : nil)
+    }
+
+    /// A board column's figures.
+    public struct ColumnTotals: Sendable, Equatable {
+        public var count: Int
+        /// Minor units, all currencies added as they are (a pipeline counts in one currency).
+        public var sum: Int64
+
+        public init(count: Int, sum: Int64) {
+            self.count = count
+            self.sum = sum
+        }
+    }
+
+    /// Count and sum per stage of the pipeline, for the records `query` reaches.
+    public func totals(_ entity: PipelineEntity, _ query: PipelineRecordQuery, scope: PermissionScope, subject: AccessSubject,
+                       on db: any SQLDatabase) async throws -> [Int64: ColumnTotals] {
+        let conditions = query.conditions(entity, scope: scope, subject: subject)
+        let rows = try await db.raw("""
+            SELECT stage_id, COUNT(*) AS n, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM \(unsafeRaw: entity.table)
+            WHERE \(conditions.joined(separator: " AND ")) GROUP BY stage_id
+            """).all()
+        var totals: [Int64: ColumnTotals] = [:]
+        for row in rows {
+            totals[try row.decode(column: "stage_id", as: Int64.self)] =
+                ColumnTotals(count: try row.decode(column: "n", as: Int.self), sum: try row.decode(column: "total", as: Int64.self))
+        }
+        return totals
+    }
+
+    /// Of `ids`, those with an open task past its deadline.
+    public func overdue(_ entity: PipelineEntity, ids: [Int64], now: Date, on db: any SQLDatabase) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await db.raw("""
+            SELECT DISTINCT link_id FROM tasks WHERE link_entity = \(bind: entity.rawValue) AND link_id IN (\(binds: ids))
+              AND status NOT IN ('done', 'cancelled') AND deadline < \(bind: now.millis)
+            """).all().map { try $0.decode(column: "link_id", as: Int64.self) })
+    }
+}
