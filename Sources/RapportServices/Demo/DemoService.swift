@@ -3,7 +3,8 @@ import RapportDomain
 import RapportStore
 
 /// Fills an empty database with a kitchen-furniture maker: its departments, and people in
-/// every role. Later capabilities add clients, leads and deals to it.
+/// every role, clients, their tasks and interactions, and leads and deals in every stage of
+/// the lead and deal pipelines (PRODUCT.md section W).
 public struct DemoService: Sendable {
     public static let password = "demo-password-1"
     public static let adminEmail = "admin@kitchen.example"
@@ -22,6 +23,8 @@ public struct DemoService: Sendable {
         public var contacts: Int
         public var tasks: Int
         public var interactions: Int
+        public var leads: Int
+        public var deals: Int
         public var adminEmail: String
     }
 
@@ -124,8 +127,10 @@ public struct DemoService: Sendable {
         let (companies, contacts) = try await fillClients(owners: heads.values.sorted())
         let tasks = try await fillTasks(owners: heads.values.sorted())
         let interactions = try await fillInteractions()
+        let (leads, deals) = try await fillPipelines(owners: heads.values.sorted())
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
-                       contacts: contacts, tasks: tasks, interactions: interactions, adminEmail: Self.adminEmail)
+                       contacts: contacts, tasks: tasks, interactions: interactions, leads: leads, deals: deals,
+                       adminEmail: Self.adminEmail)
     }
 
     /// Two hundred companies (dealers, designers' studios, builders, suppliers) and three

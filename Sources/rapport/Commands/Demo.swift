@@ -9,7 +9,7 @@ struct Demo: AsyncParsableCommand {
         try await reportingFailures {
             try await Runtime.with(try RuntimeSettings.load(), migrate: true) { runtime in
                 let summary = try await DemoService(env: runtime.services.env).fill()
-                print("Demo company \"\(summary.companyName)\": \(summary.departments) departments, \(summary.users) users, \(summary.companies) client companies, \(summary.contacts) contacts, \(summary.tasks) tasks, \(summary.interactions) interactions.")
+                print("Demo company \"\(summary.companyName)\": \(summary.departments) departments, \(summary.users) users, \(summary.companies) client companies, \(summary.contacts) contacts, \(summary.tasks) tasks, \(summary.interactions) interactions, \(summary.leads) leads, \(summary.deals) deals.")
                 print("Sign in as \(summary.adminEmail) with the password \(DemoService.password) (every demo user has it).")
             }
         }
