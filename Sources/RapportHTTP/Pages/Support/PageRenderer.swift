@@ -69,7 +69,8 @@ struct PageRenderer: Sendable {
                 "users": principal.may(.read, .user), "departments": principal.may(.read, .department),
                 "roles": principal.may(.read, .role), "settings": principal.may(.update, .settings),
                 "audit": principal.may(.read, .audit), "companies": principal.may(.read, .company),
-                "contacts": principal.may(.read, .contact),
+                "contacts": principal.may(.read, .contact), "leads": principal.may(.read, .lead),
+                "deals": principal.may(.read, .deal), "sales": principal.may(.read, .lead) || principal.may(.read, .deal),
             ]
         }
         if let csrf { model["csrf"] = csrf }

@@ -266,4 +266,42 @@
       setTimeout(function () { toast.remove(); }, 8000);
     });
   }
+
+  // The board: a card dropped on another column is moved there by the hidden form (the
+  // server answers with the board again, or with the quick-fill dialog when the stage
+  // refuses). The keyboard way is each card's own "Move to" choice.
+  (function () {
+    var board = document.querySelector("[data-board]");
+    var form = document.getElementById("board-move");
+    if (!board || !form) return;
+    var dragged = null;
+    board.addEventListener("dragstart", function (e) {
+      dragged = e.target.closest ? e.target.closest("[data-card]") : null;
+      if (!dragged) return;
+      e.dataTransfer.effectAllowed = "move";
+      e.dataTransfer.setData("text/plain", dragged.dataset.card);
+      dragged.classList.add("board-dragging");
+    });
+    board.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("board-dragging");
+      board.querySelectorAll(".board-drop").forEach(function (c) { c.classList.remove("board-drop"); });
+    });
+    board.addEventListener("dragover", function (e) {
+      var column = e.target.closest ? e.target.closest("[data-stage]") : null;
+      if (!column || !dragged) return;
+      e.preventDefault();
+      board.querySelectorAll(".board-drop").forEach(function (c) { if (c !== column) c.classList.remove("board-drop"); });
+      column.classList.add("board-drop");
+    });
+    board.addEventListener("drop", function (e) {
+      var column = e.target.closest ? e.target.closest("[data-stage]") : null;
+      if (!column || !dragged) return;
+      e.preventDefault();
+      if (column.contains(dragged)) return;
+      form.action = "/" + board.dataset.entity + "/" + dragged.dataset.card + "/move";
+      form.elements.stage_id.value = column.dataset.stage;
+      form.elements.version.value = dragged.dataset.version;
+      form.submit();
+    });
+  })();
 })();

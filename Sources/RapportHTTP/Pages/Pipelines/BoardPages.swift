@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+import RapportDomain
+import RapportServices
+import RapportStore
+
+/// `/leads` and `/deals`: the board of a pipeline — a column per stage with its count and sum,
+/// cards that move by drag and drop or by the keyboard (each card's "Move to" choice) — and
+/// the quick-fill dialog: a refused move opens exactly the fields the stage asks for, and
+/// sending them completes the move.
+struct BoardPages {
+    let pages: PageRenderer
+    let boards: BoardService
+    let pipelines: PipelineService
+    let leads: LeadService
+    let deals: DealService
+    let settings: SettingsService
+
+    func register(on group: RouterGroup<RapportRequestContext>) {
+        for entity in PipelineEntity.allCases {
+            group.get("\(entity.table)") { request, context in
+                try await board(entity, request, context, refusal: nil)
+            }
+            group.post("\(entity.table)/{id}/move") { request, context in
+                let principal = try context.requirePrincipal()
+                let id = try context.id(entity: entity.rawValue)
+                let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+                guard let stageID = form.id("stage_id") else { throw RapportError.invalid("stage_id", "required", "choose a stage") }
+                let back = "/\(entity.table)" + (form.id("pipeline_id").map { "?pipeline=\($0)" } ?? "")
+                do {
+                    switch entity {
+                    case .lead:
+                        _ = try await leads.move(id, to: stageID, reasonID: form.id("reason_id"), changes: Self.leadChanges(form),
+                                                 expectedVersion: form.id("version"), by: principal)
+                    case .deal:
+                        _ = try await deals.move(id, to: stageID, reasonID: form.id("reason_id"), changes: Self.dealChanges(form),
+                                                 expectedVersion: form.id("version"), by: principal)
+                    }
+                    return pages.redirect(to: back, flash: "flash_moved")
+                } catch RapportError.moveRefused(let refusal) {
+                    return try await board(entity, request, context, refusal: .init(recordID: id, refusal: refusal, form: form))
+                } catch RapportError.stale {
+                    return pages.redirect(to: back, flash: "flash_moved_elsewhere_refused")
+                } catch RapportError.validation(let errors) {
+                    // A quick-fill value that does not pass: the dialog again, with the field's message.
+                    let refusal = MoveRefusal(stageID: stageID, obstacles: errors.map { .missingField(Self.gateField($0.field)) })
+                    return try await board(entity, request, context,
+                                           refusal: .init(recordID: id, refusal: refusal, form: form, errors: errors))
+                }
+            }
+        }
+    }
+
+    /// A refused move shown as the quick-fill dialog.
+    struct Refused {
+        var recordID: Int64
+        var refusal: MoveRefusal
+        var form: PageForm
+        var errors: [FieldError] = []
+    }
+
+    func board(_ entity: PipelineEntity, _ request: Request, _ context: RapportRequestContext, refusal: Refused?) async throws
+        -> Response
+    {
+        let principal = try context.requirePrincipal()
+        let query = QueryReader(request: request)
+        let locale = pages.locale(request, context)
+        let all = try await pipelines.list(entity, by: principal)
+        let requested = try query.int64("pipeline")
+        let chosen = refusal?.form.id("pipeline_id") ?? requested
+        var filter = PipelineRecordQuery(pipelineID: chosen ?? all.first?.id)
+        let mine = try query.bool("mine") ?? false
+        if mine { filter.ownerID = principal.userID }
+        filter.source = try query.string("source", maxLength: 100)
+        var model = try await pages.model(request, context, titleKey: entity == .lead ? "title_leads" : "title_deals",
+                                          nav: entity.table)
+        model["entity"] = entity.rawValue
+        model["heading"] = pages.text(entity == .lead ? "title_leads" : "title_deals", locale)
+        model["mine"] = mine
+        guard !all.isEmpty else {
+            model["no_pipeline"] = true
+            return pages.render("board", model, request: request)
+        }
+        let board = try await boards.board(entity, filter, by: principal)
+        let currency = try await settings.current().currency
+        let reasons = try await pipelines.reasons(entity, by: principal)
+        model["pipeline_id"] = board.pipeline.id
+        model["pipelines"] = all.map { PageModel.option(String($0.id), $0.name, selected: $0.id == board.pipeline.id) }
+        model["many_pipelines"] = all.count > 1
+        model["mode"] = pages.text("pipeline_mode_\(board.pipeline.mode.rawValue)", locale)
+        let stageOptions = board.pipeline.stages.map { ["id": $0.id, "name": $0.name] as [String: Any] }
+        model["columns"] = board.columns.map { column -> [String: Any] in
+            [
+                "stage_id": column.stage.id, "name": column.stage.name, "color": column.stage.color,
+                "kind": column.stage.kind.rawValue, "closed": column.stage.kind != .open,
+                "count": column.count, "sum": Formatting.money(column.sum, currency: currency, locale: locale),
+                "hint": column.stage.hint ?? "", "more": column.count > column.cards.count,
+                "more_count": column.count - column.cards.count,
+                "cards": column.cards.map { card -> [String: Any] in
+                    [
+                        "id": card.id, "title": card.title, "version": card.version,
+                        // A lead named after its client does not say the name twice.
+                        "client": card.client == card.title ? "" : card.client ?? "",
+                        "amount": card.amount.map { Formatting.money($0, currency: card.currency, locale: locale) } ?? "",
+                        "overdue": card.overdue,
+                        "stages": stageOptions.map { option in
+                            option.merging(["selected": (option["id"] as? Int64) == column.stage.id]) { a, _ in a }
+                        },
+                    ]
+                },
+            ]
+        }
+        model["reasons"] = reasons.map { ["id": $0.id, "label": $0.label] as [String: Any] }
+        if let refusal { model["dialog"] = dialog(refusal, board.pipeline, entity, locale: locale) }
+        return pages.render("board", model, request: request, status: refusal == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The quick-fill dialog's model: one input per missing field, the failing conditions as
+    /// text, a reason choice when the stage wants one.
+    func dialog(_ refused: Refused, _ pipeline: Pipeline, _ entity: PipelineEntity, locale: AppLocale) -> [String: Any] {
+        let stage = pipeline.stage(refused.refusal.stageID)
+        var fields: [[String: Any]] = []
+        var conditions: [String] = []
+        var needsReason = false
+        var other: [String] = []
+        let errors = Dictionary(refused.errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })
+        for obstacle in refused.refusal.obstacles {
+            switch obstacle {
+            case .missingField(let field):
+                for input in Self.inputs(for: field) where !fields.contains(where: { $0["name"] as? String == input }) {
+                    fields.append(["name": input, "label": PipelineFieldLabels.label(input == "first_name" && field == "client_name"
+                                                                                       ? "first_name" : Self.gateField(input), locale,
+                                                                                     custom: refused.refusal.customLabels),
+                                   "value": refused.form.text(input) ?? "", "error": errors[input] ?? "",
+                                   "type": input == "emails" ? "email" : (input == "phones" ? "tel" : "text")])
+                }
+            case .unmet(let condition): conditions.append(condition.text)
+            case .reasonRequired: needsReason = true
+            case .skipsStages, .notInPipeline: other.append(refused.refusal.descriptions(locale).first ?? "")
+            }
+        }
+        return ["record_id": refused.recordID, "stage_id": refused.refusal.stageID, "stage_name": stage?.name ?? "",
+                "version": refused.form.text("version") ?? "", "fields": fields, "conditions": conditions, "has_conditions": !conditions.isEmpty,
+                "needs_reason": needsReason, "other": other, "entity_path": entity.table, "can_fill": !fields.isEmpty || needsReason]
+    }
+
+    /// The form inputs that fill a gate's field (a client name is a first and a last name).
+    static func inputs(for field: String) -> [String] {
+        switch field {
+        case "client_name": ["last_name", "first_name"]
+        case "email": ["emails"]
+        case "phone": ["phones"]
+        default: [field]
+        }
+    }
+
+    /// The gate's name of an input (`emails` → `email`).
+    static func gateField(_ input: String) -> String {
+        switch input {
+        case "emails": "email"
+        case "phones": "phone"
+        default: input
+        }
+    }
+
+    static func leadChanges(_ form: PageForm) -> LeadInput? {
+        var input = LeadInput()
+        input.firstName = form.text("first_name")
+        input.middleName = form.text("middle_name")
+        input.lastName = form.text("last_name")
+        input.phones = form.text("phones").map { [$0] }
+        input.emails = form.text("emails").map { [$0] }
+        input.companyName = form.text("company_name")
+        input.source = form.text("source")
+        input.topic = form.text("topic")
+        input.clientType = form.text("client_type")
+        input.objectAddress = form.text("object_address")
+        input.amount = form.text("amount").map(MoneyText.init)
+        input.title = form.text("title")
+        return input.isEmpty ? nil : input
+    }
+
+    static func dealChanges(_ form: PageForm) -> DealInput? {
+        var input = DealInput()
+        input.title = form.text("title")
+        input.amount = form.text("amount").map(MoneyText.init)
+        input.closeDate = form.text("close_date")
+        input.probability = form.text("probability").flatMap { Int($0) }
+        return input.isEmpty ? nil : input
+    }
+}
