@@ -868,3 +868,116 @@ def test_the_calendar_moves_what_is_dragged(sqlite_server, driver):
     WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
     assert api.get(f"/api/v1/tasks/{task['id']}").json()["deadline"].startswith("2099-03-10T09:00:00")
     shots("calendar-month")
+
+
+def board_card(driver, lead_id: int):
+    return wait_for(driver, f"[data-card='{lead_id}']")
+
+
+def column_of(driver, lead_id: int) -> str:
+    card = board_card(driver, lead_id)
+    return card.find_element(By.XPATH, "ancestor::section[@data-stage]").find_element(By.CSS_SELECTOR, ".board-column-title").text
+
+
+def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
+    """Seed 002 on the kitchen maker's pipelines of `rapport demo`: a request by phone becomes a
+    lead in "New"; dragged to "Client is ours" the stage asks for exactly the client's name,
+    topic and type, and filling them completes the move; skipping ahead is refused; closing the
+    proposal task without an e-mail keeps the lead and gives the manager a task to get it; once
+    the e-mail is there, closing that task moves the lead to "Measurement scheduled"."""
+    server = make_server(sqlite_url).start(migrate=True, timeout=30)
+    server.cli("demo", timeout=120)
+    base = server.base_url
+    shots = Shots(driver)
+    shots.n = 200
+    driver.get(base + "/login")
+    fill(driver, "#email", "admin@kitchen.example")
+    fill(driver, "#password", "demo-password-1")
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+
+    # A missed call: the manager writes down the number.
+    driver.get(base + "/leads")
+    wait_for(driver, "[data-board]")
+    shots("board-leads")
+    submit_and_wait(driver, driver.find_element(By.ID, "lead-new"))
+    wait_for(driver, "#f-phones").send_keys("+7 916 555-12-34")
+    fill(driver, "#f-source", "phone")
+    submit_and_wait(driver, driver.find_element(By.ID, "record-save"))
+    lead_id = int(path_of(driver).rsplit("/", 1)[1])
+    assert driver.find_element(By.ID, "record-stage").text == "Новый"
+    assert "Связаться с клиентом +7 916 555-12-34" in driver.find_element(By.ID, "record-tasks").text
+    assert "Перезвоните клиенту" in driver.find_element(By.ID, "stage-hint").text
+    shots("lead-new")
+
+    # Dragged to "Client is ours": the dialog asks for exactly what the stage needs.
+    driver.get(base + "/leads")
+    card = board_card(driver, lead_id)
+    target = driver.find_element(By.XPATH, "//section[@data-stage][.//h2[starts-with(normalize-space(.), 'Клиент наш')]]")
+    old_html = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script(DRAG_AND_DROP, card, target)
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    dialog = wait_for(driver, "#quick-fill")
+    asked = [el.get_attribute("name") for el in dialog.find_elements(By.CSS_SELECTOR, "input[type=text]")]
+    assert asked == ["last_name", "first_name", "topic", "client_type"], asked
+    shots("quick-fill")
+    fill(driver, "#fill-last_name", "Котова")
+    fill(driver, "#fill-first_name", "Ирина")
+    fill(driver, "#fill-topic", "угловые кухни")
+    fill(driver, "#fill-client_type", "конечный покупатель")
+    submit_and_wait(driver, driver.find_element(By.ID, "quick-fill-submit"))
+    assert column_of(driver, lead_id).startswith("Клиент наш")
+    shots("moved")
+
+    # Skipping "Catalogue and proposal sent" in the strict pipeline is refused.
+    card = board_card(driver, lead_id)
+    Select(card.find_element(By.TAG_NAME, "select")).select_by_visible_text("Замер назначен")
+    submit_and_wait(driver, card.find_element(By.CSS_SELECTOR, ".board-card-move button"))
+    assert "нельзя пропускать" in wait_for(driver, "#quick-fill").text
+    submit_and_wait(driver, driver.find_element(By.ID, "quick-fill-cancel"))
+
+    # The keyboard way to the next stage: its task comes with a script and a checklist.
+    card = board_card(driver, lead_id)
+    Select(card.find_element(By.TAG_NAME, "select")).select_by_visible_text("Каталог и КП отправлены")
+    submit_and_wait(driver, card.find_element(By.CSS_SELECTOR, ".board-card-move button"))
+    assert column_of(driver, lead_id).startswith("Каталог и КП отправлены")
+    driver.get(base + f"/leads/{lead_id}")
+    task_link = driver.find_element(By.XPATH, "//section[@id='record-tasks']//a[starts-with(., 'Отправить каталог и КП')]")
+    submit_and_wait(driver, task_link)
+    assert "Здравствуйте, Ирина!" in body_text(driver)
+    shots("proposal-task")
+
+    # Closing it without an e-mail: the lead stays and a task to get the e-mail appears.
+    submit_and_wait(driver, driver.find_element(By.ID, "task-quick-status"))
+    driver.get(base + f"/leads/{lead_id}")
+    assert driver.find_element(By.ID, "record-stage").text == "Каталог и КП отправлены"
+    email_task = driver.find_element(By.XPATH, "//section[@id='record-tasks']//a[starts-with(., 'Узнать e-mail клиента')]")
+    shots("refused-advance")
+
+    # The e-mail written down and that task closed: the lead moves on by itself.
+    email_href = email_task.get_attribute("href")
+    fill(driver, "#f-emails", "irina.kotova@example.ru")
+    submit_and_wait(driver, driver.find_element(By.ID, "record-save"))
+    driver.get(email_href)
+    submit_and_wait(driver, driver.find_element(By.ID, "task-quick-status"))
+    driver.get(base + f"/leads/{lead_id}")
+    assert driver.find_element(By.ID, "record-stage").text == "Замер назначен"
+    assert "Созвониться с клиентом по КП" in driver.find_element(By.ID, "record-tasks").text
+    shots("measurement-scheduled")
+
+    # Someone else moves the card back: the open board shows it where it is now by itself.
+    api = server.api(server.create_token("director@kitchen.example"))
+    stages = {st["name"]: st["id"] for st in api.get("/api/v1/pipelines?entity=lead").json()["data"][0]["stages"]}
+    driver.get(base + "/leads")
+    assert column_of(driver, lead_id).startswith("Замер назначен")
+    old_html = driver.find_element(By.TAG_NAME, "html")
+    moved = api.post(f"/api/v1/leads/{lead_id}/move", json={"stage_id": stages["Клиент наш"]})
+    assert moved.status_code == 200, moved.text
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    assert column_of(driver, lead_id).startswith("Клиент наш")
+
+    # The same board in English.
+    driver.get(base + "/leads")
+    switch_language(driver, "en")
+    wait_for(driver, "[data-board]")
+    assert "Only mine" in body_text(driver)
+    shots("board-leads-en")

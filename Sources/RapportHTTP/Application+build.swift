@@ -153,6 +153,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens, feeds: services.calendarFeeds,
                  notifications: services.notifications, secureCookies: settings.secureCookies).register(on: web)
     let clientSupport = ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)
+    PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
+                        support: clientSupport, tasksCard: RecordTasksCard(pages: pages, tasks: services.tasks, clock: services.env.clock))
+        .register(on: web)
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)
     ties.register(on: web)

@@ -207,4 +207,53 @@ import Testing
             #expect(columns.first?["count"] as? Int == 1 && columns.count == installed.lead.stages.count)
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_qualified_lead_becomes_a_client_and_a_deal(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, principal, token) = try await adminWithToken(harness)
+            let installed = try await KitchenPipelines(env: harness.services.env).install(.en)
+            let stage = Self.stages(installed)
+            // Someone with this phone is already a client.
+            let known = try await harness.services.contacts.create(
+                ContactInput(firstName: "Ирина", lastName: "Котова", channels: [ContactChannel(kind: .phone, value: "+7 916 555-12-34")]),
+                by: principal)
+            let created = try await client.api(.post, "/api/v1/leads", token: token, json: """
+                {"first_name": "Ирина", "last_name": "Котова", "phones": ["8 916 555 12 34"], "emails": ["irina@example.ru"],
+                 "company_name": "Студия Котовой", "topic": "угловые кухни", "client_type": "designer",
+                 "stage_id": \(stage["Measurement scheduled"]!),
+                 "line_items": [{"name": "Кухня", "price": "250000", "tax_percent": "20"}, {"name": "Монтаж", "price": 15000.5}]}
+                """)
+            #expect(created.status == .created && jsonValue(created.body, "amount") as? String == "265000.50")
+            let id = try #require(jsonValue(created.body, "id") as? Int)
+            // Conversion wants the won stage's gate: the object address.
+            let early = try await client.api(.post, "/api/v1/leads/\(id)/convert", token: token, json: "{}")
+            #expect(Self.obstacles(early.body).compactMap { $0["field"] as? String } == ["object_address"])
+            _ = try await client.api(.patch, "/api/v1/leads/\(id)", token: token, json: #"{"object_address": "Москва, ул. Лесная, 5"}"#)
+            // The person looks like the known client: the candidates come back, nothing is made.
+            let duplicate = try await client.api(.post, "/api/v1/leads/\(id)/convert", token: token, json: "{}")
+            #expect(duplicate.status == .conflict && duplicate.body.contains("\"id\":\(known.contact.id)"), "\(duplicate.body)")
+            #expect(try await client.api(.get, "/api/v1/deals", token: token).body.contains("\"data\":[]"))
+            // Picking the existing contact converts it: a company is made, the deal takes the lines.
+            let converted = try await client.api(.post, "/api/v1/leads/\(id)/convert", token: token, json: """
+                {"contact_id": \(known.contact.id), "deal": {"close_date": "2026-12-20"}}
+                """)
+            #expect(converted.status == .created, "\(converted.body)")
+            let deal = try #require(jsonValue(converted.body, "deal") as? [String: Any])
+            #expect(deal["lead_id"] as? Int == id && deal["contact_id"] as? Int == Int(known.contact.id))
+            #expect(deal["amount"] as? String == "265000.50" && deal["close_date"] as? String == "2026-12-20")
+            let companyID = try #require(jsonValue(converted.body, "company_id") as? Int)
+            #expect(deal["company_id"] as? Int == companyID)
+            let lead = try #require(jsonValue(converted.body, "lead") as? [String: Any])
+            #expect(((lead["stage"] as? [String: Any])?["stage_id"] as? NSNumber)?.int64Value == stage["Converted"])
+            #expect((lead["conversion"] as? [String: Any])?["deal_id"] as? Int == deal["id"] as? Int)
+            let dealCard = try await client.api(.get, "/api/v1/deals/\(deal["id"] as! Int)", token: token)
+            #expect((jsonValue(dealCard.body, "line_items") as? [Any])?.count == 2)
+            #expect(((jsonValue(dealCard.body, "stage") as? [String: Any])?["stage_id"] as? NSNumber)?.int64Value
+                == installed.deal.stages[0].id)
+            // Once is enough.
+            let again = try await client.api(.post, "/api/v1/leads/\(id)/convert", token: token, json: "{}")
+            #expect(again.status == .conflict)
+        }
+    }
 }

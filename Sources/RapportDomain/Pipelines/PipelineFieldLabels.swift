@@ -1,5 +1,6 @@
-/// The names people see for the built-in fields of leads and deals, in both languages: pages,
-/// refusals and the tasks the system writes all say the same.
+/// The names people see for the built-in fields of leads and deals (and what their history
+/// records), in both languages: pages, refusals, histories and the tasks the system writes all
+/// say the same.
 public enum PipelineFieldLabels {
     static let en: [String: String] = [
         "title": "Title", "client_name": "Client name", "first_name": "First name", "middle_name": "Middle name",
@@ -9,6 +10,8 @@ public enum PipelineFieldLabels {
         "object_address": "Object address", "amount": "Amount", "currency": "Currency", "comments": "Comments",
         "owner_id": "Responsible", "line_items": "Line items", "client": "Client", "company_id": "Company",
         "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
+        // What a record's history says besides its fields.
+        "stage": "Stage", "stage_refused": "Automatic move refused", "close_reason": "Reason", "converted": "Converted",
     ]
     static let ru: [String: String] = [
         "title": "Название", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
@@ -19,6 +22,7 @@ public enum PipelineFieldLabels {
         "comments": "Комментарий", "owner_id": "Ответственный", "line_items": "Товары и услуги", "client": "Клиент",
         "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
         "probability": "Вероятность",
+        "stage": "Этап", "stage_refused": "Автопереход не выполнен", "close_reason": "Причина", "converted": "Конвертирован",
     ]
 
     /// The field's label; a custom field's from `custom`, an unknown code as it is.

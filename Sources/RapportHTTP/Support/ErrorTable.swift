@@ -76,9 +76,10 @@ enum ErrorTable {
             var p = problem(.unprocessableContent, "move-refused",
                             detail: "the stage's gate refused the move; obstacles lists everything in the way")
             p.obstacles = MoveObstacleDTO.list(refusal, locale: .en)
-            p.errors = p.obstacles?.compactMap { o in
+            let fields = p.obstacles?.compactMap { o in
                 o.field.map { FieldError(field: $0, code: "required", message: "\(o.label ?? $0) is required for this stage") }
-            }
+            } ?? []
+            p.errors = fields.isEmpty ? nil : fields
             return Entry(status: .unprocessableContent, problem: p, messageKey: "error_move_refused")
         case .unavailable:
             return Entry(status: .serviceUnavailable,

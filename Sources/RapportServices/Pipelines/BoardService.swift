@@ -43,6 +43,12 @@ public struct BoardService: Sendable {
 
     public static let cardsPerColumn = 20
 
+    /// The newest change to any record of the entity, for open boards to notice others' moves.
+    public func latestChange(_ entity: PipelineEntity, by principal: Principal) async throws -> Int64 {
+        try Access.requireAny(principal, .read, entity.permission)
+        return try await env.database.read { db in try await EventStore().latestID(entity: entity.rawValue, on: db) }
+    }
+
     /// The board's first screen; `query.pipelineID` names the pipeline (by default the
     /// entity's first), its stage filter is ignored.
     public func board(_ entity: PipelineEntity, _ query: PipelineRecordQuery, by principal: Principal) async throws -> Board {

@@ -74,10 +74,7 @@ public struct LeadService: Sendable {
             let items = try await self.apply(input, to: &lead, creating: true, principal: principal, db, &v)
             let (pipeline, stage) = try await Self.startingPlace(.lead, input.pipelineID, input.stageID, db, &v)
             try v.throwIfInvalid()
-            if lead.title.isEmpty {
-                lead.title = lead.clientName ?? lead.companyName ?? lead.phones.first ?? lead.emails.first
-                    ?? (settings?.locale == .ru ? "Новый лид" : "New lead")
-            }
+            if lead.title.isEmpty { lead.title = Self.defaultTitle(lead) ?? (settings?.locale == .ru ? "Новый лид" : "New lead") }
             try await PipelineRecordRules.requireOwner(lead.ownerID, .lead, .create, principal, db)
             lead.place = StagePlace(pipelineID: pipeline.id, stageID: stage.id, visitID: 0, enteredAt: now)
             lead.id = try await self.leads.insert(lead, on: db)
@@ -146,6 +143,8 @@ public struct LeadService: Sendable {
             v.add(input.stageID != nil ? "stage_id" : "pipeline_id", "not_allowed", "a lead changes stage by a move")
         }
         try v.throwIfInvalid()
+        // A title the lead was given from its number follows the name once it is known.
+        if input.title == nil, before.title == Self.defaultTitle(before), let title = Self.defaultTitle(after) { after.title = title }
         if after.ownerID != before.ownerID { try await PipelineRecordRules.requireOwner(after.ownerID, .lead, .update, principal, db) }
         after.updatedAt = now
         guard let version = try await leads.update(after, expectedVersion: before.version, on: db) else {
@@ -245,6 +244,11 @@ public struct LeadService: Sendable {
             throw RapportError.invalid("stage_id", "not_found", "no such stage")
         }
         return (pipeline, stage)
+    }
+
+    /// The title a lead without one is given: who it is, else how to reach them.
+    static func defaultTitle(_ lead: Lead) -> String? {
+        lead.clientName ?? lead.companyName ?? lead.phones.first ?? lead.emails.first
     }
 
     /// What the lead's history shows, in the API's field names.

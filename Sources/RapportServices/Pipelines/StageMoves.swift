@@ -216,7 +216,7 @@ struct StageMoves: Sendable {
                             createdAt: now),
             on: db)
         try await events.record(R.entity.rawValue, record.id, .updated,
-                                changes: [FieldChange(field: "stage_refused", old: next.name, new: missing.joined(separator: "; "))],
+                                changes: [FieldChange(field: "stage_refused", old: nil, new: "\(next.name): " + missing.joined(separator: "; "))],
                                 by: nil, on: db)
     }
 

@@ -43,6 +43,12 @@ public struct EventStore: Sendable {
         return keyset.finish(rows, sortValue: { String($0.id) }, id: \.id)
     }
 
+    /// The id of the newest event about records of `entity`; 0 when there is none.
+    public func latestID(entity: String, on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT MAX(id) AS id FROM events WHERE entity = \(bind: entity)").first()?
+            .decode(column: "id", as: Int64?.self) ?? 0
+    }
+
     public func count(on db: any SQLDatabase) async throws -> Int {
         try await db.raw("SELECT COUNT(*) AS n FROM events").first()!.decode(column: "n", as: Int.self)
     }

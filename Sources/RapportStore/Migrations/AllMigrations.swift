@@ -24,5 +24,6 @@ public enum AllMigrations {
         M0021_PhonelessNames(),
         M0022_NameVariants(),
         M0023_Pipelines(),
+        M0024_EventsByEntity(),
     ]
 }

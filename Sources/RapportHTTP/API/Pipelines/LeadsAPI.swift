@@ -42,5 +42,34 @@ struct LeadsAPI {
                                             expectedVersion: try request.ifMatchVersion(), by: try context.requirePrincipal())
             return try JSONResponse.make(LeadDTO(lead: lead), version: lead.version)
         }
+        group.post("leads/{id}/convert") { request, context in
+            let id = try context.id(entity: "lead")
+            let body = try await JSONBody.decode(LeadConversionInput.self, from: request, context: context)
+            let result = try await leads.convert(id, body, expectedVersion: try request.ifMatchVersion(),
+                                                 by: try context.requirePrincipal())
+            return try JSONResponse.make(ConversionDTO(lead: LeadDTO(lead: result.lead), contactID: result.contactID,
+                                                       companyID: result.companyID, deal: DealDTO(deal: result.deal)),
+                                         status: .created, headers: [.location: "/api/v1/deals/\(result.deal.id)"])
+        }
+    }
+}
+
+/// What a conversion made.
+struct ConversionDTO: Encodable {
+    var lead: LeadDTO
+    var contactID: Int64
+    var companyID: Int64?
+    var deal: DealDTO
+
+    enum CodingKeys: String, CodingKey {
+        case lead, deal, contactID = "contact_id", companyID = "company_id"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lead, forKey: .lead)
+        try c.encode(contactID, forKey: .contactID)
+        try c.encode(companyID, forKey: .companyID)
+        try c.encode(deal, forKey: .deal)
     }
 }

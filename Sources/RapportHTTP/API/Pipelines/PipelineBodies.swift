@@ -6,6 +6,7 @@ import RapportStore
 extension LeadInput: StrictInput { typealias Keys = CodingKeys }
 extension DealInput: StrictInput { typealias Keys = CodingKeys }
 extension StageInput: StrictInput { typealias Keys = CodingKeys }
+extension LeadConversionInput: StrictInput { typealias Keys = CodingKeys }
 
 /// `POST /api/v1/pipelines` and `PATCH /api/v1/pipelines/{id}` (stages only when creating).
 struct PipelineBody: StrictInput {

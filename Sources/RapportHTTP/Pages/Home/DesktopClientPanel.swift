@@ -19,7 +19,8 @@ struct DesktopClientPanel {
         guard let text, let colon = text.firstIndex(of: ":"), let id = Int64(text[text.index(after: colon)...]), id > 0
         else { return nil }
         let entity = String(text[..<colon])
-        return WorkTask.Link.entities[entity] == nil ? nil : WorkTask.Link(entity: entity, id: id)
+        // Only clients have a panel; leads and deals open their own cards.
+        return ["company", "contact"].contains(entity) ? WorkTask.Link(entity: entity, id: id) : nil
     }
 
     func model(_ choice: WorkTask.Link, kind: Interaction.Kind?, names: [Int64: String], by principal: Principal,

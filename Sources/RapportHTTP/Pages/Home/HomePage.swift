@@ -111,8 +111,10 @@ struct HomePage {
         var seen = Set<WorkTask.Link>()
         for link in due.compactMap(\.link) + planned.compactMap(\.link) {
             guard let name = linked[link], seen.insert(link).inserted else { continue }
-            clients.append(["name": name, "href": "/?client=\(link.entity):\(link.id)#client-panel",
-                            "card_href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)"])
+            let panel = DesktopClientPanel.choice("\(link.entity):\(link.id)") != nil
+            clients.append(["name": name,
+                            "href": panel ? "/?client=\(link.entity):\(link.id)#client-panel" : RecordPaths.path(link.entity, link.id),
+                            "card_href": RecordPaths.path(link.entity, link.id)])
         }
         // Still to do today: what is due later today.
         let todayCount = taskCounts.dueLaterToday + interactionCounts.laterToday

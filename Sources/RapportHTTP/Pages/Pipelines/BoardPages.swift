@@ -1,8 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import RapportDomain
 import RapportServices
 import RapportStore
+import ServiceLifecycle
 
 /// `/leads` and `/deals`: the board of a pipeline — a column per stage with its count and sum,
 /// cards that move by drag and drop or by the keyboard (each card's "Move to" choice) — and
@@ -21,12 +24,17 @@ struct BoardPages {
             group.get("\(entity.table)") { request, context in
                 try await board(entity, request, context, refusal: nil)
             }
+            group.get("\(entity.table)/stream") { _, context in
+                stream(entity, for: try context.requirePrincipal(), seconds: 300)
+            }
             group.post("\(entity.table)/{id}/move") { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try context.id(entity: entity.rawValue)
                 let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
                 guard let stageID = form.id("stage_id") else { throw RapportError.invalid("stage_id", "required", "choose a stage") }
-                let back = "/\(entity.table)" + (form.id("pipeline_id").map { "?pipeline=\($0)" } ?? "")
+                // From a card's stage path the answer goes back to the card; from the board, to the board.
+                let back = form.text("return") == "card" ? "/\(entity.table)/\(id)"
+                    : "/\(entity.table)" + (form.id("pipeline_id").map { "?pipeline=\($0)" } ?? "")
                 do {
                     switch entity {
                     case .lead:
@@ -77,6 +85,7 @@ struct BoardPages {
         model["entity"] = entity.rawValue
         model["heading"] = pages.text(entity == .lead ? "title_leads" : "title_deals", locale)
         model["mine"] = mine
+        if entity == .lead && principal.may(.create, .lead) { model["new_href"] = "/leads/new" }
         guard !all.isEmpty else {
             model["no_pipeline"] = true
             return pages.render("board", model, request: request)
@@ -102,7 +111,7 @@ struct BoardPages {
                         // A lead named after its client does not say the name twice.
                         "client": card.client == card.title ? "" : card.client ?? "",
                         "amount": card.amount.map { Formatting.money($0, currency: card.currency, locale: locale) } ?? "",
-                        "overdue": card.overdue,
+                        "overdue": card.overdue, "href": "/\(entity.table)/\(card.id)",
                         "stages": stageOptions.map { option in
                             option.merging(["selected": (option["id"] as? Int64) == column.stage.id]) { a, _ in a }
                         },
@@ -141,7 +150,7 @@ struct BoardPages {
         }
         return ["record_id": refused.recordID, "stage_id": refused.refusal.stageID, "stage_name": stage?.name ?? "",
                 "version": refused.form.text("version") ?? "", "fields": fields, "conditions": conditions, "has_conditions": !conditions.isEmpty,
-                "needs_reason": needsReason, "other": other, "entity_path": entity.table, "can_fill": !fields.isEmpty || needsReason]
+                "needs_reason": needsReason, "other": other, "entity_path": entity.table, "return": refused.form.text("return") ?? "", "can_fill": !fields.isEmpty || needsReason]
     }
 
     /// The form inputs that fill a gate's field (a client name is a first and a last name).
@@ -187,5 +196,37 @@ struct BoardPages {
         input.closeDate = form.text("close_date")
         input.probability = form.text("probability").flatMap { Int($0) }
         return input.isEmpty ? nil : input
+    }
+
+    /// Server-sent events for an open board: `changed` when any record of the entity changed
+    /// since the stream began (someone moved or edited a card); the page then shows the board
+    /// as it is now. It looks every two seconds, one index step each time, so it sees what any
+    /// node of the cluster wrote; after `seconds` it ends and the browser reconnects by itself.
+    func stream(_ entity: PipelineEntity, for principal: Principal, seconds: Int) -> Response {
+        let boards = self.boards
+        var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var seen = try await boards.latestChange(entity, by: principal)
+            let end = ContinuousClock.now + .seconds(seconds)
+            var beat = 0
+            try await writer.write(ByteBuffer(string: "event: ready\ndata: \(seen)\n\n"))
+            while ContinuousClock.now < end && !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(2)) }
+                } catch {
+                    break  // shutting down, or the answer was abandoned
+                }
+                let latest = try await boards.latestChange(entity, by: principal)
+                if latest > seen {
+                    try await writer.write(ByteBuffer(string: "event: changed\ndata: \(latest)\n\n"))
+                    seen = latest
+                } else if beat % 10 == 0 {
+                    try await writer.write(ByteBuffer(string: ": still here\n\n"))  // keeps proxies from closing it
+                }
+                beat += 1
+            }
+            try await writer.finish(nil)
+        })
     }
 }

@@ -13,7 +13,8 @@ extension PageRenderer {
                        "parent_id": "parent_department", "head_user_id": "head_user"]
         let key = "field_" + (aliases[field] ?? field)
         let label = text(key, locale)
-        return label == key ? field : label
+        // Fields of leads and deals are named where their gates name them.
+        return label == key ? PipelineFieldLabels.label(field, locale) : label
     }
 
     func valueLabel(_ field: String, _ value: String, names: [Int64: String], _ locale: AppLocale) -> String {

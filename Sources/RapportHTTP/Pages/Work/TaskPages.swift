@@ -151,7 +151,7 @@ struct TaskPages {
 
     /// The record a task is about, by name when the reader may see it.
     func link(for link: WorkTask.Link, _ names: [WorkTask.Link: String]) -> [String: Any] {
-        ["href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)",
+        ["href": RecordPaths.path(link.entity, link.id),
          "label": names[link] ?? "#\(link.id)"]
     }
 

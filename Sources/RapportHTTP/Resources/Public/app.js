@@ -293,6 +293,18 @@
       board.querySelectorAll(".board-drop").forEach(function (c) { if (c !== column) c.classList.remove("board-drop"); });
       column.classList.add("board-drop");
     });
+    // Someone else moved or changed a card: show the board as it is now, unless the user is in
+    // the middle of something here (a dialog, a drag, a choice); then say so instead.
+    if (window.EventSource) {
+      var stream = new EventSource("/" + board.dataset.entity + "/stream");
+      stream.addEventListener("changed", function () {
+        var busy = dragged || document.getElementById("quick-fill") ||
+          (document.activeElement && document.activeElement.closest && document.activeElement.closest(".board-card-move"));
+        if (!busy) { stream.close(); window.location.reload(); return; }
+        var notice = document.getElementById("board-changed");
+        if (notice) notice.hidden = false;
+      });
+    }
     board.addEventListener("drop", function (e) {
       var column = e.target.closest ? e.target.closest("[data-stage]") : null;
       if (!column || !dragged) return;
