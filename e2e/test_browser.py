@@ -981,3 +981,21 @@ def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
     wait_for(driver, "[data-board]")
     assert "Only mine" in body_text(driver)
     shots("board-leads-en")
+
+    # The stage's settings: a condition that does not read is refused with where it fails, and
+    # the gate can be tried on a real lead.
+    driver.get(base + "/admin/pipelines")
+    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, "Обращения"))
+    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, "Клиент наш"))
+    condition = wait_for(driver, "#stage-condition")
+    condition.clear()
+    condition.send_keys("has(email) and")
+    submit_and_wait(driver, driver.find_element(By.ID, "stage-save"))
+    assert "at character 15" in driver.find_element(By.ID, "condition-error").text
+    shots("stage-settings-refused")
+    fresh = api.post("/api/v1/leads", json={"phones": ["+7 903 111-22-33"]}).json()
+    fill(driver, "#preview-record", str(fresh["id"]))
+    submit_and_wait(driver, driver.find_element(By.ID, "preview-run"))
+    result = driver.find_element(By.ID, "preview-result").text
+    assert "Topic of the request" in result and "Client type" in result, result
+    shots("stage-gate-preview")

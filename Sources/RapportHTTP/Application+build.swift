@@ -149,6 +149,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     RolePages(pages: pages, roles: services.roles, users: services.users).register(on: web)
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
+    PipelineSettingsPages(pages: pages, pipelines: services.pipelines,
+                          support: ClientPageSupport(pages: pages, users: services.users, fields: services.customFields),
+                          roles: services.roles).register(on: web)
     AuditPage(pages: pages, events: services.events, users: services.users).register(on: web)
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens, feeds: services.calendarFeeds,
                  notifications: services.notifications, secureCookies: settings.secureCookies).register(on: web)

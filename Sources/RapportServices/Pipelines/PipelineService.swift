@@ -31,6 +31,14 @@ public struct PipelineService: Sendable {
         return pipeline
     }
 
+    /// The pipeline a stage belongs to, with all its stages.
+    public func pipeline(ofStage stageID: Int64, by principal: Principal) async throws -> Pipeline {
+        let pipeline = try await env.database.read { db in try await self.store.find(stageID: stageID, on: db) }
+        guard let pipeline else { throw RapportError.notFound(entity: "stage") }
+        try requireRead(pipeline.entity, principal)
+        return pipeline
+    }
+
     public func reasons(_ entity: PipelineEntity, includeArchived: Bool = false, by principal: Principal) async throws
         -> [CloseReason]
     {
