@@ -4,8 +4,8 @@
 -- stage's entry tasks made. A thread walks its own stretch of deals from a per-run offset.
 dofile((os.getenv("BENCH_DIR") or "bench") .. "/report.lua")
 local token = assert(os.getenv("RAPPORT_TOKEN"), "RAPPORT_TOKEN not set")
-local first = tonumber(assert(os.getenv("BENCH_FIRST_ID"), "BENCH_FIRST_ID not set"))
-local count = tonumber(assert(os.getenv("BENCH_DEALS"), "BENCH_DEALS not set"))
+local first = tonumber((assert(os.getenv("BENCH_FIRST_ID"), "BENCH_FIRST_ID not set")))
+local count = tonumber((assert(os.getenv("BENCH_DEALS"), "BENCH_DEALS not set")))
 local stages = {}
 for id in string.gmatch(assert(os.getenv("BENCH_STAGES"), "BENCH_STAGES not set"), "[^,]+") do stages[#stages + 1] = id end
 local salt = tonumber(os.getenv("BENCH_SALT") or "0")

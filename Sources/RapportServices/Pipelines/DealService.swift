@@ -7,53 +7,26 @@ import SQLKit
 /// through a deal pipeline by `move` like leads.
 public struct DealService: Sendable {
     let env: ServiceEnvironment
-    let deals = DealStore()
-    let moves: StageMoves
-    let events: EventRecorder
+    let records: PipelineRecordOperations<DealKind>
 
     public init(env: ServiceEnvironment) {
         self.env = env
-        self.moves = StageMoves(env: env)
-        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+        self.records = PipelineRecordOperations(env: env, kind: DealKind())
     }
 
-    public struct Card: Sendable {
-        public var deal: Deal
-        public var lineItems: [LineItem]
-        public var pipeline: Pipeline
-        public var visits: [StageVisit]
-    }
-
-    // MARK: reading
+    public typealias Card = PipelineRecordCard<Deal>
 
     public func get(_ id: Int64, by principal: Principal) async throws -> Card {
-        try await env.database.read { db in
-            let deal = try await self.readable(id, principal, db)
-            return Card(deal: deal, lineItems: try await LineItemStore().items(.deal, recordID: id, on: db),
-                        pipeline: try await PipelineStore().find(id: deal.place.pipelineID, on: db)
-                            ?? Pipeline(entity: .deal, name: ""),
-                        visits: try await StagePlaceStore().visits(.deal, recordID: id, on: db))
-        }
+        try await records.card(id, by: principal)
     }
 
     public func list(_ query: PipelineRecordQuery, page: PageRequest, by principal: Principal) async throws -> Page<Deal> {
-        try Access.requireAny(principal, .read, .deal)
-        return try await env.database.read { db in
-            let (ids, next) = try await PipelineListStore().ids(.deal, query, scope: principal.scope(.deal, .read),
-                                                                subject: principal.subject, page: page, on: db)
-            return Page(items: try await self.deals.find(ids: ids, on: db), nextCursor: next)
-        }
+        try await records.list(query, page: page, by: principal)
     }
 
     public func history(_ id: Int64, page: PageRequest, by principal: Principal) async throws -> Page<Event> {
-        try await env.database.read { db in
-            _ = try await self.readable(id, principal, db)
-            return try await EventStore().list(.init(entity: "deal", entityID: id), scope: .all, subject: principal.subject,
-                                               page: page, on: db)
-        }
+        try await records.history(id, page: page, by: principal)
     }
-
-    // MARK: changing
 
     public func create(_ input: DealInput, by principal: Principal?) async throws -> Deal {
         if let principal { try Access.requireAny(principal, .create, .deal) }
@@ -76,91 +49,42 @@ public struct DealService: Sendable {
         deal.leadID = leadID
         var v = Validator()
         if input.title == nil { v.add("title", "required", "title is required") }
-        let items = try await apply(input, to: &deal, creating: true, principal: principal, db, &v)
-        let (pipeline, stage) = try await LeadService.startingPlace(.deal, input.pipelineID, input.stageID, db, &v)
+        let items = try await records.kind.apply(input, to: &deal, creating: true, principal: principal, db, &v)
+        let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.deal, input.pipelineID, input.stageID, db, &v)
         try v.throwIfInvalid()
-        try await PipelineRecordRules.requireOwner(deal.ownerID, .deal, .create, principal, db)
-        deal.place = StagePlace(pipelineID: pipeline.id, stageID: stage.id, visitID: 0, enteredAt: now)
-        deal.id = try await deals.insert(deal, on: db)
-        if let items { try await LineItemStore().replace(.deal, recordID: deal.id, with: items, on: db) }
-        try await events.record("deal", deal.id, .created, changes: PipelineRecordRules.changes([], Self.fields(deal)),
-                                by: principal?.userID, on: db)
-        return try await moves.place(deal, in: stage, of: pipeline, by: principal?.userID, now: now, db)
+        return try await records.insert(deal, items: items, in: stage, of: pipeline, by: principal, now: now,
+                                        insert: { try await DealStore().insert($0, on: db) }, db)
     }
 
     public func update(_ id: Int64, _ input: DealInput, expectedVersion: Int64?, by principal: Principal) async throws -> Deal {
-        let now = env.clock.now()
-        return try await env.database.transaction { db in
-            let before = try await self.readable(id, principal, db)
-            try await PipelineRecordRules.requireChange(before, principal, db)
-            try Access.requireVersion(expectedVersion, current: before.version)
-            return try await self.save(input, to: before, principal: principal, now: now, db)
-        }
+        try await records.update(id, input, expectedVersion: expectedVersion, by: principal)
     }
 
     /// Moves the deal to a stage (a lost stage wants `reasonID`), first saving `changes`; see `LeadService.move`.
     public func move(_ id: Int64, to stageID: Int64, reasonID: Int64? = nil, changes: DealInput? = nil,
                      expectedVersion: Int64?, by principal: Principal) async throws -> Deal {
-        let now = env.clock.now()
-        return try await env.database.transaction { db in
-            var deal = try await self.readable(id, principal, db)
-            try await PipelineRecordRules.requireChange(deal, principal, db)
-            try Access.requireVersion(expectedVersion, current: deal.version)
-            if let changes, !changes.isEmpty {
-                if changes.pipelineID != nil || changes.stageID != nil {
-                    throw RapportError.invalid("changes.stage_id", "not_allowed", "the stage is the move's own stage_id")
-                }
-                deal = try await self.save(changes, to: deal, principal: principal, now: now, db)
-            }
-            return try await self.moves.move(deal, to: stageID, reasonID: reasonID, by: principal.userID, now: now, db)
-        }
+        try await records.move(id, to: stageID, reasonID: reasonID, changes: changes, expectedVersion: expectedVersion, by: principal)
     }
 
     public func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {
-        try await env.database.transaction { db in
-            let deal = try await self.readable(id, principal, db)
-            try Access.require(principal, .delete, .deal, record: try await PipelineRecordRules.ownership(deal, db))
-            try Access.requireVersion(expectedVersion, current: deal.version)
-            try await self.deals.delete(id: id, on: db)
-            try await self.events.record("deal", id, .deleted, changes: PipelineRecordRules.changes(Self.fields(deal), []),
-                                         by: principal.userID, on: db)
-        }
+        try await records.delete(id, expectedVersion: expectedVersion, by: principal)
     }
-
-    // MARK: rules
 
     func readable(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Deal {
-        guard let deal = try await deals.find(id: id, on: db) else { throw RapportError.notFound(entity: "deal") }
-        try await PipelineRecordRules.requireRead(deal, principal, db)
-        return deal
+        try await records.readable(id, principal, db)
     }
+}
 
-    func save(_ input: DealInput, to before: Deal, principal: Principal, now: Date, _ db: any SQLDatabase) async throws -> Deal {
-        var after = before
-        var v = Validator()
-        let items = try await apply(input, to: &after, creating: false, principal: principal, db, &v)
-        if input.pipelineID != nil || input.stageID != nil {
-            v.add(input.stageID != nil ? "stage_id" : "pipeline_id", "not_allowed", "a deal changes stage by a move")
-        }
-        try v.throwIfInvalid()
-        if after.ownerID != before.ownerID { try await PipelineRecordRules.requireOwner(after.ownerID, .deal, .update, principal, db) }
-        after.updatedAt = now
-        guard let version = try await deals.update(after, expectedVersion: before.version, on: db) else {
-            throw RapportError.stale(currentVersion: before.version)
-        }
-        after.version = version
-        var changes = PipelineRecordRules.changes(Self.fields(before), Self.fields(after))
-        if let items {
-            let old = try await LineItemStore().items(.deal, recordID: before.id, on: db)
-            if old != items {
-                try await LineItemStore().replace(.deal, recordID: before.id, with: items, on: db)
-                changes.append(FieldChange(field: "line_items", old: old.isEmpty ? nil : String(old.count),
-                                           new: items.isEmpty ? nil : String(items.count)))
-            }
-        }
-        if !changes.isEmpty { try await events.record("deal", before.id, .updated, changes: changes, by: principal.userID, on: db) }
-        return after
+/// The deal's side of the shared operations: its table, its fields as sent, its history.
+struct DealKind: PipelineRecordKind {
+    func find(_ id: Int64, on db: any SQLDatabase) async throws -> Deal? { try await DealStore().find(id: id, on: db) }
+    func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Deal] { try await DealStore().find(ids: ids, on: db) }
+    func update(_ record: Deal, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
+        try await DealStore().update(record, expectedVersion: expectedVersion, on: db)
     }
+    func delete(_ id: Int64, on db: any SQLDatabase) async throws { try await DealStore().delete(id: id, on: db) }
+    func place(of input: DealInput) -> (pipelineID: Int64?, stageID: Int64?) { (input.pipelineID, input.stageID) }
+    func isEmpty(_ input: DealInput) -> Bool { input.isEmpty }
 
     func apply(_ input: DealInput, to deal: inout Deal, creating: Bool, principal: Principal?, _ db: any SQLDatabase,
                _ v: inout Validator) async throws -> [LineItem]? {
@@ -171,7 +95,7 @@ public struct DealService: Sendable {
             deal.title = text
         }
         if let company = input.companyID {
-            if company == 0 { deal.companyID = nil } else if try await readableClient(.company, company, principal, db) {
+            if company == 0 { deal.companyID = nil } else if try await Self.readableClient(.company, company, principal, db) {
                 deal.companyID = company
             } else { v.add("company_id", "not_found", "no company with id \(company)") }
         }
@@ -179,7 +103,7 @@ public struct DealService: Sendable {
             if contact == 0 {
                 deal.contactID = nil
                 deal.clientChannels = []
-            } else if try await readableClient(.contact, contact, principal, db) {
+            } else if try await Self.readableClient(.contact, contact, principal, db) {
                 deal.contactID = contact
                 deal.clientChannels = try await ChannelStore().channels(entity: "contact", ids: [contact], on: db)[contact] ?? []
             } else { v.add("contact_id", "not_found", "no contact with id \(contact)") }
@@ -212,7 +136,7 @@ public struct DealService: Sendable {
     }
 
     /// Whether the client record exists and the principal (if any) may read it.
-    func readableClient(_ entity: PermissionEntity, _ id: Int64, _ principal: Principal?, _ db: any SQLDatabase) async throws
+    static func readableClient(_ entity: PermissionEntity, _ id: Int64, _ principal: Principal?, _ db: any SQLDatabase) async throws
         -> Bool
     {
         let ownership = entity == .company
@@ -221,7 +145,7 @@ public struct DealService: Sendable {
         return principal.map { AccessPolicy.allows($0.subject, .read, entity, record: ownership) } ?? true
     }
 
-    static func fields(_ d: Deal) -> [(String, String?)] {
+    func fields(_ d: Deal) -> [(String, String?)] {
         [("title", d.title), ("company_id", d.companyID.map(String.init)), ("contact_id", d.contactID.map(String.init)),
          ("amount", d.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(d.currency)) }), ("currency", d.currency),
          ("close_date", d.closeDate?.description), ("probability", d.probability.map(String.init)),

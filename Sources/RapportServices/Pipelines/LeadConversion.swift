@@ -61,10 +61,10 @@ extension LeadService {
             let allowDuplicates = input.allowDuplicates ?? false
             let deals = DealService(env: self.env)
             var v = Validator()
-            if let company = input.companyID, !(try await deals.readableClient(.company, company, principal, db)) {
+            if let company = input.companyID, !(try await DealKind.readableClient(.company, company, principal, db)) {
                 v.add("company_id", "not_found", "no company with id \(company)")
             }
-            if let contact = input.contactID, !(try await deals.readableClient(.contact, contact, principal, db)) {
+            if let contact = input.contactID, !(try await DealKind.readableClient(.contact, contact, principal, db)) {
                 v.add("contact_id", "not_found", "no contact with id \(contact)")
             }
             try v.throwIfInvalid()
@@ -108,7 +108,7 @@ extension LeadService {
             }
             lead.conversion = Lead.Conversion(contactID: contactID, companyID: companyID, dealID: deal.id, at: now)
             lead.updatedAt = now
-            guard let version = try await self.leads.update(lead, expectedVersion: lead.version, on: db) else {
+            guard let version = try await self.records.kind.update(lead, expectedVersion: lead.version, on: db) else {
                 throw RapportError.stale(currentVersion: lead.version)
             }
             lead.version = version

@@ -100,4 +100,32 @@ enum PipelineRecordRules {
     static func customHistory(_ values: CustomValues) -> [(String, String?)] {
         values.sorted { $0.key < $1.key }.map { ("custom.\($0.key)", JSONText.encode($0.value)) }
     }
+
+    /// Where a new record starts: the given stage (of the given pipeline), or the first stage
+    /// of the given pipeline, or of the entity's first pipeline.
+    static func startingPlace(_ entity: PipelineEntity, _ pipelineID: Int64?, _ stageID: Int64?, _ db: any SQLDatabase,
+                              _ v: inout Validator) async throws -> (Pipeline, Stage) {
+        let store = PipelineStore()
+        var pipeline: Pipeline?
+        if let stageID {
+            pipeline = try await store.find(stageID: stageID, on: db)
+            if pipeline?.entity != entity || (pipelineID != nil && pipeline?.id != pipelineID) {
+                v.add("stage_id", "not_found", "no stage \(stageID) in this \(entity.rawValue) pipeline")
+            }
+        } else if let pipelineID {
+            pipeline = try await store.find(id: pipelineID, on: db)
+            if pipeline?.entity != entity { v.add("pipeline_id", "not_found", "no \(entity.rawValue) pipeline with id \(pipelineID)") }
+        } else {
+            pipeline = try await store.list(entity: entity, on: db).first
+            if pipeline == nil { v.add("pipeline_id", "required", "there is no \(entity.rawValue) pipeline yet; set one up first") }
+        }
+        guard let pipeline, pipeline.entity == entity, let stage = stageID.flatMap(pipeline.stage) ?? pipeline.firstStage else {
+            if pipeline != nil, pipeline?.entity == entity, stageID == nil {
+                v.add("pipeline_id", "no_stages", "the pipeline has no open stage")
+            }
+            try v.throwIfInvalid()
+            throw RapportError.invalid("stage_id", "not_found", "no such stage")
+        }
+        return (pipeline, stage)
+    }
 }

@@ -21,8 +21,8 @@ struct DealsAPI {
         }
         group.get("deals/{id}") { _, context in
             let card = try await deals.get(try context.id(entity: "deal"), by: try context.requirePrincipal())
-            return try JSONResponse.make(DealDTO(deal: card.deal, lineItems: card.lineItems, visits: card.visits),
-                                         version: card.deal.version)
+            return try JSONResponse.make(DealDTO(deal: card.record, lineItems: card.lineItems, visits: card.visits),
+                                         version: card.record.version)
         }
         group.patch("deals/{id}") { request, context in
             let id = try context.id(entity: "deal")

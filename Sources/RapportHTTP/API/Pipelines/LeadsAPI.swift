@@ -21,8 +21,8 @@ struct LeadsAPI {
         }
         group.get("leads/{id}") { _, context in
             let card = try await leads.get(try context.id(entity: "lead"), by: try context.requirePrincipal())
-            return try JSONResponse.make(LeadDTO(lead: card.lead, lineItems: card.lineItems, visits: card.visits),
-                                         version: card.lead.version)
+            return try JSONResponse.make(LeadDTO(lead: card.record, lineItems: card.lineItems, visits: card.visits),
+                                         version: card.record.version)
         }
         group.patch("leads/{id}") { request, context in
             let id = try context.id(entity: "lead")

@@ -91,7 +91,7 @@ struct PipelineRecordPages {
     {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
-        let lead = card?.lead
+        let lead = card?.record
         func value(_ name: String, _ current: String?) -> String { values[name] ?? current ?? "" }
         let fields: [(String, String, String, Bool)] = [
             ("title", "title", value("title", lead?.title), true),
@@ -150,7 +150,7 @@ struct PipelineRecordPages {
                   errors: [String: String]) async throws -> Response {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
-        let deal = card.deal
+        let deal = card.record
         func value(_ name: String, _ current: String?) -> String { values[name] ?? current ?? "" }
         var model = try await pages.model(request, context, titleKey: "title_deals", nav: "deals")
         model["fields"] = [
