@@ -51,6 +51,16 @@ public indirect enum GateCondition: Equatable, Sendable {
         }
     }
 
+    /// Whether judging it needs to know if the stage's tasks are done.
+    public var readsStageTasks: Bool {
+        switch self {
+        case .stageTasksDone: true
+        case .compare, .has, .documentSent: false
+        case .not(let inner): inner.readsStageTasks
+        case .all(let parts), .any(let parts): parts.contains { $0.readsStageTasks }
+        }
+    }
+
     var isAtom: Bool {
         switch self {
         case .compare, .has, .documentSent, .stageTasksDone: true

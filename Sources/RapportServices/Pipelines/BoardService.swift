@@ -65,19 +65,18 @@ public struct BoardService: Sendable {
             filter.stageID = nil
             let scope = principal.scope(entity.permission, .read)
             let totals = try await PipelineListStore().totals(entity, filter, scope: scope, subject: principal.subject, on: db)
+            // The first screen of every column in one statement, then their records, overdue
+            // marks and clients for all of them at once.
+            let filled = pipeline.stages.filter { (totals[$0.id]?.count ?? 0) > 0 }.map(\.id)
+            let ids = try await PipelineListStore().columnIDs(entity, filter, stageIDs: filled, limit: Self.cardsPerColumn,
+                                                              scope: scope, subject: principal.subject, on: db)
+            let cards = try await self.cards(entity, ids: ids.values.flatMap { $0 }, now: now, db)
             var columns: [Column] = []
             for stage in pipeline.stages {
                 let figures = totals[stage.id] ?? .init(count: 0, sum: 0)
-                var column = Column(stage: stage, count: figures.count, sum: figures.sum, cards: [], next: nil)
-                if figures.count > 0 {
-                    var stageFilter = filter
-                    stageFilter.stageID = stage.id
-                    let (cards, next) = try await self.cards(entity, stageFilter, scope: scope, principal: principal,
-                                                             page: PageRequest(limit: Self.cardsPerColumn), now: now, db)
-                    column.cards = cards
-                    column.next = next
-                }
-                columns.append(column)
+                let shown = (ids[stage.id] ?? []).compactMap { cards[$0] }
+                columns.append(Column(stage: stage, count: figures.count, sum: figures.sum, cards: shown,
+                                      next: figures.count > shown.count ? shown.last.map { PageCursor(sortValue: "", id: $0.id) } : nil))
             }
             return Board(pipeline: pipeline, columns: columns)
         }
@@ -99,26 +98,35 @@ public struct BoardService: Sendable {
                page: PageRequest, now: Date, _ db: any SQLDatabase) async throws -> ([Card], PageCursor?) {
         let (ids, next) = try await PipelineListStore().ids(entity, query, scope: scope, subject: principal.subject, page: page,
                                                             on: db)
+        let cards = try await self.cards(entity, ids: ids, now: now, db)
+        return (ids.compactMap { cards[$0] }, next)
+    }
+
+    /// The cards of these records by id, with their overdue marks and client names.
+    func cards(_ entity: PipelineEntity, ids: [Int64], now: Date, _ db: any SQLDatabase) async throws -> [Int64: Card] {
+        guard !ids.isEmpty else { return [:] }
         let overdue = try await PipelineListStore().overdue(entity, ids: ids, now: now, on: db)
+        var out: [Int64: Card] = [:]
         switch entity {
         case .lead:
-            return (try await LeadStore().find(ids: ids, on: db).map { lead in
-                Card(id: lead.id, title: lead.title, client: lead.clientName ?? lead.companyName, amount: lead.amount,
-                     currency: lead.currency, ownerID: lead.ownerID, stageID: lead.place.stageID, enteredAt: lead.place.enteredAt,
-                     overdue: overdue.contains(lead.id), version: lead.version)
-            }, next)
+            for lead in try await LeadStore().find(ids: ids, on: db) {
+                out[lead.id] = Card(id: lead.id, title: lead.title, client: lead.clientName ?? lead.companyName, amount: lead.amount,
+                                    currency: lead.currency, ownerID: lead.ownerID, stageID: lead.place.stageID,
+                                    enteredAt: lead.place.enteredAt, overdue: overdue.contains(lead.id), version: lead.version)
+            }
         case .deal:
             let deals = try await DealStore().find(ids: ids, on: db)
             let links = deals.flatMap { deal in
                 [deal.companyID.map { ("company", $0) }, deal.contactID.map { ("contact", $0) }].compactMap { $0 }
             }
             let names = try await SearchStore().summaries(links.map { (entity: $0.0, id: $0.1) }, on: db)
-            return (deals.map { deal in
+            for deal in deals {
                 let client = deal.companyID.flatMap { names["company"]?[$0]?.name } ?? deal.contactID.flatMap { names["contact"]?[$0]?.name }
-                return Card(id: deal.id, title: deal.title, client: client, amount: deal.amount, currency: deal.currency,
-                            ownerID: deal.ownerID, stageID: deal.place.stageID, enteredAt: deal.place.enteredAt,
-                            overdue: overdue.contains(deal.id), version: deal.version)
-            }, next)
+                out[deal.id] = Card(id: deal.id, title: deal.title, client: client, amount: deal.amount, currency: deal.currency,
+                                    ownerID: deal.ownerID, stageID: deal.place.stageID, enteredAt: deal.place.enteredAt,
+                                    overdue: overdue.contains(deal.id), version: deal.version)
+            }
         }
+        return out
     }
 }

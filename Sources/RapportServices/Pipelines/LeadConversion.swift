@@ -48,8 +48,7 @@ extension LeadService {
     {
         let now = env.clock.now()
         return try await env.database.transaction { db in
-            var lead = try await self.readable(id, principal, db)
-            try await PipelineRecordRules.requireChange(lead, principal, db)
+            var lead = try await self.records.changeable(id, principal, db)
             try Access.requireVersion(expectedVersion, current: lead.version)
             if lead.conversion != nil { throw RapportError.conflict("the lead is already converted") }
             guard let pipeline = try await PipelineStore().find(id: lead.place.pipelineID, on: db),

@@ -85,8 +85,7 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
     func update(_ id: Int64, _ input: Kind.Input, expectedVersion: Int64?, by principal: Principal) async throws -> Kind.Record {
         let now = env.clock.now()
         return try await env.database.transaction { db in
-            let before = try await self.readable(id, principal, db)
-            try await PipelineRecordRules.requireChange(before, principal, db)
+            let before = try await self.changeable(id, principal, db)
             try Access.requireVersion(expectedVersion, current: before.version)
             return try await self.save(input, to: before, principal: principal, now: now, db)
         }
@@ -99,8 +98,7 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
               by principal: Principal) async throws -> Kind.Record {
         let now = env.clock.now()
         return try await env.database.transaction { db in
-            var record = try await self.readable(id, principal, db)
-            try await PipelineRecordRules.requireChange(record, principal, db)
+            var record = try await self.changeable(id, principal, db)
             try Access.requireVersion(expectedVersion, current: record.version)
             if let changes, !self.kind.isEmpty(changes) {
                 let place = self.kind.place(of: changes)
@@ -128,6 +126,14 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
     func readable(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Kind.Record {
         guard let record = try await kind.find(id, on: db) else { throw RapportError.notFound(entity: entity.rawValue) }
         try await PipelineRecordRules.requireRead(record, principal, db)
+        return record
+    }
+
+    /// The record, when the principal may change it: "not found" when they may not read it,
+    /// "forbidden" when they may read but not change it (its responsible is looked up once).
+    func changeable(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Kind.Record {
+        guard let record = try await kind.find(id, on: db) else { throw RapportError.notFound(entity: entity.rawValue) }
+        try Access.require(principal, .update, entity.permission, record: try await PipelineRecordRules.ownership(record, db))
         return record
     }
 

@@ -18,10 +18,6 @@ enum PipelineRecordRules {
         }
     }
 
-    static func requireChange<R: PipelineRecord>(_ record: R, _ principal: Principal, _ db: any SQLDatabase) async throws {
-        try Access.require(principal, .update, R.entity.permission, record: try await ownership(record, db))
-    }
-
     /// An amount in the currency's minor units; nil for an empty text.
     static func money(_ input: MoneyText?, currency: String, field: String, _ v: inout Validator) -> Int64?? {
         guard let input else { return .none }

@@ -18,15 +18,20 @@ struct StageMoves: Sendable {
         self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
     }
 
-    /// What a stage's gate sees of the record: its fields, whether it has line items, whether
-    /// its current stay's tasks are done. (Documents sent from a record come with messaging.)
-    func facts<R: PipelineRecord>(_ record: R, _ db: any SQLDatabase) async throws -> GateFacts {
+    /// What `rule`'s gate sees of the record: its fields, whether it has line items, whether
+    /// its current stay's tasks are done — each read only when the gate asks about it.
+    /// (Documents sent from a record come with messaging.)
+    func facts<R: PipelineRecord>(_ record: R, for rule: StageRule, _ db: any SQLDatabase) async throws -> GateFacts {
         var fields = record.gateFields
-        if record.id != 0 {
+        let named = Set(rule.requiredFields).union(rule.condition?.fields ?? [])
+        if record.id != 0, named.contains("line_items") {
             let items = try await LineItemStore().count(R.entity, recordID: record.id, on: db)
             if items > 0 { fields["line_items"] = .number(Decimal(items)) }
         }
-        let tasksDone = record.place.visitID == 0 ? true : try await places.visitTasksDone(visitID: record.place.visitID, on: db)
+        var tasksDone = true
+        if record.place.visitID != 0, rule.condition?.readsStageTasks == true {
+            tasksDone = try await places.visitTasksDone(visitID: record.place.visitID, on: db)
+        }
         return GateFacts(fields: fields, sentTemplates: [], stageTasksDone: tasksDone)
     }
 
@@ -48,8 +53,9 @@ struct StageMoves: Sendable {
         let pipeline = record.place.pipelineID == targetPipeline.id || isNew
             ? targetPipeline : try await pipelines.find(id: record.place.pipelineID, on: db) ?? targetPipeline
         let current = isNew ? nil : pipeline.stage(record.place.stageID)?.rule
-        let found = StageGate.obstacles(from: current, to: target.rule, in: pipeline.rules, mode: pipeline.mode,
-                                        facts: try await facts(record, db), lostReason: reasonID.map(String.init))
+        let rule = target.rule
+        let found = StageGate.obstacles(from: current, to: rule, in: pipeline.rules, mode: pipeline.mode,
+                                        facts: try await facts(record, for: rule, db), lostReason: reasonID.map(String.init))
         guard !found.isEmpty else { return (pipeline, target, nil) }
         return (pipeline, target, MoveRefusal(stageID: stageID, obstacles: found,
                                               customLabels: try await customLabels(R.entity, found, db)))

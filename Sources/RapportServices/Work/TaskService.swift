@@ -146,7 +146,7 @@ public struct TaskService: Sendable {
         let ownership = try await Responsible.ownership(task.ownerID, on: db)
         if let principal { try Access.require(principal, .create, .task, record: ownership) }
         task.id = try await tasks.insert(task, on: db)
-        try await Self.scheduleReminders(task, now: now, db)
+        if !task.reminders.isEmpty { try await Self.scheduleReminders(task, now: now, db) }
         try await events.record("task", task.id, .created, changes: Self.fields(nil, task), by: principal?.userID, on: db)
         if let link = task.link {
             // The client's history shows the task too.
@@ -344,6 +344,10 @@ public struct TaskService: Sendable {
         if let entity = input.linkEntity {
             if entity.isEmpty {
                 task.link = nil
+            } else if let permission = WorkTask.Link.entities[entity], let id = input.linkID, id > 0, principal == nil {
+                // The system links its tasks to the records it works on.
+                task.link = WorkTask.Link(entity: entity, id: id)
+                _ = permission
             } else if let permission = WorkTask.Link.entities[entity], let id = input.linkID, id > 0 {
                 // The record must exist and be readable; otherwise it is "not found", whichever it is.
                 let ownership = try await Self.recordOwnership(entity, id, db)

@@ -25,5 +25,6 @@ public enum AllMigrations {
         M0022_NameVariants(),
         M0023_Pipelines(),
         M0024_EventsByEntity(),
+        M0025_StageTotals(),
     ]
 }

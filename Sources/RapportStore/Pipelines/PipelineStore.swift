@@ -28,20 +28,34 @@ public struct PipelineStore: Sendable {
     }
 
     public func find(id: Int64, on db: any SQLDatabase) async throws -> Pipeline? {
-        guard let row = try await db.raw("SELECT id, entity, name, mode, position, version FROM pipelines WHERE id = \(bind: id)")
-            .first()
-        else { return nil }
-        var pipeline = try Self.decodePipeline(row)
-        pipeline.stages = try await db.raw("""
-            SELECT \(unsafeRaw: Self.stageColumns) FROM stages WHERE pipeline_id = \(bind: id) ORDER BY position, id
-            """).all().map(Self.decodeStage)
-        return pipeline
+        try await load(where: "p.id = \(bind: id)", on: db)
     }
 
     /// The pipeline a stage belongs to, with all its stages.
     public func find(stageID: Int64, on db: any SQLDatabase) async throws -> Pipeline? {
-        guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: stageID)").first() else { return nil }
-        return try await find(id: try row.decode(column: "pipeline_id", as: Int64.self), on: db)
+        try await load(where: "p.id = (SELECT pipeline_id FROM stages WHERE id = \(bind: stageID))", on: db)
+    }
+
+    /// One pipeline with its stages in one statement (a move reads its pipeline every time).
+    func load(where condition: SQLQueryString, on db: any SQLDatabase) async throws -> Pipeline? {
+        let rows = try await db.raw("""
+            SELECT p.id AS p_id, p.entity AS p_entity, p.name AS p_name, p.mode AS p_mode, p.position AS p_position,
+                p.version AS p_version, s.id, s.pipeline_id, s.name, s.color, s.position, s.kind, s.required_fields, s.condition,
+                s.hint, s.hint_link, s.auto_advance, s.refusal_task_title, s.entry_tasks, s.version
+            FROM pipelines p LEFT JOIN stages s ON s.pipeline_id = p.id
+            WHERE \(condition) ORDER BY s.position, s.id
+            """).all()
+        guard let first = rows.first else { return nil }
+        var pipeline = Pipeline(id: try first.decode(column: "p_id", as: Int64.self),
+                                entity: PipelineEntity(rawValue: try first.decode(column: "p_entity", as: String.self)) ?? .deal,
+                                name: try first.decode(column: "p_name", as: String.self),
+                                mode: ControlMode(rawValue: try first.decode(column: "p_mode", as: String.self)) ?? .strict,
+                                position: try first.decode(column: "p_position", as: Int.self),
+                                version: try first.decode(column: "p_version", as: Int64.self))
+        for row in rows where try row.decode(column: "id", as: Int64?.self) != nil {
+            pipeline.stages.append(try Self.decodeStage(row))
+        }
+        return pipeline
     }
 
     public func insert(_ p: Pipeline, now: Date, on db: any SQLDatabase) async throws -> Int64 {

@@ -56,7 +56,9 @@ public struct TaskStore: Sendable {
                 \(bind: t.completedAt?.millis), \(bind: t.createdBy), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), 1)
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
-        try await replaceMembers(of: id, coExecutors: t.coExecutorIDs, observers: t.observerIDs, on: db)
+        // A new task has no members to replace: only given ones are written.
+        let rows: [[any Encodable & Sendable]] = t.coExecutorIDs.map { [id, $0, "co_executor"] } + t.observerIDs.map { [id, $0, "observer"] }
+        try await BulkInsert(table: "task_members", columns: ["task_id", "user_id", "role"]).run(rows, on: db)
         return id
     }
 

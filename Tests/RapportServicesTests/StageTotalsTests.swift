@@ -1,0 +1,61 @@
+import Foundation
+import RapportDomain
+import RapportServices
+import RapportStore
+import RapportTestSupport
+import Testing
+
+/// The board's column figures come from `stage_totals`, kept by triggers: after every kind of
+/// change — creating, moving, a new responsible, a new amount, deleting, a stage deleted with
+/// its records moved, a bulk insert — they equal the count of the records themselves.
+@Suite struct StageTotalsTests {
+    @Test(arguments: TestDatabase.kinds)
+    func stage_totals_follow_every_change(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            let other = try await harness.makeUser("other@test.example")
+            let installed = try await KitchenPipelines(env: harness.services.env).install(.en)
+            let deals = harness.services.deals
+            let stages = installed.deal.stages
+            func check(_ step: String) async throws {
+                let (counted, scanned) = try await harness.services.env.database.read { db in
+                    let store = PipelineListStore()
+                    let query = PipelineRecordQuery(pipelineID: installed.deal.id)
+                    var scan = query
+                    scan.text = " "  // no filter, but counts the records themselves
+                    return (try await store.totals(.deal, query, scope: .all, subject: admin.subject, on: db),
+                            try await store.totals(.deal, scan, scope: .all, subject: admin.subject, on: db))
+                }
+                #expect(counted.filter { $0.value.count != 0 } == scanned, "after \(step)")
+            }
+            var made: [Deal] = []
+            for index in 0..<6 {
+                var input = DealInput()
+                input.title = "Кухня \(index)"
+                input.amount = MoneyText(String(100_000 + index * 1_000))
+                input.ownerID = index % 2 == 0 ? admin.userID : other.id
+                made.append(try await deals.create(input, by: admin))
+            }
+            try await check("creating")
+            _ = try await deals.move(made[0].id, to: stages[2].id, expectedVersion: nil, by: admin)
+            _ = try await deals.move(made[1].id, to: stages[3].id, expectedVersion: nil, by: admin)
+            try await check("moving")
+            var owner = DealInput()
+            owner.ownerID = other.id
+            _ = try await deals.update(made[2].id, owner, expectedVersion: nil, by: admin)
+            var amount = DealInput()
+            amount.lineItems = [LineItemInput(name: "Фасады", quantity: "2", price: "45000.50")]
+            _ = try await deals.update(made[3].id, amount, expectedVersion: nil, by: admin)
+            try await check("a new responsible and a new amount")
+            try await deals.delete(made[4].id, expectedVersion: nil, by: admin)
+            try await check("deleting")
+            try await harness.services.pipelines.deleteStage(stages[2].id, moveTo: stages[0].id, by: admin)
+            try await check("a stage deleted with its records moved")
+            _ = try await DealGenerator(env: harness.services.env).fill(deals: 40)
+            try await check("a bulk insert")
+            let board = try await harness.services.boards.board(.deal, PipelineRecordQuery(pipelineID: installed.deal.id), by: admin)
+            #expect(board.columns.reduce(0) { $0 + $1.count } == 45)
+            #expect(board.columns.first?.cards.count == min(BoardService.cardsPerColumn, board.columns.first?.count ?? 0))
+        }
+    }
+}
