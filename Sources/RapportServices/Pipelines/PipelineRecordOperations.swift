@@ -94,8 +94,32 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
     /// Moves the record to a stage (a lost stage wants `reasonID`), first saving `changes` — the
     /// board's quick-fill of what the gate asked for. Refused, nothing is saved and the refusal
     /// lists everything in the way.
+    ///
+    /// Without changes the move is decided on a reading connection and only written in the
+    /// transaction (on SQLite the one writer is held for the writes alone); if someone changed
+    /// the record in between, it is decided again (or, with `expectedVersion`, refused as stale).
     func move(_ id: Int64, to stageID: Int64, reasonID: Int64?, changes: Kind.Input?, expectedVersion: Int64?,
               by principal: Principal) async throws -> Kind.Record {
+        if changes.map(kind.isEmpty) ?? true {
+            var attempt = 0
+            while true {
+                let now = env.clock.now()
+                let (record, plan) = try await env.database.read { db in
+                    let record = try await self.changeable(id, principal, db)
+                    try Access.requireVersion(expectedVersion, current: record.version)
+                    return (record, try await self.moves.plan(record, to: stageID, reasonID: reasonID, now: now, db))
+                }
+                guard let plan else { return record }
+                do {
+                    return try await env.database.transaction { db in
+                        try await self.moves.write(plan, by: principal.userID, now: now, db)
+                    }
+                } catch RapportError.stale(let current) {
+                    attempt += 1
+                    if expectedVersion != nil || attempt >= 3 { throw RapportError.stale(currentVersion: current) }
+                }
+            }
+        }
         let now = env.clock.now()
         return try await env.database.transaction { db in
             var record = try await self.changeable(id, principal, db)

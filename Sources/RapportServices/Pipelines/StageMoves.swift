@@ -64,10 +64,20 @@ struct StageMoves: Sendable {
     /// Moves the record to `stageID` or throws the refusal. Moving to the stage it is in changes nothing.
     func move<R: PipelineRecord>(_ record: R, to stageID: Int64, reasonID: Int64?, by actor: Int64?, now: Date,
                                  _ db: any SQLDatabase) async throws -> R {
-        if stageID == record.place.stageID && reasonID == record.place.closeReasonID { return record }
+        guard let plan = try await plan(record, to: stageID, reasonID: reasonID, now: now, db) else { return record }
+        return try await write(plan, by: actor, now: now, db)
+    }
+
+    /// Decides a move (reads only): the gate is judged — a refusal is thrown — and what entering
+    /// makes is prepared. Nil when the record is already there. `write` carries it out; between
+    /// the two the record's version guards against a change by someone else.
+    func plan<R: PipelineRecord>(_ record: R, to stageID: Int64, reasonID: Int64?, now: Date, _ db: any SQLDatabase) async throws
+        -> MovePlan<R>?
+    {
+        if stageID == record.place.stageID && reasonID == record.place.closeReasonID { return nil }
         let (pipeline, target, refusal) = try await obstacles(record, to: stageID, reasonID: reasonID, db)
         if let refusal { throw RapportError.moveRefused(refusal) }
-        return try await enter(record, target, of: pipeline, reasonID: reasonID, by: actor, now: now, db)
+        return try await prepare(record, entering: target, of: pipeline, reasonID: reasonID, now: now, db)
     }
 
     /// Puts a record just inserted (in the same transaction) into its first stage, which must
@@ -79,46 +89,67 @@ struct StageMoves: Sendable {
         return try await enter(record, stage, of: pipeline, reasonID: nil, by: actor, now: now, db)
     }
 
-    /// Puts a record (already inserted, or just moved) into `stage`: ends the current stay,
-    /// starts a new one, saves the place, writes the event, makes the stage's tasks.
+    /// Puts a record into `stage` without judging the gate (it was judged, or an administrator
+    /// decided it): `prepare` and `write` on one connection.
     func enter<R: PipelineRecord>(_ record: R, _ stage: Stage, of pipeline: Pipeline, reasonID: Int64?, by actor: Int64?,
                                   now: Date, _ db: any SQLDatabase) async throws -> R {
-        var record = record
+        try await write(try await prepare(record, entering: stage, of: pipeline, reasonID: reasonID, now: now, db), by: actor,
+                        now: now, db)
+    }
+
+    /// What entering `stage` writes, read and checked beforehand: the reason's label and the
+    /// stage's entry tasks (titles filled in, deadlines counted in their assignees' working time).
+    func prepare<R: PipelineRecord>(_ record: R, entering stage: Stage, of pipeline: Pipeline, reasonID: Int64?, now: Date,
+                                    _ db: any SQLDatabase) async throws -> MovePlan<R> {
+        var reason: String?
+        if let reasonID { reason = try await pipelines.reason(id: reasonID, on: db)?.label }
+        return MovePlan(record: record, pipeline: pipeline, target: stage, reasonID: reasonID, reasonLabel: reason,
+                        tasks: try await entryTasks(record, stage, now: now, db))
+    }
+
+    /// Carries out a planned move: ends the current stay, starts a new one, saves the place (only
+    /// if the record is still the version planned — `stale` otherwise), writes the event, makes
+    /// the stage's tasks.
+    func write<R: PipelineRecord>(_ plan: MovePlan<R>, by actor: Int64?, now: Date, _ db: any SQLDatabase) async throws -> R {
+        var record = plan.record
+        let (stage, pipeline) = (plan.target, plan.pipeline)
         let before = record.place
-        if before.visitID != 0 { try await places.closeVisit(id: before.visitID, at: now, on: db) }
         let visitID = try await places.openVisit(R.entity, recordID: record.id, pipelineID: pipeline.id, stageID: stage.id,
                                                  at: now, by: actor, on: db)
         record.place = StagePlace(pipelineID: pipeline.id, stageID: stage.id, visitID: visitID, enteredAt: now,
-                                  closeReasonID: stage.kind == .lost ? reasonID : nil, closedAt: stage.kind == .open ? nil : now)
+                                  closeReasonID: stage.kind == .lost ? plan.reasonID : nil, closedAt: stage.kind == .open ? nil : now)
         if before.visitID == 0 {
             // Being created: the place is part of the new record, not a change of it.
             try await places.setVisit(R.entity, id: record.id, visitID: visitID, on: db)
         } else {
             guard let version = try await places.move(R.entity, id: record.id, to: record.place, expectedVersion: record.version,
                                                       now: now, on: db)
-            else { throw RapportError.stale(currentVersion: record.version) }
+            else {
+                let current = try await places.version(R.entity, id: record.id, on: db)
+                guard let current else { throw RapportError.notFound(entity: R.entity.rawValue) }
+                throw RapportError.stale(currentVersion: current)
+            }
+            try await places.closeVisit(id: before.visitID, at: now, on: db)
             record.version = version
             record.updatedAt = now
-        }
-        if before.visitID != 0 {
             var changes = [FieldChange(field: "stage", old: pipeline.stage(before.stageID)?.name, new: stage.name)]
-            if let reasonID, let reason = try await pipelines.reason(id: reasonID, on: db) {
-                changes.append(FieldChange(field: "close_reason", old: nil, new: reason.label))
-            }
+            if let label = plan.reasonLabel { changes.append(FieldChange(field: "close_reason", old: nil, new: label)) }
             try await events.record(R.entity.rawValue, record.id, .updated, changes: changes, by: actor, on: db)
         }
-        try await makeEntryTasks(record, stage, visitID: visitID, now: now, db)
+        let tasks = TaskService(env: env)
+        for task in plan.tasks { _ = try await tasks.save(task, stageVisitID: visitID, now: now, by: nil, db) }
         return record
     }
 
     // MARK: entry tasks
 
-    func makeEntryTasks<R: PipelineRecord>(_ record: R, _ stage: Stage, visitID: Int64, now: Date, _ db: any SQLDatabase)
-        async throws
-    {
-        guard !stage.entryTasks.isEmpty else { return }
-        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+    /// The stage's entry tasks for the record, prepared (not written).
+    func entryTasks<R: PipelineRecord>(_ record: R, _ stage: Stage, now: Date, _ db: any SQLDatabase) async throws -> [WorkTask] {
+        guard !stage.entryTasks.isEmpty else { return [] }
+        let needsLocale = stage.entryTasks.contains { $0.script?.isEmpty == false || $0.memoAttachmentID != nil }
+        let locale = needsLocale ? try await SettingsStore().get(on: db)?.locale ?? .en : .en
         let values = record.placeholderValues
+        var prepared: [WorkTask] = []
         for template in stage.entryTasks {
             let owner = try await assignee(template.assignee, record, db)
             var description = (try? Placeholders(template.description ?? ""))?.render(values) ?? template.description ?? ""
@@ -136,9 +167,9 @@ struct StageMoves: Sendable {
                                   priority: template.priority.rawValue, linkEntity: R.entity.rawValue, linkID: record.id)
             let due: TaskService.Due? = template.dueHours.map { .workingHours($0) } ?? template.dueDays.map { .workingDays($0) }
             let calendar = due == nil ? nil : try await WorkCalendarService(env: env).calendar(forUser: owner, on: db)
-            let task = try await TaskService(env: env).insert(input, due: due, calendar: calendar, now: now, by: nil, db)
-            try await places.attach(taskID: task.id, toVisit: visitID, on: db)
+            prepared.append(try await TaskService(env: env).prepare(input, due: due, calendar: calendar, now: now, by: nil, db))
         }
+        return prepared
     }
 
     /// Who gets a stage's task: the record's responsible, a fixed person (while active), or
@@ -214,8 +245,9 @@ struct StageMoves: Sendable {
         let input = TaskInput(title: String(title.prefix(300)), description: body, ownerID: record.ownerID, priority: "high",
                               linkEntity: R.entity.rawValue, linkID: record.id)
         let calendar = try await WorkCalendarService(env: env).calendar(forUser: record.ownerID, on: db)
-        let task = try await TaskService(env: env).insert(input, due: .workingHours(1), calendar: calendar, now: now, by: nil, db)
-        try await places.attach(taskID: task.id, toVisit: visitID, on: db)
+        let tasks = TaskService(env: env)
+        let task = try await tasks.save(try await tasks.prepare(input, due: .workingHours(1), calendar: calendar, now: now, by: nil, db),
+                                        stageVisitID: visitID, now: now, by: nil, db)
         try await NotificationStore().add(
             AppNotification(userID: record.ownerID, kind: "stage_refused", title: "\(record.title): \(next.name)",
                             body: body, link: "/\(R.entity.table)/\(record.id)", source: "stage_refused:\(task.id)",
@@ -240,4 +272,15 @@ struct StageMoves: Sendable {
         return Dictionary(definitions.filter { named.contains("cf." + $0.code) }.map { ("cf." + $0.code, $0.label) },
                           uniquingKeysWith: { a, _ in a })
     }
+}
+
+/// A move decided and prepared (`StageMoves.plan`), to be written (`StageMoves.write`).
+struct MovePlan<R: PipelineRecord>: Sendable {
+    var record: R
+    var pipeline: Pipeline
+    var target: Stage
+    var reasonID: Int64?
+    var reasonLabel: String?
+    /// The stage's entry tasks, checked, with their deadlines.
+    var tasks: [WorkTask]
 }

@@ -124,10 +124,18 @@ public struct TaskService: Sendable {
         }
     }
 
-    /// `create` on the caller's connection, inside its transaction (a stage's entry tasks are
-    /// made with the move that made them); `calendar` must be given when `due` counts working time.
+    /// `create` on the caller's connection, inside its transaction; `calendar` must be given
+    /// when `due` counts working time.
     func insert(_ input: TaskInput, due: Due?, calendar: BusinessCalendar?, now: Date, by principal: Principal?,
                 _ db: any SQLDatabase) async throws -> WorkTask {
+        let task = try await prepare(input, due: due, calendar: calendar, now: now, by: principal, db)
+        return try await save(task, now: now, by: principal, db)
+    }
+
+    /// A new task checked and given its deadline, not yet written (reads only): a stage's entry
+    /// tasks are prepared before the move's transaction and written in it (`save`).
+    func prepare(_ input: TaskInput, due: Due?, calendar: BusinessCalendar?, now: Date, by principal: Principal?,
+                 _ db: any SQLDatabase) async throws -> WorkTask {
         guard let ownerID = input.ownerID ?? principal?.userID else {
             throw RapportError.invalid("owner_id", "required", "owner_id is required")
         }
@@ -145,7 +153,16 @@ public struct TaskService: Sendable {
         try v.throwIfInvalid()
         let ownership = try await Responsible.ownership(task.ownerID, on: db)
         if let principal { try Access.require(principal, .create, .task, record: ownership) }
-        task.id = try await tasks.insert(task, on: db)
+        return task
+    }
+
+    /// Writes a prepared task with its reminders and events; `stageVisitID` marks it as made by
+    /// a stay in a stage.
+    func save(_ prepared: WorkTask, stageVisitID: Int64? = nil, now: Date, by principal: Principal?, _ db: any SQLDatabase)
+        async throws -> WorkTask
+    {
+        var task = prepared
+        task.id = try await tasks.insert(task, stageVisitID: stageVisitID, on: db)
         if !task.reminders.isEmpty { try await Self.scheduleReminders(task, now: now, db) }
         try await events.record("task", task.id, .created, changes: Self.fields(nil, task), by: principal?.userID, on: db)
         if let link = task.link {

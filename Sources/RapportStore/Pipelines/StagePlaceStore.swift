@@ -20,6 +20,12 @@ public struct StagePlaceStore: Sendable {
             """).first()?.decode(column: "version", as: Int64.self)
     }
 
+    /// The record's current version; nil when it is gone.
+    public func version(_ entity: PipelineEntity, id: Int64, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT version FROM \(unsafeRaw: entity.table) WHERE id = \(bind: id)").first()?
+            .decode(column: "version", as: Int64.self)
+    }
+
     /// Records the first stay of a record just inserted (its version stays 1).
     public func setVisit(_ entity: PipelineEntity, id: Int64, visitID: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("UPDATE \(unsafeRaw: entity.table) SET stage_visit_id = \(bind: visitID) WHERE id = \(bind: id)").run()
@@ -76,11 +82,6 @@ public struct StagePlaceStore: Sendable {
             RecordOwnership(ownerID: try $0.decode(column: "owner_id", as: Int64?.self),
                             ownerDepartmentID: try $0.decode(column: "department_id", as: Int64?.self))
         }
-    }
-
-    /// Marks a task as made during a stay in a stage.
-    public func attach(taskID: Int64, toVisit visitID: Int64, on db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE tasks SET stage_visit_id = \(bind: visitID) WHERE id = \(bind: taskID)").run()
     }
 
     /// The stay a task was made in, if a stage made it.

@@ -46,14 +46,16 @@ public struct TaskStore: Sendable {
         tasks.created_at, tasks.updated_at, tasks.version
         """
 
-    public func insert(_ t: WorkTask, on db: any SQLDatabase) async throws -> Int64 {
+    /// Writes a new task; `stageVisitID` marks one a stage made (its stay's tasks).
+    public func insert(_ t: WorkTask, stageVisitID: Int64? = nil, on db: any SQLDatabase) async throws -> Int64 {
         let id = try await db.raw("""
             INSERT INTO tasks (title, description, checklist, owner_id, start_at, deadline, reminders, priority, status,
-                link_entity, link_id, completed_at, created_by, created_at, updated_at, version)
+                link_entity, link_id, completed_at, created_by, created_at, updated_at, version, stage_visit_id)
             VALUES (\(bind: t.title), \(bind: t.description), \(Self.checklist(t.checklist, on: db)), \(bind: t.ownerID),
                 \(bind: t.startAt?.millis), \(bind: t.deadline?.millis), \(bind: Self.list(t.reminders.map(\.millis))),
                 \(bind: t.priority.rawValue), \(bind: t.status.rawValue), \(bind: t.link?.entity), \(bind: t.link?.id),
-                \(bind: t.completedAt?.millis), \(bind: t.createdBy), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), 1)
+                \(bind: t.completedAt?.millis), \(bind: t.createdBy), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), 1,
+                \(bind: stageVisitID))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
         // A new task has no members to replace: only given ones are written.
