@@ -78,6 +78,9 @@ public struct DealService: Sendable {
 /// The deal's side of the shared operations: its table, its fields as sent, its history.
 struct DealKind: PipelineRecordKind {
     func find(_ id: Int64, on db: any SQLDatabase) async throws -> Deal? { try await DealStore().find(id: id, on: db) }
+    func findOwned(_ id: Int64, on db: any SQLDatabase) async throws -> (Deal, RecordOwnership)? {
+        try await DealStore().findOwned(id: id, on: db)
+    }
     func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Deal] { try await DealStore().find(ids: ids, on: db) }
     func update(_ record: Deal, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
         try await DealStore().update(record, expectedVersion: expectedVersion, on: db)

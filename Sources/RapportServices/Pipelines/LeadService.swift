@@ -78,6 +78,9 @@ public struct LeadService: Sendable {
 /// The lead's side of the shared operations: its table, its fields as sent, its history.
 struct LeadKind: PipelineRecordKind {
     func find(_ id: Int64, on db: any SQLDatabase) async throws -> Lead? { try await LeadStore().find(id: id, on: db) }
+    func findOwned(_ id: Int64, on db: any SQLDatabase) async throws -> (Lead, RecordOwnership)? {
+        try await LeadStore().findOwned(id: id, on: db)
+    }
     func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Lead] { try await LeadStore().find(ids: ids, on: db) }
     func update(_ record: Lead, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
         try await LeadStore().update(record, expectedVersion: expectedVersion, on: db)

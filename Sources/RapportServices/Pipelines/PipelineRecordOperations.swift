@@ -10,6 +10,8 @@ protocol PipelineRecordKind: Sendable {
     associatedtype Input: Sendable & Equatable
 
     func find(_ id: Int64, on db: any SQLDatabase) async throws -> Record?
+    /// The record with whose it is, in one statement.
+    func findOwned(_ id: Int64, on db: any SQLDatabase) async throws -> (Record, RecordOwnership)?
     func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Record]
     /// Saves the fields (not the place) when the version is still `expectedVersion`; the new version or nil.
     func update(_ record: Record, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64?
@@ -137,8 +139,10 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
 
     func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {
         try await env.database.transaction { db in
-            let record = try await self.readable(id, principal, db)
-            try Access.require(principal, .delete, self.entity.permission, record: try await PipelineRecordRules.ownership(record, db))
+            guard let (record, ownership) = try await self.kind.findOwned(id, on: db),
+                  AccessPolicy.allows(principal.subject, .read, self.entity.permission, record: ownership)
+            else { throw RapportError.notFound(entity: self.entity.rawValue) }
+            try Access.require(principal, .delete, self.entity.permission, record: ownership)
             try Access.requireVersion(expectedVersion, current: record.version)
             try await self.kind.delete(id, on: db)
             try await self.events.record(self.entity.rawValue, id, .deleted,
@@ -148,16 +152,19 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
 
     /// The record, when the principal may read it; "not found" otherwise.
     func readable(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Kind.Record {
-        guard let record = try await kind.find(id, on: db) else { throw RapportError.notFound(entity: entity.rawValue) }
-        try await PipelineRecordRules.requireRead(record, principal, db)
+        guard let (record, ownership) = try await kind.findOwned(id, on: db),
+              AccessPolicy.allows(principal.subject, .read, entity.permission, record: ownership)
+        else { throw RapportError.notFound(entity: entity.rawValue) }
         return record
     }
 
     /// The record, when the principal may change it: "not found" when they may not read it,
     /// "forbidden" when they may read but not change it (its responsible is looked up once).
     func changeable(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Kind.Record {
-        guard let record = try await kind.find(id, on: db) else { throw RapportError.notFound(entity: entity.rawValue) }
-        try Access.require(principal, .update, entity.permission, record: try await PipelineRecordRules.ownership(record, db))
+        guard let (record, ownership) = try await kind.findOwned(id, on: db) else {
+            throw RapportError.notFound(entity: entity.rawValue)
+        }
+        try Access.require(principal, .update, entity.permission, record: ownership)
         return record
     }
 

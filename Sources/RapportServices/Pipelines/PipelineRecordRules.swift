@@ -3,21 +3,9 @@ import RapportDomain
 import RapportStore
 import SQLKit
 
-/// The rules leads and deals share: who may read and change them (the role's rights by the
-/// responsible's department), money and line items as they are sent, their history's fields.
+/// The rules leads and deals share: money and line items as they are sent, the responsible
+/// given, their history's changes, where a new record starts.
 enum PipelineRecordRules {
-    static func ownership<R: PipelineRecord>(_ record: R, _ db: any SQLDatabase) async throws -> RecordOwnership {
-        try await Responsible.recordOwnership(record.ownerID, on: db)
-    }
-
-    /// Throws "not found" unless the principal may read the record.
-    static func requireRead<R: PipelineRecord>(_ record: R, _ principal: Principal, _ db: any SQLDatabase) async throws {
-        let ownership = try await ownership(record, db)
-        guard AccessPolicy.allows(principal.subject, .read, R.entity.permission, record: ownership) else {
-            throw RapportError.notFound(entity: R.entity.rawValue)
-        }
-    }
-
     /// An amount in the currency's minor units; nil for an empty text.
     static func money(_ input: MoneyText?, currency: String, field: String, _ v: inout Validator) -> Int64?? {
         guard let input else { return .none }

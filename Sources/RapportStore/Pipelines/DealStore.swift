@@ -50,6 +50,21 @@ public struct DealStore: Sendable {
         return deal
     }
 
+    /// The deal with whose it is (its responsible and their department) in one statement.
+    public func findOwned(id: Int64, on db: any SQLDatabase) async throws -> (Deal, RecordOwnership)? {
+        guard let row = try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns), users.department_id AS owner_department_id
+            FROM deals LEFT JOIN users ON users.id = deals.owner_id WHERE deals.id = \(bind: id)
+            """).first()
+        else { return nil }
+        var record = try Self.decode(row)
+        if let contact = record.contactID {
+            record.clientChannels = try await ChannelStore().channels(entity: "contact", ids: [contact], on: db)[contact] ?? []
+        }
+        return (record, RecordOwnership(ownerID: record.ownerID,
+                                        ownerDepartmentID: try row.decode(column: "owner_department_id", as: Int64?.self)))
+    }
+
     public func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Deal] {
         guard !ids.isEmpty else { return [] }
         return try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM deals WHERE id IN (\(binds: ids)) ORDER BY id DESC")

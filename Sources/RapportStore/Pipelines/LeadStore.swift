@@ -52,6 +52,18 @@ public struct LeadStore: Sendable {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM leads WHERE id = \(bind: id)").first().map(Self.decode)
     }
 
+    /// The lead with whose it is (its responsible and their department) in one statement.
+    public func findOwned(id: Int64, on db: any SQLDatabase) async throws -> (Lead, RecordOwnership)? {
+        guard let row = try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns), users.department_id AS owner_department_id
+            FROM leads LEFT JOIN users ON users.id = leads.owner_id WHERE leads.id = \(bind: id)
+            """).first()
+        else { return nil }
+        let record = try Self.decode(row)
+        return (record, RecordOwnership(ownerID: record.ownerID,
+                                        ownerDepartmentID: try row.decode(column: "owner_department_id", as: Int64?.self)))
+    }
+
     public func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Lead] {
         guard !ids.isEmpty else { return [] }
         return try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM leads WHERE id IN (\(binds: ids)) ORDER BY id DESC")
