@@ -46,8 +46,41 @@ public enum ImportTargets {
         ("responsible", ["responsible", "ответственный", "менеджер", "owner", "manager"]),
     ]
 
+    public static let lead: [(code: String, headers: [String])] = [
+        ("title", ["title", "название", "название лида", "заголовок", "лид", "lead"]),
+        ("full_name", ["full_name", "фио", "клиент", "контакт", "contact", "full name", "name", "client"]),
+        ("last_name", ["last_name", "фамилия", "last name", "surname"]),
+        ("first_name", ["first_name", "имя", "first name"]),
+        ("middle_name", ["middle_name", "отчество", "middle name"]),
+        ("phones", ["phones", "phone", "телефон", "телефоны", "тел", "mobile", "мобильный"]),
+        ("emails", ["emails", "email", "e mail", "почта", "электронная почта", "эл почта"]),
+        ("company_name", ["company_name", "company", "компания", "организация", "название компании"]),
+        ("source", ["source", "источник"]),
+        ("campaign", ["campaign", "кампания", "рекламная кампания"]),
+        ("utm_source", ["utm_source"]), ("utm_medium", ["utm_medium"]), ("utm_campaign", ["utm_campaign"]),
+        ("utm_content", ["utm_content"]), ("utm_term", ["utm_term"]),
+        ("topic", ["topic", "тема", "тема обращения", "запрос"]),
+        ("client_type", ["client_type", "тип клиента", "client type"]),
+        ("object_address", ["object_address", "адрес объекта", "адрес", "address"]),
+        ("amount", ["amount", "сумма", "бюджет", "budget"]),
+        ("comments", ["comments", "комментарий", "комментарии", "примечание", "notes"]),
+        ("stage", ["stage", "этап", "стадия", "статус", "status"]),
+        ("responsible", ["responsible", "ответственный", "менеджер", "owner", "manager"]),
+    ]
+
+    /// The import's record kinds.
+    public static let entities = ["company", "contact", "lead"]
+
+    static func targets(_ entity: String) -> [(code: String, headers: [String])] {
+        switch entity {
+        case "company": company
+        case "lead": lead
+        default: contact
+        }
+    }
+
     public static func builtIn(_ entity: String) -> [String] {
-        (entity == "company" ? company : contact).map(\.code)
+        targets(entity).map(\.code)
     }
 
     /// A header in the form headers are compared in: lower case, ё as е, letters and digits
@@ -61,7 +94,7 @@ public enum ImportTargets {
     public static func guess(_ header: String, entity: String, custom: [(code: String, label: String)]) -> String? {
         let wanted = normalize(header)
         guard !wanted.isEmpty else { return nil }
-        for target in entity == "company" ? company : contact
+        for target in targets(entity)
         where target.headers.contains(where: { normalize($0) == wanted }) {
             return target.code
         }

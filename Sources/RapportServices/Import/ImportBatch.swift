@@ -31,6 +31,11 @@ extension ImportService {
     func importBatch(_ indices: ClosedRange<Int>, of rows: [[String]], _ item: ClientImport, _ context: Context,
                      _ db: any SQLDatabase) async throws -> [Int: RowResult] {
         var results: [Int: RowResult] = [:]
+        if item.entity == "lead" {
+            // Leads have no duplicate control of their own: each row on its own, in its savepoint.
+            for index in indices { results[index] = try await importRow(rows[index], item, context, db) }
+            return results
+        }
         var prepared: [(index: Int, row: Prepared)] = []
         for index in indices {
             do {
@@ -111,6 +116,7 @@ extension ImportService {
         case .possibleDuplicates(let candidates): skipped(candidates)
         case .validation(let errors): (.rejected, errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), nil)
         case .notFound, .forbidden: (.rejected, "\(error)", nil)
+        case .moveRefused(let refusal): (.rejected, "the stage refuses the row: " + refusal.descriptions(.en).joined(separator: "; "), nil)
         default: throw error
         }
     }

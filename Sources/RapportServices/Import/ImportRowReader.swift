@@ -10,6 +10,8 @@ struct ImportRowReader {
     let mapping: [Int: String]
     /// Active users by lower-cased e-mail and by "first last" / "last first".
     let users: [String: Int64]
+    /// Lead stages by lower-cased name (the first of a name across the lead pipelines).
+    var stages: [String: Int64] = [:]
     let companyByINN: (String) async throws -> Int64?
     let companyByName: (String) async throws -> Int64?
 
@@ -69,10 +71,35 @@ struct ImportRowReader {
             workStartedOn: cells["work_started_on"], ownerID: responsible(cells, into: &v), custom: custom(cells))
     }
 
-    func contact(_ cells: [String: String], into v: inout Validator) async throws -> ContactInput {
+    func lead(_ cells: [String: String], into v: inout Validator) -> LeadInput {
+        var input = LeadInput()
+        let name = Self.personName(cells)
+        input.title = cells["title"]
+        (input.lastName, input.firstName, input.middleName) = (name.last, name.first, name.middle)
+        input.phones = cells["phones"].map { Self.list($0) }
+        input.emails = cells["emails"].map { Self.list($0) }
+        input.companyName = cells["company_name"]
+        input.source = cells["source"] ?? "import"
+        input.campaign = cells["campaign"]
+        (input.utmSource, input.utmMedium, input.utmCampaign) = (cells["utm_source"], cells["utm_medium"], cells["utm_campaign"])
+        (input.utmContent, input.utmTerm) = (cells["utm_content"], cells["utm_term"])
+        input.topic = cells["topic"]
+        input.clientType = cells["client_type"]
+        input.objectAddress = cells["object_address"]
+        input.amount = cells["amount"].map(MoneyText.init)
+        input.comments = cells["comments"]
+        input.ownerID = responsible(cells, into: &v)
+        input.custom = custom(cells)
+        if let stage = cells["stage"] {
+            if let id = stages[stage.lowercased()] { input.stageID = id } else { v.add("stage", "not_found", "no lead stage \(stage)") }
+        }
+        return input
+    }
+
+    /// The person's name parts: from their own columns, or from a «Фамилия Имя Отчество» column.
+    static func personName(_ cells: [String: String]) -> (last: String?, first: String?, middle: String?) {
         var last = cells["last_name"], first = cells["first_name"], middle = cells["middle_name"]
         if let full = cells["full_name"] {
-            // «Фамилия Имя Отчество», as Russian lists write people.
             let parts = full.split(separator: " ").map(String.init)
             if parts.count == 1 { first = first ?? parts[0] } else {
                 last = last ?? parts[0]
@@ -80,6 +107,12 @@ struct ImportRowReader {
                 if parts.count > 2 { middle = middle ?? parts[2...].joined(separator: " ") }
             }
         }
+        return (last, first, middle)
+    }
+
+    func contact(_ cells: [String: String], into v: inout Validator) async throws -> ContactInput {
+        // «Фамилия Имя Отчество», as Russian lists write people.
+        let (last, first, middle) = Self.personName(cells)
         let channels = Self.list(cells["phones"]).map { ContactChannel(kind: .phone, value: $0) }
             + Self.list(cells["emails"]).map { ContactChannel(kind: .email, value: $0) }
             + Self.list(cells["messengers"]).map { ContactChannel(kind: .messenger, value: $0) }

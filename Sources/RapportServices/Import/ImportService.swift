@@ -33,7 +33,13 @@ public struct ImportService: JobHandler {
     /// The largest file accepted (the attachment limit).
     public var maxBytes: Int { env.maxAttachmentBytes }
 
-    static func permission(_ entity: String) -> PermissionEntity { entity == "company" ? .company : .contact }
+    static func permission(_ entity: String) -> PermissionEntity {
+        switch entity {
+        case "company": .company
+        case "lead": .lead
+        default: .contact
+        }
+    }
 
     // MARK: upload, mapping, start
 
@@ -41,7 +47,7 @@ public struct ImportService: JobHandler {
     /// columns, or guessed from the headers.
     public func upload(entity: String, fileName: String, bytes: Data, by principal: Principal) async throws -> ClientImport {
         var v = Validator()
-        if !["company", "contact"].contains(entity) { v.add("entity", "invalid", "entity must be company or contact") }
+        if !ImportTargets.entities.contains(entity) { v.add("entity", "invalid", "entity must be company, contact or lead") }
         if bytes.isEmpty { v.add("file", "empty", "the file is empty") }
         if bytes.count > env.maxAttachmentBytes {
             v.add("file", "too_large", "a file may be at most \(env.maxAttachmentBytes >> 20) MiB")
@@ -132,11 +138,18 @@ public struct ImportService: JobHandler {
             var item = try await self.owned(id, principal, db)
             guard item.state == .draft else { throw RapportError.conflict("the import has already started") }
             let targets = Set(item.mapping.values)
-            let named = item.entity == "company" ? targets.contains("short_name")
-                : !targets.isDisjoint(with: ["first_name", "full_name"])
+            let named = switch item.entity {
+            case "company": targets.contains("short_name")
+            case "lead": !targets.isDisjoint(with: ["title", "first_name", "last_name", "full_name", "phones", "emails", "company_name"])
+            default: !targets.isDisjoint(with: ["first_name", "full_name"])
+            }
             guard named else {
-                throw RapportError.invalid("mapping", "name_missing", item.entity == "company"
-                    ? "map a column to short_name" : "map a column to first_name or full_name")
+                let message = switch item.entity {
+                case "company": "map a column to short_name"
+                case "lead": "map a column to title, a name, phones, emails or company_name"
+                default: "map a column to first_name or full_name"
+                }
+                throw RapportError.invalid("mapping", "name_missing", message)
             }
             item.state = .queued
             item.updatedAt = self.env.clock.now()
@@ -303,8 +316,14 @@ public struct ImportService: JobHandler {
             users["\(user.lastName) \(user.firstName)".lowercased()] = user.id
         }
         let scope = principal.scope(.company, .read)
+        var stages: [String: Int64] = [:]
+        if item.entity == "lead" {
+            for pipeline in try await PipelineStore().list(entity: .lead, on: db) {
+                for stage in pipeline.stages where stages[stage.name.lowercased()] == nil { stages[stage.name.lowercased()] = stage.id }
+            }
+        }
         let reader = ImportRowReader(
-            entity: item.entity, mapping: item.mapping, users: users,
+            entity: item.entity, mapping: item.mapping, users: users, stages: stages,
             companyByINN: { inn in
                 try await CompanyStore().list(ClientQuery(search: inn), scope: scope, subject: principal.subject,
                                               page: .init(limit: 1), on: db).items.first { $0.inn == inn }?.id
@@ -340,6 +359,13 @@ public struct ImportService: JobHandler {
         let principal = context.principal
         let cells = context.reader.cells(row)
         var v = Validator()
+        if item.entity == "lead" {
+            // A lead put straight into a later stage meets that stage's gate like any move.
+            let input = context.reader.lead(cells, into: &v)
+            try v.throwIfInvalid()
+            let lead = try await LeadService(env: env).create(input, by: principal, on: db)
+            return (.created, "", lead.id)
+        }
         if item.entity == "company" {
             let input = try context.reader.company(cells, into: &v)
             try v.throwIfInvalid()
@@ -421,7 +447,13 @@ public struct ImportService: JobHandler {
         }
     }
 
-    static func customEntity(_ entity: String) -> CustomFieldEntity { entity == "company" ? .company : .contact }
+    static func customEntity(_ entity: String) -> CustomFieldEntity {
+        switch entity {
+        case "company": .company
+        case "lead": .lead
+        default: .contact
+        }
+    }
 
     static func guess(_ header: [String], entity: String, definitions: [CustomFieldDefinition]) -> [Int: String] {
         var mapping: [Int: String] = [:]

@@ -35,23 +35,26 @@ public struct LeadService: Sendable {
     /// first stage). A stage beyond the first must admit it: its gate applies as to a move.
     /// A nil principal is the system (channels, import).
     public func create(_ input: LeadInput, by principal: Principal?) async throws -> Lead {
+        try await env.database.transaction { db in try await self.create(input, by: principal, on: db) }
+    }
+
+    /// `create` inside the caller's transaction (an import writes many rows in one).
+    public func create(_ input: LeadInput, by principal: Principal?, on db: any SQLDatabase) async throws -> Lead {
         if let principal { try Access.requireAny(principal, .create, .lead) }
         let now = env.clock.now()
-        return try await env.database.transaction { db in
-            guard let ownerID = input.ownerID ?? principal?.userID else {
-                throw RapportError.invalid("owner_id", "required", "owner_id is required")
-            }
-            let settings = try await SettingsStore().get(on: db)
-            var lead = Lead(title: "", ownerID: ownerID, currency: settings?.currency ?? "RUB", createdBy: principal?.userID,
-                            createdAt: now, updatedAt: now)
-            var v = Validator()
-            let items = try await self.records.kind.apply(input, to: &lead, creating: true, principal: principal, db, &v)
-            let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.lead, input.pipelineID, input.stageID, db, &v)
-            try v.throwIfInvalid()
-            if lead.title.isEmpty { lead.title = LeadKind.defaultTitle(lead) ?? (settings?.locale == .ru ? "Новый лид" : "New lead") }
-            return try await self.records.insert(lead, items: items, in: stage, of: pipeline, by: principal, now: now,
-                                                 insert: { try await LeadStore().insert($0, on: db) }, db)
+        guard let ownerID = input.ownerID ?? principal?.userID else {
+            throw RapportError.invalid("owner_id", "required", "owner_id is required")
         }
+        let settings = try await SettingsStore().get(on: db)
+        var lead = Lead(title: "", ownerID: ownerID, currency: settings?.currency ?? "RUB", createdBy: principal?.userID,
+                        createdAt: now, updatedAt: now)
+        var v = Validator()
+        let items = try await records.kind.apply(input, to: &lead, creating: true, principal: principal, db, &v)
+        let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.lead, input.pipelineID, input.stageID, db, &v)
+        try v.throwIfInvalid()
+        if lead.title.isEmpty { lead.title = LeadKind.defaultTitle(lead) ?? (settings?.locale == .ru ? "Новый лид" : "New lead") }
+        return try await records.insert(lead, items: items, in: stage, of: pipeline, by: principal, now: now,
+                                        insert: { try await LeadStore().insert($0, on: db) }, db)
     }
 
     public func update(_ id: Int64, _ input: LeadInput, expectedVersion: Int64?, by principal: Principal) async throws -> Lead {

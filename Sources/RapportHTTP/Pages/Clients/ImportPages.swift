@@ -15,8 +15,8 @@ struct ImportPages {
             let principal = try context.requirePrincipal()
             let locale = pages.locale(request, context)
             let entity = try QueryReader(request: request).oneOf("entity", CustomFieldEntity.self) ?? .company
-            var model = try await pages.model(request, context, titleKey: "title_import", nav: entity == .company ? "companies" : "contacts")
-            model["entities"] = CustomFieldEntity.clients.map {
+            var model = try await pages.model(request, context, titleKey: "title_import", nav: Self.nav(entity.rawValue))
+            model["entities"] = ImportTargets.entities.compactMap(CustomFieldEntity.init(rawValue:)).map {
                 PageModel.option($0.rawValue, pages.text("custom_entity_\($0.rawValue)", locale), selected: $0 == entity)
             }
             model["imports"] = try await imports.list(by: principal).map { item -> [String: Any] in
@@ -93,13 +93,12 @@ struct ImportPages {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
         let item = try await imports.get(id, by: principal)
-        var model = try await pages.model(request, context, titleKey: "title_import",
-                                          nav: item.entity == "company" ? "companies" : "contacts")
+        var model = try await pages.model(request, context, titleKey: "title_import", nav: Self.nav(item.entity))
         let targets = ImportTargets.builtIn(item.entity).map { code -> (String, String) in
             if item.entity == "contact" && code == "full_name" { return (code, pages.text("field_full_name_person", locale)) }
             return (code, pages.fieldLabel(code == "responsible" ? "owner_id" : code, locale))
         }
-            + (try await fields.list(entity: item.entity == "company" ? .company : .contact, by: principal))
+            + (try await fields.list(entity: CustomFieldEntity(rawValue: item.entity) ?? .contact, by: principal))
                 .map { ("cf.\($0.code)", $0.label) }
         let isDraft = item.state == .draft
         model["import"] = [
@@ -114,7 +113,7 @@ struct ImportPages {
         model["is_working"] = item.state == .queued || item.state == .running
         model["is_finished"] = item.state == .done || item.state == .failed
         model["has_report"] = item.skipped + item.rejected > 0
-        model["list_href"] = item.entity == "company" ? "/clients/companies" : "/clients/contacts"
+        model["list_href"] = ["company": "/clients/companies", "lead": "/leads"][item.entity] ?? "/clients/contacts"
         model["errors"] = errors
         if isDraft {
             let rows = try await imports.preview(id, by: principal)
@@ -140,5 +139,10 @@ struct ImportPages {
         }
         if item.state == .queued || item.state == .running { model["refresh"] = 2 }
         return pages.render("import", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    /// The menu entry an import of `entity` belongs to.
+    static func nav(_ entity: String) -> String {
+        ["company": "companies", "lead": "leads"][entity] ?? "contacts"
     }
 }

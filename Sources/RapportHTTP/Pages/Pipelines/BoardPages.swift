@@ -85,7 +85,10 @@ struct BoardPages {
         model["entity"] = entity.rawValue
         model["heading"] = pages.text(entity == .lead ? "title_leads" : "title_deals", locale)
         model["mine"] = mine
-        if entity == .lead && principal.may(.create, .lead) { model["new_href"] = "/leads/new" }
+        if entity == .lead && principal.may(.create, .lead) {
+            model["new_href"] = "/leads/new"
+            model["import_href"] = "/clients/import?entity=lead"
+        }
         guard !all.isEmpty else {
             model["no_pipeline"] = true
             return pages.render("board", model, request: request)
