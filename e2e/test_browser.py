@@ -982,6 +982,13 @@ def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
     assert "Only mine" in body_text(driver)
     shots("board-leads-en")
 
+    # The list view finds the lead by its client's name and says where it stands.
+    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, "List"))
+    fill(driver, "#list-q", "Котова")
+    submit_and_wait(driver, driver.find_element(By.CSS_SELECTOR, ".filter-bar button[type=submit]"))
+    table = wait_for(driver, "#record-table").text
+    assert "Котова Ирина" in table and "Клиент наш" in table, table
+
     # The stage's settings: a condition that does not read is refused with where it fails, and
     # the gate can be tried on a real lead.
     driver.get(base + "/admin/pipelines")

@@ -142,7 +142,8 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
 
     let web = router.group().add(middleware: RequireSignIn(mode: .page))
     BoardPages(pages: pages, boards: services.boards, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
-               settings: services.settings).register(on: web)
+               settings: services.settings,
+               support: ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)).register(on: web)
     UserPages(pages: pages, users: services.users, departments: services.departments, roles: services.roles)
         .register(on: web)
     DepartmentPages(pages: pages, departments: services.departments, users: services.users).register(on: web)

@@ -226,6 +226,12 @@ import Testing
                 """)
             #expect(created.status == .created && jsonValue(created.body, "amount") as? String == "265000.50")
             let id = try #require(jsonValue(created.body, "id") as? Int)
+            // The list finds it by any of its words, whatever their case, and by the phone as written.
+            for words in ["котова", "СТУДИЯ", "916 555"] {
+                let found = try await client.api(.get, "/api/v1/leads?q=\(words.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? words)",
+                                                 token: token)
+                #expect((jsonValue(found.body, "data") as? [[String: Any]])?.first?["id"] as? Int == id, "\(words)")
+            }
             // Conversion wants the won stage's gate: the object address.
             let early = try await client.api(.post, "/api/v1/leads/\(id)/convert", token: token, json: "{}")
             #expect(Self.obstacles(early.body).compactMap { $0["field"] as? String } == ["object_address"])

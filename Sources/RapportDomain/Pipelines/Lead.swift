@@ -88,6 +88,13 @@ public struct Lead: PipelineRecord {
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
+    /// What a list searches in: the title, the client's name, the company, phones (as typed and
+    /// normalised) and e-mails, in lower case.
+    public var searchKey: String {
+        ([title, lastName, firstName, middleName, companyName].compactMap { $0 }
+            + channels.flatMap { [$0.value, $0.normalized].compactMap { $0 } }).joined(separator: " ").lowercased()
+    }
+
     public var phones: [String] { channels.filter { $0.kind == .phone }.map(\.value) }
     public var emails: [String] { channels.filter { $0.kind == .email }.map(\.value) }
 

@@ -59,15 +59,15 @@ public struct DealGenerator: Sendable {
                 let entered = now - Int64(random.int(0..<60)) * day
                 let owner = owners[n % owners.count]
                 let company = companies.map { $0.lowerBound + Int64(random.int(0..<Int($0.count))) }
-                rows.append([id, "Кухня \(random.pick(["Модерн", "Прованс", "Лофт", "Сканди", "Классика"])) № \(id)", company,
-                             Int64(random.int(150_000..<2_000_000)) * 100, "RUB", owner, pipeline.id, stage.id, visit, entered,
-                             "{}", owner, entered, entered, Int64(1)])
+                let title = "Кухня \(random.pick(["Модерн", "Прованс", "Лофт", "Сканди", "Классика"])) № \(id)"
+                rows.append([id, title, company, Int64(random.int(150_000..<2_000_000)) * 100, "RUB", owner, pipeline.id, stage.id,
+                             visit, entered, "{}", owner, entered, entered, Int64(1), title.lowercased()])
                 visits.append([visit, "deal", id, pipeline.id, stage.id, entered, owner])
             }
             try await env.database.transaction { [rows, visits] db in
                 try await BulkInsert(table: "deals", columns: [
                     "id", "title", "company_id", "amount", "currency", "owner_id", "pipeline_id", "stage_id", "stage_visit_id",
-                    "stage_entered_at", "custom", "created_by", "created_at", "updated_at", "version",
+                    "stage_entered_at", "custom", "created_by", "created_at", "updated_at", "version", "search_key",
                 ], jsonColumns: ["custom"]).run(rows, on: db)
                 try await BulkInsert(table: "stage_visits", columns: [
                     "id", "entity", "record_id", "pipeline_id", "stage_id", "entered_at", "moved_by",

@@ -26,5 +26,6 @@ public enum AllMigrations {
         M0023_Pipelines(),
         M0024_EventsByEntity(),
         M0025_StageTotals(),
+        M0026_RecordSearchKeys(),
     ]
 }

@@ -17,13 +17,13 @@ public struct DealStore: Sendable {
         try await db.raw("""
             INSERT INTO deals (title, company_id, contact_id, amount, currency, close_date, probability, owner_id,
                 pipeline_id, stage_id, stage_visit_id, stage_entered_at, close_reason_id, closed_at, lead_id, custom,
-                created_by, created_at, updated_at, version)
+                created_by, created_at, updated_at, version, search_key)
             VALUES (\(bind: d.title), \(bind: d.companyID), \(bind: d.contactID), \(bind: d.amount), \(bind: d.currency),
                 \(bind: d.closeDate?.description), \(bind: d.probability), \(bind: d.ownerID), \(bind: d.place.pipelineID),
                 \(bind: d.place.stageID), \(bind: d.place.visitID), \(bind: d.place.enteredAt.millis),
                 \(bind: d.place.closeReasonID), \(bind: d.place.closedAt?.millis), \(bind: d.leadID),
                 \(CustomFieldSQL.bind(d.custom, on: db)), \(bind: d.createdBy), \(bind: d.createdAt.millis),
-                \(bind: d.updatedAt.millis), 1)
+                \(bind: d.updatedAt.millis), 1, \(bind: d.title.lowercased()))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
     }
@@ -34,7 +34,7 @@ public struct DealStore: Sendable {
             UPDATE deals SET title = \(bind: d.title), company_id = \(bind: d.companyID), contact_id = \(bind: d.contactID),
                 amount = \(bind: d.amount), currency = \(bind: d.currency), close_date = \(bind: d.closeDate?.description),
                 probability = \(bind: d.probability), owner_id = \(bind: d.ownerID), custom = \(CustomFieldSQL.bind(d.custom, on: db)),
-                updated_at = \(bind: d.updatedAt.millis), version = version + 1
+                updated_at = \(bind: d.updatedAt.millis), search_key = \(bind: d.title.lowercased()), version = version + 1
             WHERE id = \(bind: d.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first()?.decode(column: "version", as: Int64.self)

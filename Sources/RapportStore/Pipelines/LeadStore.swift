@@ -18,14 +18,15 @@ public struct LeadStore: Sendable {
         try await db.raw("""
             INSERT INTO leads (title, first_name, middle_name, last_name, channels, company_name, source, campaign, utm,
                 topic, client_type, object_address, amount, currency, comments, owner_id, pipeline_id, stage_id,
-                stage_visit_id, stage_entered_at, close_reason_id, closed_at, custom, created_by, created_at, updated_at, version)
+                stage_visit_id, stage_entered_at, close_reason_id, closed_at, custom, created_by, created_at, updated_at, version,
+                search_key)
             VALUES (\(bind: l.title), \(bind: l.firstName), \(bind: l.middleName), \(bind: l.lastName),
                 \(bind: JSONText.encode(l.channels)), \(bind: l.companyName), \(bind: l.source), \(bind: l.campaign),
                 \(bind: JSONText.encode(l.utm)), \(bind: l.topic), \(bind: l.clientType), \(bind: l.objectAddress),
                 \(bind: l.amount), \(bind: l.currency), \(bind: l.comments), \(bind: l.ownerID), \(bind: l.place.pipelineID),
                 \(bind: l.place.stageID), \(bind: l.place.visitID), \(bind: l.place.enteredAt.millis),
                 \(bind: l.place.closeReasonID), \(bind: l.place.closedAt?.millis), \(CustomFieldSQL.bind(l.custom, on: db)),
-                \(bind: l.createdBy), \(bind: l.createdAt.millis), \(bind: l.updatedAt.millis), 1)
+                \(bind: l.createdBy), \(bind: l.createdAt.millis), \(bind: l.updatedAt.millis), 1, \(bind: l.searchKey))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
     }
@@ -42,7 +43,7 @@ public struct LeadStore: Sendable {
                 comments = \(bind: l.comments), owner_id = \(bind: l.ownerID), custom = \(CustomFieldSQL.bind(l.custom, on: db)),
                 contact_id = \(bind: l.conversion?.contactID), company_id = \(bind: l.conversion?.companyID),
                 deal_id = \(bind: l.conversion?.dealID), converted_at = \(bind: l.conversion?.at.millis),
-                updated_at = \(bind: l.updatedAt.millis), version = version + 1
+                updated_at = \(bind: l.updatedAt.millis), search_key = \(bind: l.searchKey), version = version + 1
             WHERE id = \(bind: l.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first()?.decode(column: "version", as: Int64.self)

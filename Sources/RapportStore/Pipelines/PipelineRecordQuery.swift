@@ -35,14 +35,7 @@ public struct PipelineRecordQuery: Sendable, Equatable {
         if openOnly { conditions.append("\(unsafeRaw: table).closed_at IS NULL") }
         if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             let pattern = "%" + LikePattern.escaped(text.lowercased()) + "%"
-            if entity == .lead {
-                conditions.append("""
-                    (LOWER(leads.title) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(COALESCE(leads.last_name, '') || ' ' || COALESCE(leads.first_name, '')) LIKE \(bind: pattern) ESCAPE '\\'
-                     OR LOWER(COALESCE(leads.company_name, '')) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(leads.channels) LIKE \(bind: pattern) ESCAPE '\\')
-                    """)
-            } else {
-                conditions.append("LOWER(deals.title) LIKE \(bind: pattern) ESCAPE '\\'")
-            }
+            conditions.append("\(unsafeRaw: table).search_key LIKE \(bind: pattern) ESCAPE '\\'")
         }
         return conditions
     }

@@ -18,11 +18,15 @@ struct BoardPages {
     let leads: LeadService
     let deals: DealService
     let settings: SettingsService
+    let support: ClientPageSupport
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         for entity in PipelineEntity.allCases {
             group.get("\(entity.table)") { request, context in
-                try await board(entity, request, context, refusal: nil)
+                if try QueryReader(request: request).string("view", maxLength: 10) == "list" {
+                    return try await list(entity, request, context)
+                }
+                return try await board(entity, request, context, refusal: nil)
             }
             group.get("\(entity.table)/stream") { _, context in
                 stream(entity, for: try context.requirePrincipal(), seconds: 300)
@@ -85,6 +89,7 @@ struct BoardPages {
         model["entity"] = entity.rawValue
         model["heading"] = pages.text(entity == .lead ? "title_leads" : "title_deals", locale)
         model["mine"] = mine
+        model["views"] = views(entity, current: "board", pipelineID: filter.pipelineID, locale)
         if entity == .lead && principal.may(.create, .lead) {
             model["new_href"] = "/leads/new"
             model["import_href"] = "/clients/import?entity=lead"
@@ -125,6 +130,74 @@ struct BoardPages {
         model["reasons"] = reasons.map { ["id": $0.id, "label": $0.label] as [String: Any] }
         if let refusal { model["dialog"] = dialog(refusal, board.pipeline, entity, locale: locale) }
         return pages.render("board", model, request: request, status: refusal == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The list view: the records as a table, newest first, with stage, search and "mine" filters.
+    func list(_ entity: PipelineEntity, _ request: Request, _ context: RapportRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let query = QueryReader(request: request)
+        let locale = pages.locale(request, context)
+        let all = try await pipelines.list(entity, by: principal)
+        let requested = try query.int64("pipeline")
+        let pipeline = all.first { $0.id == requested } ?? all.first
+        let mine = try query.bool("mine") ?? false
+        let text = try query.string("q", maxLength: 200)
+        let stageID = try query.int64("stage")
+        let filter = PipelineRecordQuery(pipelineID: pipeline?.id, stageID: stageID, ownerID: mine ? principal.userID : nil,
+                                         text: text)
+        var model = try await pages.model(request, context, titleKey: entity == .lead ? "title_leads" : "title_deals",
+                                          nav: entity.table)
+        model["entity"] = entity.rawValue
+        model["heading"] = pages.text(entity == .lead ? "title_leads" : "title_deals", locale)
+        model["views"] = views(entity, current: "list", pipelineID: pipeline?.id, locale)
+        model["pipeline_id"] = pipeline?.id ?? 0
+        model["mine"] = mine
+        model["q"] = text ?? ""
+        model["stages"] = (pipeline?.stages ?? []).map { PageModel.option(String($0.id), $0.name, selected: $0.id == stageID) }
+        if entity == .lead && principal.may(.create, .lead) { model["new_href"] = "/leads/new" }
+        let page = try query.page()
+        let names = try await support.owners(selected: nil, by: principal).names
+        let reasons = Dictionary(uniqueKeysWithValues: try await pipelines.reasons(entity, includeArchived: true, by: principal)
+            .map { ($0.id, $0.label) })
+        let stages = Dictionary(all.flatMap(\.stages).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func row(id: Int64, title: String, client: String?, place: StagePlace, amount: Int64?, currency: String, owner: Int64,
+                 created: Date) -> [String: Any] {
+            ["href": "/\(entity.table)/\(id)", "title": title, "client": client ?? "", "stage": stages[place.stageID]?.name ?? "",
+             "stage_color": stages[place.stageID]?.color ?? "", "reason": place.closeReasonID.flatMap { reasons[$0] } ?? "",
+             "amount": amount.map { Formatting.money($0, currency: currency, locale: locale) } ?? "",
+             "owner": names[owner] ?? "#\(owner)",
+             "created": Formatting.dateTime(created, locale: locale, timeZone: principal.user.timeZone) ?? ""]
+        }
+        let rows: [[String: Any]]
+        let next: PageCursor?
+        switch entity {
+        case .lead:
+            let found = try await leads.list(filter, page: page, by: principal)
+            rows = found.items.map {
+                row(id: $0.id, title: $0.title, client: $0.clientName ?? $0.companyName, place: $0.place, amount: $0.amount,
+                    currency: $0.currency, owner: $0.ownerID, created: $0.createdAt)
+            }
+            next = found.nextCursor
+        case .deal:
+            let found = try await deals.list(filter, page: page, by: principal)
+            rows = found.items.map {
+                row(id: $0.id, title: $0.title, client: nil, place: $0.place, amount: $0.amount, currency: $0.currency,
+                    owner: $0.ownerID, created: $0.createdAt)
+            }
+            next = found.nextCursor
+        }
+        model["rows"] = rows
+        model["empty"] = rows.isEmpty
+        if let next { model["next_url"] = PageModel.nextPage(request, cursor: next) }
+        return pages.render("pipeline_list", model, request: request)
+    }
+
+    /// The board / list switch.
+    func views(_ entity: PipelineEntity, current: String, pipelineID: Int64?, _ locale: AppLocale) -> [[String: Any]] {
+        let pipeline = pipelineID.map { "pipeline=\($0)" } ?? ""
+        return [("board", "/\(entity.table)?\(pipeline)"), ("list", "/\(entity.table)?view=list&\(pipeline)")].map { view, href in
+            ["href": href, "label": pages.text("board_view_\(view)", locale), "current": view == current]
+        }
     }
 
     /// The quick-fill dialog's model: one input per missing field, the failing conditions as
