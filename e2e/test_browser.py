@@ -988,6 +988,7 @@ def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
     submit_and_wait(driver, driver.find_element(By.CSS_SELECTOR, ".filter-bar button[type=submit]"))
     table = wait_for(driver, "#record-table").text
     assert "Котова Ирина" in table and "Клиент наш" in table, table
+    shots("lead-list")
 
     # The stage's settings: a condition that does not read is refused with where it fails, and
     # the gate can be tried on a real lead.
