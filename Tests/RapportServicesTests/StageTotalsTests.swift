@@ -58,4 +58,25 @@ import Testing
             #expect(board.columns.first?.cards.count == min(BoardService.cardsPerColumn, board.columns.first?.count ?? 0))
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func a_deal_is_made_from_an_interaction_about_its_client(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let admin = try await harness.admin()
+            _ = try await KitchenPipelines(env: harness.services.env).install(.ru)
+            let company = try await harness.services.companies.create(.init(shortName: "Кухни Люкс"), by: admin)
+            let person = try await harness.services.contacts.create(.init(firstName: "Ирина", lastName: "Котова"), by: admin)
+            let call = try await harness.services.interactions.create(InteractionInput(
+                kind: "call", subject: "Заказ угловой кухни", status: "held",
+                participants: [.init(kind: "contact", id: person.contact.id)], linkEntity: "company", linkID: company.id), by: admin)
+            let deal = try await harness.services.deals.create(fromInteraction: call.id, by: admin)
+            #expect(deal.title == "Заказ угловой кухни" && deal.companyID == company.id && deal.contactID == person.contact.id)
+            #expect(deal.ownerID == admin.userID)
+            let history = try await harness.services.interactions.history(call.id, page: .init(), by: admin).items
+            #expect(history.contains { $0.changes.contains { $0.field == "deal" && $0.new == "Заказ угловой кухни" } })
+            // Someone who may not read the interaction cannot make a deal out of it.
+            let stranger = try await harness.principal(try await harness.makeUser("stranger@test.example", role: .fieldTechnician))
+            await #expect(throws: RapportError.self) { try await harness.services.deals.create(fromInteraction: call.id, by: stranger) }
+        }
+    }
 }

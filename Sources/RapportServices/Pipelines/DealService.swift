@@ -36,6 +36,33 @@ public struct DealService: Sendable {
         }
     }
 
+    /// A deal out of an interaction that showed one (a call that became an order): about the
+    /// same client (the company or person it is linked to, else the first person taking part),
+    /// titled by its subject, in the first deal pipeline's first stage; the interaction's
+    /// history says so.
+    public func create(fromInteraction id: Int64, by principal: Principal) async throws -> Deal {
+        let interaction = try await InteractionService(env: env).get(id, by: principal).interaction
+        var input = DealInput()
+        input.title = interaction.subject
+        switch interaction.link?.entity {
+        case "company"?: input.companyID = interaction.link?.id
+        case "contact"?: input.contactID = interaction.link?.id
+        default: break
+        }
+        if input.contactID == nil {
+            input.contactID = interaction.participants.first { $0.kind == .contact && $0.refID != nil }?.refID
+        }
+        let now = env.clock.now()
+        return try await env.database.transaction { [input] db in
+            try Access.requireAny(principal, .create, .deal)
+            let deal = try await self.insert(input, leadID: nil, by: principal, now: now, db)
+            try await self.records.events.record("interaction", id, .updated,
+                                                 changes: [FieldChange(field: "deal", old: nil, new: deal.title)],
+                                                 by: principal.userID, on: db)
+            return deal
+        }
+    }
+
     /// `create` on the caller's connection (a conversion makes the deal with the client).
     func insert(_ input: DealInput, leadID: Int64?, by principal: Principal?, now: Date, _ db: any SQLDatabase) async throws
         -> Deal

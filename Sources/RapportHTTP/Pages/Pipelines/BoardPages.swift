@@ -82,13 +82,17 @@ struct BoardPages {
         let chosen = refusal?.form.id("pipeline_id") ?? requested
         var filter = PipelineRecordQuery(pipelineID: chosen ?? all.first?.id)
         let mine = try query.bool("mine") ?? false
-        if mine { filter.ownerID = principal.userID }
-        filter.source = try query.string("source", maxLength: 100)
+        let owner = try query.int64("owner")
+        filter.ownerID = mine ? principal.userID : owner
+        filter.source = entity == .lead ? try query.string("source", maxLength: 100) : nil
         var model = try await pages.model(request, context, titleKey: entity == .lead ? "title_leads" : "title_deals",
                                           nav: entity.table)
         model["entity"] = entity.rawValue
         model["heading"] = pages.text(entity == .lead ? "title_leads" : "title_deals", locale)
         model["mine"] = mine
+        model["owners"] = try await support.owners(selected: owner, by: principal).options
+        model["source"] = filter.source ?? ""
+        model["has_source"] = entity == .lead
         model["views"] = views(entity, current: "board", pipelineID: filter.pipelineID, locale)
         if entity == .lead && principal.may(.create, .lead) {
             model["new_href"] = "/leads/new"

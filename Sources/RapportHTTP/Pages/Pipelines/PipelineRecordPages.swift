@@ -65,6 +65,13 @@ struct PipelineRecordPages {
                 return try await leadCard(request, context, card: card, values: [:], errors: try formErrors(error, request, context))
             }
         }
+        group.post("interactions/{id}/deal") { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.id(entity: "interaction")
+            _ = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let deal = try await deals.create(fromInteraction: id, by: principal)
+            return pages.redirect(to: "/deals/\(deal.id)", flash: "flash_created")
+        }
         group.get("deals/{id}") { request, context in
             let card = try await deals.get(try context.id(entity: "deal"), by: try context.requirePrincipal())
             return try await dealCard(request, context, card: card, values: [:], errors: [:])

@@ -321,6 +321,7 @@ struct InteractionPages {
             model["when"] = Formatting.dateTime(item.startAt, locale: locale, timeZone: zone) ?? ""
             model["can_hold"] = item.status == .planned
             model["can_follow_up"] = principal.may(.create, .activity)
+            model["can_make_deal"] = principal.may(.create, .deal)
             model["participants"] = item.participants.enumerated().map { index, p -> [String: Any] in
                 var row: [String: Any] = ["position": index, "kind_label": pages.text("participant_\(p.kind.rawValue)", locale),
                                           "name": p.name ?? "", "is_text": p.kind == .text]
