@@ -53,9 +53,17 @@ import Testing
             try await check("a stage deleted with its records moved")
             _ = try await DealGenerator(env: harness.services.env).fill(deals: 40)
             try await check("a bulk insert")
+            _ = try await DealGenerator(env: harness.services.env).fill(deals: 30)
+            try await check("another bulk insert")
             let board = try await harness.services.boards.board(.deal, PipelineRecordQuery(pipelineID: installed.deal.id), by: admin)
-            #expect(board.columns.reduce(0) { $0 + $1.count } == 45)
-            #expect(board.columns.first?.cards.count == min(BoardService.cardsPerColumn, board.columns.first?.count ?? 0))
+            #expect(board.columns.reduce(0) { $0 + $1.count } == 75)
+            // A full column shows its newest cards; its cursor continues in the list of that stage.
+            let full = try #require(board.columns.first { $0.count > BoardService.cardsPerColumn })
+            #expect(full.cards.count == BoardService.cardsPerColumn)
+            let rest = try await deals.list(PipelineRecordQuery(pipelineID: installed.deal.id, stageID: full.stage.id),
+                                            page: PageRequest(limit: 500, cursor: full.next), by: admin).items
+            #expect(rest.count == full.count - BoardService.cardsPerColumn)
+            #expect(Set(rest.map(\.id)).isDisjoint(with: full.cards.map(\.id)))
         }
     }
 

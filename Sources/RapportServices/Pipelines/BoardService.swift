@@ -82,26 +82,6 @@ public struct BoardService: Sendable {
         }
     }
 
-    /// More cards of one column (`query.stageID`), after `page.cursor`.
-    public func column(_ entity: PipelineEntity, _ query: PipelineRecordQuery, page: PageRequest, by principal: Principal)
-        async throws -> (cards: [Card], next: PageCursor?)
-    {
-        try Access.requireAny(principal, .read, entity.permission)
-        let now = env.clock.now()
-        return try await env.database.read { db in
-            try await self.cards(entity, query, scope: principal.scope(entity.permission, .read), principal: principal, page: page,
-                                 now: now, db)
-        }
-    }
-
-    func cards(_ entity: PipelineEntity, _ query: PipelineRecordQuery, scope: PermissionScope, principal: Principal,
-               page: PageRequest, now: Date, _ db: any SQLDatabase) async throws -> ([Card], PageCursor?) {
-        let (ids, next) = try await PipelineListStore().ids(entity, query, scope: scope, subject: principal.subject, page: page,
-                                                            on: db)
-        let cards = try await self.cards(entity, ids: ids, now: now, db)
-        return (ids.compactMap { cards[$0] }, next)
-    }
-
     /// The cards of these records by id, with their overdue marks and client names.
     func cards(_ entity: PipelineEntity, ids: [Int64], now: Date, _ db: any SQLDatabase) async throws -> [Int64: Card] {
         guard !ids.isEmpty else { return [:] }
