@@ -55,3 +55,18 @@ import Testing
         #expect(obstacles(1, 6, .none) == [.reasonRequired])
     }
 }
+
+@Suite struct UnreadableConditionTests {
+    /// A stored condition changed outside the settings so that it no longer reads keeps every
+    /// record out, saying so, instead of letting any in.
+    @Test func a_condition_that_no_longer_reads_admits_nothing() {
+        let stage = Stage(id: 2, pipelineID: 1, name: "Замер", position: 1, condition: "has(email) and")
+        #expect(stage.parsedCondition == nil && stage.rule.unreadableCondition == "has(email) and")
+        #expect(stage.unreadableConditionMentions("email") && !stage.unreadableConditionMentions("topic"))
+        let first = StageRule(stageID: 1, position: 0, kind: .open)
+        let found = StageGate.obstacles(from: first, to: stage.rule, in: [first, stage.rule], mode: .manual,
+                                        facts: GateFacts(fields: ["email": .text("a@b.ru")]), lostReason: nil)
+        #expect(found == [.conditionUnreadable("has(email) and")])
+        #expect(MoveRefusal(stageID: 2, obstacles: found).descriptions(.en).first?.contains("fix it in the settings") == true)
+    }
+}

@@ -95,15 +95,31 @@ public struct Stage: Equatable, Sendable {
         self.version = version
     }
 
-    /// The parsed condition; a stored condition was checked when saved, so one that no longer
-    /// reads is a fault of the data and is treated as none.
-    public var parsedCondition: GateCondition? {
+    /// The condition as read: none, the condition, or the reading's mistake. A stored condition
+    /// was checked when saved; one that no longer reads (the data was changed by hand) keeps
+    /// every record out (`StageRule.unreadableCondition`) rather than letting any in.
+    public var readCondition: Result<GateCondition, SyntaxError>? {
         guard let condition, !condition.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        return try? GateCondition.parse(condition)
+        return Result { () throws(SyntaxError) in try GateCondition.parse(condition) }
+    }
+
+    /// The condition when it reads; nil when there is none or it does not read.
+    public var parsedCondition: GateCondition? {
+        if case .success(let condition)? = readCondition { return condition }
+        return nil
+    }
+
+    /// Whether a condition that no longer reads still mentions the field (as text), so the
+    /// field is not archived from under it.
+    public func unreadableConditionMentions(_ field: String) -> Bool {
+        guard case .failure? = readCondition, let condition else { return false }
+        return condition.contains(field)
     }
 
     public var rule: StageRule {
-        StageRule(stageID: id, position: position, kind: kind, requiredFields: requiredFields, condition: parsedCondition)
+        var rule = StageRule(stageID: id, position: position, kind: kind, requiredFields: requiredFields, condition: parsedCondition)
+        if case .failure? = readCondition { rule.unreadableCondition = condition }
+        return rule
     }
 }
 

@@ -21,6 +21,8 @@ public struct StageRule: Sendable, Equatable {
     /// Fields that must have a value: built-in codes, `cf.<code>` for custom ones.
     public var requiredFields: [String]
     public var condition: GateCondition?
+    /// The stored condition's text when it no longer reads: the stage admits nothing until fixed.
+    public var unreadableCondition: String?
 
     public init(stageID: Int64, position: Int, kind: StageKind, requiredFields: [String] = [],
                 condition: GateCondition? = nil) {
@@ -45,6 +47,8 @@ public enum MoveObstacle: Sendable, Equatable {
     case unmet(GateCondition)
     /// A lost stage wants the reason the record was lost.
     case reasonRequired
+    /// The stage's stored condition does not read (changed outside the settings): nothing enters.
+    case conditionUnreadable(String)
 }
 
 /// The rules of moving a record between the stages of its pipeline, the same on every path
@@ -69,6 +73,7 @@ public enum StageGate {
         }
         for field in target.requiredFields where facts.value(field) == nil { found.append(.missingField(field)) }
         if let condition = target.condition { found += condition.unmet(for: facts).map(MoveObstacle.unmet) }
+        if let text = target.unreadableCondition { found.append(.conditionUnreadable(text)) }
         return found
     }
 }
@@ -94,14 +99,19 @@ public struct MoveRefusal: Equatable, Sendable {
 
     /// Each obstacle in people's words.
     public func descriptions(_ locale: AppLocale) -> [String] {
-        obstacles.map { obstacle in
-            switch obstacle {
-            case .missingField(let field): PipelineFieldLabels.label(field, locale, custom: customLabels)
-            case .unmet(let condition): condition.text
-            case .notInPipeline: locale == .ru ? "этап другой воронки" : "a stage of another pipeline"
-            case .skipsStages: locale == .ru ? "этапы нельзя пропускать" : "stages may not be skipped"
-            case .reasonRequired: locale == .ru ? "причина" : "a reason"
-            }
+        obstacles.map { description(of: $0, locale) }
+    }
+
+    public func description(of obstacle: MoveObstacle, _ locale: AppLocale) -> String {
+        switch obstacle {
+        case .missingField(let field): PipelineFieldLabels.label(field, locale, custom: customLabels)
+        case .unmet(let condition): condition.text
+        case .notInPipeline: locale == .ru ? "этап другой воронки" : "a stage of another pipeline"
+        case .skipsStages: locale == .ru ? "этапы нельзя пропускать" : "stages may not be skipped"
+        case .reasonRequired: locale == .ru ? "причина" : "a reason"
+        case .conditionUnreadable(let text):
+            locale == .ru ? "условие этапа не читается, исправьте его в настройках: \(text)"
+                : "the stage's condition does not read; fix it in the settings: \(text)"
         }
     }
 }

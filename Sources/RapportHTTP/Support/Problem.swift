@@ -52,6 +52,7 @@ struct MoveObstacleDTO: Encodable {
             case .unmet(let condition): MoveObstacleDTO(kind: "unmet_condition", condition: condition.text)
             case .skipsStages(let ids): MoveObstacleDTO(kind: "skips_stages", stageIDs: ids)
             case .notInPipeline: MoveObstacleDTO(kind: "not_in_pipeline")
+            case .conditionUnreadable(let text): MoveObstacleDTO(kind: "condition_unreadable", condition: text)
             case .reasonRequired: MoveObstacleDTO(kind: "reason_required", field: "reason_id")
             }
         }

@@ -10,6 +10,8 @@ public struct MoneyText: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let single = try decoder.singleValueContainer()
+        // A text or a number: failing to read a text only means it is not one; the number's
+        // own failure below is the error the sender gets.
         if let text = try? single.decode(String.self) { self.text = text; return }
         // A JSON number: its shortest decimal spelling is the number the sender wrote.
         self.text = "\(try single.decode(Decimal.self))"

@@ -425,13 +425,21 @@ public struct PipelineService: Sendable {
         return Set(PipelineFields.builtIn(entity)).union(custom)
     }
 
+    /// Whether a stored template names the field; one that no longer reads is searched as text,
+    /// so a field it may still name is kept.
+    static func templateNames(_ text: String, _ field: String) -> Bool {
+        do { return try Placeholders(text).fields.contains(field) } catch { return text.contains("{{" + field) }
+    }
+
     /// The stages whose gate or templates name a custom field: a field in use cannot be archived.
     static func stagesUsing(_ field: String, entity: PipelineEntity, _ db: any SQLDatabase) async throws -> [String] {
         try await PipelineStore().list(entity: entity, on: db).flatMap { pipeline in
             pipeline.stages.filter { stage in
                 stage.requiredFields.contains(field) || (stage.parsedCondition?.fields.contains(field) ?? false)
+                    || stage.unreadableConditionMentions(field)
                     || stage.entryTasks.contains { task in
-                        [task.title, task.description ?? "", task.script ?? ""].contains { (try? Placeholders($0))?.fields.contains(field) ?? false }
+                        [task.title, task.description ?? "", task.script ?? "", stage.refusalTaskTitle ?? ""]
+                            .contains { Self.templateNames($0, field) }
                     }
             }.map { "\(pipeline.name) → \($0.name)" }
         }

@@ -152,16 +152,16 @@ struct StageMoves: Sendable {
         var prepared: [WorkTask] = []
         for template in stage.entryTasks {
             let owner = try await assignee(template.assignee, record, db)
-            var description = (try? Placeholders(template.description ?? ""))?.render(values) ?? template.description ?? ""
+            var description = fill(template.description ?? "", values)
             if let script = template.script, !script.isEmpty {
                 description += (description.isEmpty ? "" : "\n\n") + (locale == .ru ? "Сценарий:\n" : "Script:\n")
-                    + ((try? Placeholders(script))?.render(values) ?? script)
+                    + fill(script, values)
             }
             if let memo = template.memoAttachmentID {
                 description += (description.isEmpty ? "" : "\n\n") + (locale == .ru ? "Памятка: " : "Memo: ")
                     + "/api/v1/attachments/\(memo)"
             }
-            let title = (try? Placeholders(template.title))?.render(values) ?? template.title
+            let title = fill(template.title, values)
             let input = TaskInput(title: String(title.prefix(300)), description: description.isEmpty ? nil : description,
                                   checklist: template.checklist.map { WorkTask.ChecklistItem(text: $0) }, ownerID: owner,
                                   priority: template.priority.rawValue, linkEntity: R.entity.rawValue, linkID: record.id)
@@ -170,6 +170,19 @@ struct StageMoves: Sendable {
             prepared.append(try await TaskService(env: env).prepare(input, due: due, calendar: calendar, now: now, by: nil, db))
         }
         return prepared
+    }
+
+    /// A stage's stored template filled in with the record's values. Templates were checked when
+    /// saved; one that no longer reads (changed outside the settings) is logged and used as
+    /// written, so the task is still made and says what it was meant to.
+    func fill(_ text: String, _ values: [String: String]) -> String {
+        do {
+            return try Placeholders(text).render(values)
+        } catch {
+            env.logger.error("a stage's stored template does not read; it is used as written",
+                             metadata: ["template": "\(text)", "error": "\(error)"])
+            return text
+        }
     }
 
     /// Who gets a stage's task: the record's responsible, a fixed person (while active), or
@@ -232,8 +245,8 @@ struct StageMoves: Sendable {
         let locale = try await SettingsStore().get(on: db)?.locale ?? .en
         let missing = refusal.descriptions(locale)
         let title: String
-        if let custom = stage.refusalTaskTitle, let template = try? Placeholders(custom) {
-            title = template.render(record.placeholderValues)
+        if let custom = stage.refusalTaskTitle {
+            title = fill(custom, record.placeholderValues)
         } else {
             let fields = refusal.missingFields.map { PipelineFieldLabels.label($0, locale, custom: refusal.customLabels) }
             let what = fields.isEmpty ? missing.joined(separator: "; ") : fields.joined(separator: ", ")

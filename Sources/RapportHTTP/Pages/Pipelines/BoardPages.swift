@@ -225,7 +225,7 @@ struct BoardPages {
                 }
             case .unmet(let condition): conditions.append(condition.text)
             case .reasonRequired: needsReason = true
-            case .skipsStages, .notInPipeline: other.append(refused.refusal.descriptions(locale).first ?? "")
+            case .skipsStages, .notInPipeline, .conditionUnreadable: other.append(refused.refusal.description(of: obstacle, locale))
             }
         }
         return ["record_id": refused.recordID, "stage_id": refused.refusal.stageID, "stage_name": stage?.name ?? "",
