@@ -40,8 +40,9 @@ struct StageMoves: Sendable {
     func obstacles<R: PipelineRecord>(_ record: R, to stageID: Int64, reasonID: Int64?, _ db: any SQLDatabase) async throws
         -> (pipeline: Pipeline, target: Stage, refusal: MoveRefusal?)
     {
-        guard let targetPipeline = try await pipelines.find(stageID: stageID, on: db), targetPipeline.entity == R.entity,
-              let target = targetPipeline.stage(stageID)
+        guard let targetSettings = try await env.pipelineCache.settings(stageID: stageID, on: db),
+              targetSettings.pipeline.entity == R.entity, let target = targetSettings.pipeline.stage(stageID),
+              let rule = targetSettings.rule(stageID)
         else { throw RapportError.invalid("stage_id", "not_found", "no \(R.entity.rawValue) stage with id \(stageID)") }
         if let reasonID {
             guard let reason = try await pipelines.reason(id: reasonID, on: db), reason.entity == R.entity, !reason.archived else {
@@ -50,11 +51,11 @@ struct StageMoves: Sendable {
         }
         // A record being created has no stage yet: only the target's gate applies.
         let isNew = record.place.visitID == 0
-        let pipeline = record.place.pipelineID == targetPipeline.id || isNew
-            ? targetPipeline : try await pipelines.find(id: record.place.pipelineID, on: db) ?? targetPipeline
-        let current = isNew ? nil : pipeline.stage(record.place.stageID)?.rule
-        let rule = target.rule
-        let found = StageGate.obstacles(from: current, to: rule, in: pipeline.rules, mode: pipeline.mode,
+        let settings = record.place.pipelineID == targetSettings.pipeline.id || isNew
+            ? targetSettings : try await env.pipelineCache.settings(pipelineID: record.place.pipelineID, on: db) ?? targetSettings
+        let pipeline = settings.pipeline
+        let current = isNew ? nil : settings.rule(record.place.stageID)
+        let found = StageGate.obstacles(from: current, to: rule, in: settings.rules, mode: pipeline.mode,
                                         facts: try await facts(record, for: rule, db), lostReason: reasonID.map(String.init))
         guard !found.isEmpty else { return (pipeline, target, nil) }
         return (pipeline, target, MoveRefusal(stageID: stageID, obstacles: found,
@@ -109,8 +110,20 @@ struct StageMoves: Sendable {
 
     /// Carries out a planned move: ends the current stay, starts a new one, saves the place (only
     /// if the record is still the version planned — `stale` otherwise), writes the event, makes
-    /// the stage's tasks.
+    /// the stage's tasks. The move's events (its own, each task's) go in one statement at the end.
     func write<R: PipelineRecord>(_ plan: MovePlan<R>, by actor: Int64?, now: Date, _ db: any SQLDatabase) async throws -> R {
+        if PendingWrites.current != nil { return try await writeNow(plan, by: actor, now: now, db) }
+        let pending = PendingWrites()
+        return try await PendingWrites.$current.withValue(pending) {
+            let record = try await writeNow(plan, by: actor, now: now, db)
+            try await pending.flush(on: db)
+            return record
+        }
+    }
+
+    private func writeNow<R: PipelineRecord>(_ plan: MovePlan<R>, by actor: Int64?, now: Date, _ db: any SQLDatabase) async throws
+        -> R
+    {
         var record = plan.record
         let (stage, pipeline) = (plan.target, plan.pipeline)
         let before = record.place

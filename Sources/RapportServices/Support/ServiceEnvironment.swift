@@ -9,6 +9,8 @@ public struct ServiceEnvironment: Sendable {
     public var logger: Logger
     /// Shared by every service of this process, so a change to access empties it.
     public var authCache: AuthCache
+    /// Pipelines as a move needs them, read again when their settings change.
+    public var pipelineCache = PipelineCache()
     /// Where attached files are kept, and the largest one accepted.
     public var files: FileStore
     public var maxAttachmentBytes: Int

@@ -27,5 +27,6 @@ public enum AllMigrations {
         M0024_EventsByEntity(),
         M0025_StageTotals(),
         M0026_RecordSearchKeys(),
+        M0027_PipelineRevision(),
     ]
 }

@@ -28,20 +28,34 @@ public struct PipelineStore: Sendable {
     }
 
     public func find(id: Int64, on db: any SQLDatabase) async throws -> Pipeline? {
-        try await load(where: "p.id = \(bind: id)", on: db)
+        try await load(where: "p.id = \(bind: id)", on: db)?.pipeline
     }
 
     /// The pipeline a stage belongs to, with all its stages.
     public func find(stageID: Int64, on db: any SQLDatabase) async throws -> Pipeline? {
-        try await load(where: "p.id = (SELECT pipeline_id FROM stages WHERE id = \(bind: stageID))", on: db)
+        try await load(where: "p.id = (SELECT pipeline_id FROM stages WHERE id = \(bind: stageID))", on: db)?.pipeline
     }
 
-    /// One pipeline with its stages in one statement (a move reads its pipeline every time).
-    func load(where condition: SQLQueryString, on db: any SQLDatabase) async throws -> Pipeline? {
+    /// The pipeline and its settings revision (see `PipelineCache`) of a stage, or nil for no such stage.
+    func revision(stageID: Int64, on db: any SQLDatabase) async throws -> (pipelineID: Int64, revision: Int64)? {
+        guard let row = try await db.raw("""
+            SELECT p.id, p.revision FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE s.id = \(bind: stageID)
+            """).first() else { return nil }
+        return (try row.decode(column: "id", as: Int64.self), try row.decode(column: "revision", as: Int64.self))
+    }
+
+    /// The settings revision of a pipeline, or nil for no such pipeline.
+    func revision(pipelineID: Int64, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT revision FROM pipelines WHERE id = \(bind: pipelineID)").first()?
+            .decode(column: "revision", as: Int64.self)
+    }
+
+    /// One pipeline with its stages and its settings revision, in one statement.
+    func load(where condition: SQLQueryString, on db: any SQLDatabase) async throws -> (pipeline: Pipeline, revision: Int64)? {
         let rows = try await db.raw("""
             SELECT p.id AS p_id, p.entity AS p_entity, p.name AS p_name, p.mode AS p_mode, p.position AS p_position,
-                p.version AS p_version, s.id, s.pipeline_id, s.name, s.color, s.position, s.kind, s.required_fields, s.condition,
-                s.hint, s.hint_link, s.auto_advance, s.refusal_task_title, s.entry_tasks, s.version
+                p.version AS p_version, p.revision AS p_revision, s.id, s.pipeline_id, s.name, s.color, s.position, s.kind,
+                s.required_fields, s.condition, s.hint, s.hint_link, s.auto_advance, s.refusal_task_title, s.entry_tasks, s.version
             FROM pipelines p LEFT JOIN stages s ON s.pipeline_id = p.id
             WHERE \(condition) ORDER BY s.position, s.id
             """).all()
@@ -55,7 +69,7 @@ public struct PipelineStore: Sendable {
         for row in rows where try row.decode(column: "id", as: Int64?.self) != nil {
             pipeline.stages.append(try Self.decodeStage(row))
         }
-        return pipeline
+        return (pipeline, try first.decode(column: "p_revision", as: Int64.self))
     }
 
     public func insert(_ p: Pipeline, now: Date, on db: any SQLDatabase) async throws -> Int64 {
@@ -71,7 +85,7 @@ public struct PipelineStore: Sendable {
     public func update(_ p: Pipeline, expectedVersion: Int64, now: Date, on db: any SQLDatabase) async throws -> Int64? {
         try await db.raw("""
             UPDATE pipelines SET name = \(bind: p.name), mode = \(bind: p.mode.rawValue), position = \(bind: p.position),
-                updated_at = \(bind: now.millis), version = version + 1
+                updated_at = \(bind: now.millis), version = version + 1, revision = revision + 1
             WHERE id = \(bind: p.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first()?.decode(column: "version", as: Int64.self)
@@ -83,7 +97,7 @@ public struct PipelineStore: Sendable {
     }
 
     public func insert(_ s: Stage, now: Date, on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("""
+        let id = try await db.raw("""
             INSERT INTO stages (pipeline_id, name, color, position, kind, required_fields, condition, hint, hint_link,
                 auto_advance, refusal_task_title, entry_tasks, created_at, updated_at, version)
             VALUES (\(bind: s.pipelineID), \(bind: s.name), \(bind: s.color), \(bind: s.position), \(bind: s.kind.rawValue),
@@ -92,10 +106,12 @@ public struct PipelineStore: Sendable {
                 \(bind: now.millis), \(bind: now.millis), 1)
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
+        try await touch(pipelineID: s.pipelineID, on: db)
+        return id
     }
 
     public func update(_ s: Stage, expectedVersion: Int64, now: Date, on db: any SQLDatabase) async throws -> Int64? {
-        try await db.raw("""
+        let version = try await db.raw("""
             UPDATE stages SET name = \(bind: s.name), color = \(bind: s.color), position = \(bind: s.position),
                 kind = \(bind: s.kind.rawValue), required_fields = \(bind: JSONText.encode(s.requiredFields)),
                 condition = \(bind: s.condition), hint = \(bind: s.hint), hint_link = \(bind: s.hintLink),
@@ -104,6 +120,8 @@ public struct PipelineStore: Sendable {
             WHERE id = \(bind: s.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first()?.decode(column: "version", as: Int64.self)
+        if version != nil { try await touch(pipelineID: s.pipelineID, on: db) }
+        return version
     }
 
     /// Renumbers the pipeline's stages 0, 1, 2 … in the given order.
@@ -113,10 +131,19 @@ public struct PipelineStore: Sendable {
                 UPDATE stages SET position = \(bind: position) WHERE id = \(bind: id) AND pipeline_id = \(bind: pipelineID)
                 """).run()
         }
+        try await touch(pipelineID: pipelineID, on: db)
     }
 
     public func deleteStage(id: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE pipelines SET revision = revision + 1 WHERE id = (SELECT pipeline_id FROM stages WHERE id = \(bind: id))
+            """).run()
         try await db.raw("DELETE FROM stages WHERE id = \(bind: id)").run()
+    }
+
+    /// Marks the pipeline's settings changed: every process's `PipelineCache` reads it again.
+    func touch(pipelineID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE pipelines SET revision = revision + 1 WHERE id = \(bind: pipelineID)").run()
     }
 
     /// How many records of `entity` stand in the stage.

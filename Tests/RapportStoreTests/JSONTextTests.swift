@@ -1,0 +1,24 @@
+import Foundation
+import RapportDomain
+@testable import RapportStore
+import Testing
+
+/// The hand-written JSON of event changes reads back as what was written, whatever the text.
+@Suite struct JSONTextTests {
+    @Test func event_changes_read_back_exactly() throws {
+        let texts = ["", "plain", "Кухня «Прованс»", "quote \" and \\ backslash", "line\nbreak\r\ttab", "bell \u{07} nul \u{0}",
+                     "slash / and </script>", "emoji 👩‍🍳", "e\u{301}", "\u{1F}\u{7F}"]
+        var changes: [FieldChange] = []
+        for (index, text) in texts.enumerated() {
+            changes.append(FieldChange(field: text, old: index % 3 == 0 ? nil : text, new: index % 2 == 0 ? text : nil))
+        }
+        let written = JSONText.encode(changes)
+        #expect(try JSONDecoder().decode([FieldChange].self, from: Data(written.utf8)) == changes)
+        #expect(JSONText.encode([FieldChange]()) == "[]")
+        // The same text Foundation's encoder gives for what both write alike.
+        let simple = [FieldChange(field: "stage", old: "Новый", new: "Замер"), FieldChange(field: "amount", old: nil, new: "10")]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(JSONText.encode(simple) == String(decoding: try encoder.encode(simple), as: UTF8.self))
+    }
+}
