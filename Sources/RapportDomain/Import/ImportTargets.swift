@@ -68,13 +68,27 @@ public enum ImportTargets {
         ("responsible", ["responsible", "ответственный", "менеджер", "owner", "manager"]),
     ]
 
+    public static let deal: [(code: String, headers: [String])] = [
+        ("title", ["title", "название", "название сделки", "сделка", "deal", "deal name"]),
+        ("company", ["company", "компания", "организация", "контрагент", "клиент", "client", "инн"]),
+        ("contact", ["contact", "контакт", "контактное лицо", "фио", "contact person"]),
+        ("amount", ["amount", "сумма", "бюджет", "budget"]),
+        ("currency", ["currency", "валюта"]),
+        ("close_date", ["close_date", "дата закрытия", "ожидаемая дата закрытия", "close date", "expected close date"]),
+        ("probability", ["probability", "вероятность", "вероятность %"]),
+        ("pipeline", ["pipeline", "воронка", "направление"]),
+        ("stage", ["stage", "этап", "стадия", "статус", "status"]),
+        ("responsible", ["responsible", "ответственный", "менеджер", "owner", "manager"]),
+    ]
+
     /// The import's record kinds.
-    public static let entities = ["company", "contact", "lead"]
+    public static let entities = ["company", "contact", "lead", "deal"]
 
     static func targets(_ entity: String) -> [(code: String, headers: [String])] {
         switch entity {
         case "company": company
         case "lead": lead
+        case "deal": deal
         default: contact
         }
     }

@@ -31,8 +31,8 @@ extension ImportService {
     func importBatch(_ indices: ClosedRange<Int>, of rows: [[String]], _ item: ClientImport, _ context: Context,
                      _ db: any SQLDatabase) async throws -> [Int: RowResult] {
         var results: [Int: RowResult] = [:]
-        if item.entity == "lead" {
-            // Leads have no duplicate control of their own: each row on its own, in its savepoint.
+        if item.entity == "lead" || item.entity == "deal" {
+            // Leads and deals have no duplicate control of their own: each row on its own, in its savepoint.
             for index in indices { results[index] = try await importRow(rows[index], item, context, db) }
             return results
         }

@@ -10,10 +10,45 @@ struct ImportRowReader {
     let mapping: [Int: String]
     /// Active users by lower-cased e-mail and by "first last" / "last first".
     let users: [String: Int64]
-    /// Lead stages by lower-cased name (the first of a name across the lead pipelines).
-    var stages: [String: Int64] = [:]
+    /// The pipelines and stages of the imported kind (leads, deals), by name.
+    var places = Places()
     let companyByINN: (String) async throws -> Int64?
     let companyByName: (String) async throws -> Int64?
+    /// A contact by e-mail, phone or full name.
+    var contactByText: (String) async throws -> Int64? = { _ in nil }
+
+    /// Pipelines and their stages as a file names them: case, ё and punctuation aside.
+    struct Places {
+        var pipelines: [String: Int64] = [:]
+        var stages: [Int64: [String: Int64]] = [:]
+        /// A stage by name in any pipeline: the first pipeline that has it.
+        var anyStage: [String: Int64] = [:]
+
+        init(_ list: [Pipeline] = []) {
+            for pipeline in list {
+                if pipelines[Self.key(pipeline.name)] == nil { pipelines[Self.key(pipeline.name)] = pipeline.id }
+                for stage in pipeline.stages {
+                    stages[pipeline.id, default: [:]][Self.key(stage.name)] = stage.id
+                    if anyStage[Self.key(stage.name)] == nil { anyStage[Self.key(stage.name)] = stage.id }
+                }
+            }
+        }
+
+        static func key(_ name: String) -> String { ImportTargets.normalize(name) }
+
+        /// The row's pipeline and stage: a stage is looked for in the named pipeline, else in all.
+        func place(pipeline: String?, stage: String?, into v: inout Validator) -> (pipelineID: Int64?, stageID: Int64?) {
+            var pipelineID: Int64?
+            if let pipeline {
+                pipelineID = pipelines[Self.key(pipeline)]
+                if pipelineID == nil { v.add("pipeline", "not_found", "no pipeline \(pipeline)") }
+            }
+            guard let stage else { return (pipelineID, nil) }
+            let found = pipelineID.map { stages[$0]?[Self.key(stage)] } ?? anyStage[Self.key(stage)]
+            if found == nil, pipeline == nil || pipelineID != nil { v.add("stage", "not_found", "no stage \(stage)") }
+            return (pipelineID, found)
+        }
+    }
 
     /// The row's cells by target; an empty cell is left out (nothing to set or change).
     func cells(_ row: [String]) -> [String: String] {
@@ -90,10 +125,62 @@ struct ImportRowReader {
         input.comments = cells["comments"]
         input.ownerID = responsible(cells, into: &v)
         input.custom = custom(cells)
-        if let stage = cells["stage"] {
-            if let id = stages[stage.lowercased()] { input.stageID = id } else { v.add("stage", "not_found", "no lead stage \(stage)") }
-        }
+        input.stageID = places.place(pipeline: nil, stage: cells["stage"], into: &v).stageID
         return input
+    }
+
+    func deal(_ cells: [String: String], into v: inout Validator) async throws -> DealInput {
+        var input = DealInput()
+        input.title = cells["title"]
+        if let name = cells["company"] {
+            input.companyID = try await company(named: name)
+            if input.companyID == nil { v.add("company", "not_found", "no company \(name)") }
+        }
+        if let text = cells["contact"] {
+            input.contactID = try await contactByText(text)
+            if input.contactID == nil { v.add("contact", "not_found", "no contact \(text)") }
+        }
+        input.amount = cells["amount"].map(MoneyText.init)
+        input.currency = cells["currency"]
+        input.closeDate = cells["close_date"].map(Self.day)
+        if let text = cells["probability"] {
+            input.probability = Int(text.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces))
+            if input.probability == nil { v.add("probability", "invalid", "probability must be a whole number from 0 to 100") }
+        }
+        input.ownerID = responsible(cells, into: &v)
+        input.custom = custom(cells)
+        (input.pipelineID, input.stageID) = places.place(pipeline: cells["pipeline"], stage: cells["stage"], into: &v)
+        return input
+    }
+
+    /// A company by its INN (10 or 12 digits) or by its name.
+    func company(named name: String) async throws -> Int64? {
+        let digits = name.filter(\.isNumber)
+        return digits.count == name.count && (digits.count == 10 || digits.count == 12)
+            ? try await companyByINN(digits) : try await companyByName(name)
+    }
+
+    /// The e-mail or phone a cell holds (normalised), or nil for anything else (a name).
+    static func channel(_ text: String) -> (ChannelKind, String)? {
+        if text.contains("@") { return Email.normalize(text).map { (.email, $0) } }
+        guard !text.contains(where: \.isLetter), text.filter(\.isNumber).count >= 5 else { return nil }
+        return Phone.normalize(text).map { (.phone, $0) }
+    }
+
+    /// Whether `text` names the contact: their name words in any order (all of them, or last and first).
+    static func contact(_ contact: Contact, isNamedBy text: String) -> Bool {
+        let words = { (s: String) in Set(ImportTargets.normalize(s).split(separator: " ")) }
+        let name = [contact.lastName, contact.firstName, contact.middleName].compactMap { $0 }.joined(separator: " ")
+        let wanted = words(text)
+        return !wanted.isEmpty && (wanted == words(name)
+            || wanted == words([contact.lastName, contact.firstName].compactMap { $0 }.joined(separator: " ")))
+    }
+
+    /// `31.12.2026` as `2026-12-31`; anything else as written (checked by the service).
+    static func day(_ text: String) -> String {
+        let parts = text.split(separator: ".")
+        guard parts.count == 3, parts[2].count == 4, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return text }
+        return "\(parts[2])-\(parts[1].count == 1 ? "0" : "")\(parts[1])-\(parts[0].count == 1 ? "0" : "")\(parts[0])"
     }
 
     /// The person's name parts: from their own columns, or from a «Фамилия Имя Отчество» column.
@@ -118,10 +205,7 @@ struct ImportRowReader {
             + Self.list(cells["messengers"]).map { ContactChannel(kind: .messenger, value: $0) }
         var links: [ContactInput.LinkInput]?
         if let name = cells["company"] {
-            let digits = name.filter(\.isNumber)
-            let found = digits.count == name.count && (digits.count == 10 || digits.count == 12)
-                ? try await companyByINN(digits) : try await companyByName(name)
-            if let found { links = [.init(companyID: found, role: cells["company_role"])] } else {
+            if let found = try await company(named: name) { links = [.init(companyID: found, role: cells["company_role"])] } else {
                 v.add("company", "not_found", "no company \(name)")
             }
         }

@@ -37,6 +37,7 @@ public struct ImportService: JobHandler {
         switch entity {
         case "company": .company
         case "lead": .lead
+        case "deal": .deal
         default: .contact
         }
     }
@@ -47,7 +48,7 @@ public struct ImportService: JobHandler {
     /// columns, or guessed from the headers.
     public func upload(entity: String, fileName: String, bytes: Data, by principal: Principal) async throws -> ClientImport {
         var v = Validator()
-        if !ImportTargets.entities.contains(entity) { v.add("entity", "invalid", "entity must be company, contact or lead") }
+        if !ImportTargets.entities.contains(entity) { v.add("entity", "invalid", "entity must be company, contact, lead or deal") }
         if bytes.isEmpty { v.add("file", "empty", "the file is empty") }
         if bytes.count > env.maxAttachmentBytes {
             v.add("file", "too_large", "a file may be at most \(env.maxAttachmentBytes >> 20) MiB")
@@ -141,12 +142,14 @@ public struct ImportService: JobHandler {
             let named = switch item.entity {
             case "company": targets.contains("short_name")
             case "lead": !targets.isDisjoint(with: ["title", "first_name", "last_name", "full_name", "phones", "emails", "company_name"])
+            case "deal": targets.contains("title")
             default: !targets.isDisjoint(with: ["first_name", "full_name"])
             }
             guard named else {
                 let message = switch item.entity {
                 case "company": "map a column to short_name"
                 case "lead": "map a column to title, a name, phones, emails or company_name"
+                case "deal": "map a column to title"
                 default: "map a column to first_name or full_name"
                 }
                 throw RapportError.invalid("mapping", "name_missing", message)
@@ -316,14 +319,11 @@ public struct ImportService: JobHandler {
             users["\(user.lastName) \(user.firstName)".lowercased()] = user.id
         }
         let scope = principal.scope(.company, .read)
-        var stages: [String: Int64] = [:]
-        if item.entity == "lead" {
-            for pipeline in try await PipelineStore().list(entity: .lead, on: db) {
-                for stage in pipeline.stages where stages[stage.name.lowercased()] == nil { stages[stage.name.lowercased()] = stage.id }
-            }
-        }
+        var pipelines: [Pipeline] = []
+        if let entity = PipelineEntity(rawValue: item.entity) { pipelines = try await PipelineStore().list(entity: entity, on: db) }
+        let contactScope = principal.scope(.contact, .read)
         let reader = ImportRowReader(
-            entity: item.entity, mapping: item.mapping, users: users, stages: stages,
+            entity: item.entity, mapping: item.mapping, users: users, places: ImportRowReader.Places(pipelines),
             companyByINN: { inn in
                 try await CompanyStore().list(ClientQuery(search: inn), scope: scope, subject: principal.subject,
                                               page: .init(limit: 1), on: db).items.first { $0.inn == inn }?.id
@@ -333,6 +333,19 @@ public struct ImportService: JobHandler {
                 return try await CompanyStore().list(ClientQuery(search: name), scope: scope, subject: principal.subject,
                                                      page: .init(limit: 20), on: db).items
                     .first { NameMatch.key($0.shortName) == key }?.id
+            },
+            contactByText: { text in
+                // By an e-mail or phone of theirs (one the importer may see), else by name.
+                if let (kind, value) = ImportRowReader.channel(text) {
+                    for id in try await ChannelStore().owners(entity: "contact", kind: kind, normalized: value, on: db) {
+                        if let owner = try await ContactStore().ownership(id: id, on: db),
+                           AccessPolicy.allows(principal.subject, .read, .contact, record: owner) { return id }
+                    }
+                    return nil
+                }
+                return try await ContactStore().list(ClientQuery(search: text), scope: contactScope, subject: principal.subject,
+                                                     page: .init(limit: 20), on: db).items
+                    .first { ImportRowReader.contact($0, isNamedBy: text) }?.id
             })
         return Context(reader: reader, principal: principal)
     }
@@ -365,6 +378,13 @@ public struct ImportService: JobHandler {
             try v.throwIfInvalid()
             let lead = try await LeadService(env: env).create(input, by: principal, on: db)
             return (.created, "", lead.id)
+        }
+        if item.entity == "deal" {
+            // As for leads: a deal put into a later stage meets that stage's gate.
+            let input = try await context.reader.deal(cells, into: &v)
+            try v.throwIfInvalid()
+            let deal = try await DealService(env: env).create(input, by: principal, on: db)
+            return (.created, "", deal.id)
         }
         if item.entity == "company" {
             let input = try context.reader.company(cells, into: &v)
@@ -451,6 +471,7 @@ public struct ImportService: JobHandler {
         switch entity {
         case "company": .company
         case "lead": .lead
+        case "deal": .deal
         default: .contact
         }
     }

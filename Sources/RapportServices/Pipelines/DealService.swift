@@ -29,11 +29,13 @@ public struct DealService: Sendable {
     }
 
     public func create(_ input: DealInput, by principal: Principal?) async throws -> Deal {
+        try await env.database.transaction { db in try await self.create(input, by: principal, on: db) }
+    }
+
+    /// `create` inside the caller's transaction (an import writes many rows in one).
+    func create(_ input: DealInput, by principal: Principal?, on db: any SQLDatabase) async throws -> Deal {
         if let principal { try Access.requireAny(principal, .create, .deal) }
-        let now = env.clock.now()
-        return try await env.database.transaction { db in
-            try await self.insert(input, leadID: nil, by: principal, now: now, db)
-        }
+        return try await insert(input, leadID: nil, by: principal, now: env.clock.now(), db)
     }
 
     /// A deal out of an interaction that showed one (a call that became an order): about the

@@ -48,6 +48,15 @@ public struct ChannelStore: Sendable {
         return out
     }
 
+    /// The records of `entity` with the phone or e-mail (in its normalised form), oldest first.
+    public func owners(entity: String, kind: ChannelKind, normalized: String, on db: any SQLDatabase) async throws -> [Int64] {
+        try await db.raw("""
+            SELECT DISTINCT entity_id FROM client_channels
+            WHERE entity = \(bind: entity) AND kind = \(bind: kind.rawValue) AND normalized = \(bind: normalized)
+            ORDER BY entity_id
+            """).all().map { try $0.decode(column: "entity_id", as: Int64.self) }
+    }
+
     public func delete(entity: String, id: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM client_channels WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
     }

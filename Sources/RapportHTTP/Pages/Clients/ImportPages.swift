@@ -113,7 +113,7 @@ struct ImportPages {
         model["is_working"] = item.state == .queued || item.state == .running
         model["is_finished"] = item.state == .done || item.state == .failed
         model["has_report"] = item.skipped + item.rejected > 0
-        model["list_href"] = ["company": "/clients/companies", "lead": "/leads"][item.entity] ?? "/clients/contacts"
+        model["list_href"] = ["company": "/clients/companies", "lead": "/leads", "deal": "/deals"][item.entity] ?? "/clients/contacts"
         model["errors"] = errors
         if isDraft {
             let rows = try await imports.preview(id, by: principal)
@@ -143,6 +143,6 @@ struct ImportPages {
 
     /// The menu entry an import of `entity` belongs to.
     static func nav(_ entity: String) -> String {
-        ["company": "companies", "lead": "leads"][entity] ?? "contacts"
+        ["company": "companies", "lead": "leads", "deal": "deals"][entity] ?? "contacts"
     }
 }
