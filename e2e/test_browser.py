@@ -899,7 +899,7 @@ def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
     driver.get(base + "/leads")
     wait_for(driver, "[data-board]")
     shots("board-leads")
-    submit_and_wait(driver, driver.find_element(By.ID, "lead-new"))
+    submit_and_wait(driver, driver.find_element(By.ID, "record-new"))
     wait_for(driver, "#f-phones").send_keys("+7 916 555-12-34")
     fill(driver, "#f-source", "phone")
     submit_and_wait(driver, driver.find_element(By.ID, "record-save"))

@@ -158,7 +158,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                  notifications: services.notifications, secureCookies: settings.secureCookies).register(on: web)
     let clientSupport = ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)
     PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
-                        support: clientSupport, tasksCard: RecordTasksCard(pages: pages, tasks: services.tasks, clock: services.env.clock))
+                        companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: RecordTasksCard(pages: pages, tasks: services.tasks, clock: services.env.clock))
         .register(on: web)
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)

@@ -94,9 +94,10 @@ struct BoardPages {
         model["source"] = filter.source ?? ""
         model["has_source"] = entity == .lead
         model["views"] = views(entity, current: "board", pipelineID: filter.pipelineID, locale)
-        if entity == .lead && principal.may(.create, .lead) {
-            model["new_href"] = "/leads/new"
-            model["import_href"] = "/clients/import?entity=lead"
+        if principal.may(.create, entity.permission) {
+            model["new_href"] = entity == .lead ? "/leads/new" : "/deals/new" + (filter.pipelineID.map { "?pipeline_id=\($0)" } ?? "")
+            model["new_label"] = pages.text(entity == .lead ? "lead_new" : "deal_new", locale)
+            model["import_href"] = "/clients/import?entity=\(entity.rawValue)"
         }
         guard !all.isEmpty else {
             model["no_pipeline"] = true

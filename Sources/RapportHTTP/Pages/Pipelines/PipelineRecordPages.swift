@@ -12,6 +12,8 @@ struct PipelineRecordPages {
     let pipelines: PipelineService
     let leads: LeadService
     let deals: DealService
+    let companies: CompanyService
+    let contacts: ContactService
     let support: ClientPageSupport
     let tasksCard: RecordTasksCard
 
@@ -25,7 +27,7 @@ struct PipelineRecordPages {
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             do {
-                let lead = try await leads.create(Self.leadInput(form), by: principal)
+                let lead = try await leads.create(PipelineRecordForms.leadInput(form), by: principal)
                 return pages.redirect(to: "/leads/\(lead.id)", flash: "flash_created")
             } catch let error as RapportError {
                 return try await leadCard(request, context, card: nil, values: form.values, errors: try formErrors(error, request, context))
@@ -40,7 +42,7 @@ struct PipelineRecordPages {
             let id = try context.id(entity: "lead")
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             do {
-                _ = try await leads.update(id, Self.leadInput(form), expectedVersion: form.id("version"), by: principal)
+                _ = try await leads.update(id, PipelineRecordForms.leadInput(form), expectedVersion: form.id("version"), by: principal)
                 return pages.redirect(to: "/leads/\(id)", flash: "flash_saved")
             } catch let error as RapportError {
                 let card = try await leads.get(id, by: principal)
@@ -72,6 +74,56 @@ struct PipelineRecordPages {
             let deal = try await deals.create(fromInteraction: id, by: principal)
             return pages.redirect(to: "/deals/\(deal.id)", flash: "flash_created")
         }
+        group.get("deals/new") { request, context in
+            let principal = try context.requirePrincipal()
+            guard principal.may(.create, .deal) else { throw RapportError.forbidden }
+            var values: [String: String] = [:]
+            let query = QueryReader(request: request)
+            for name in ["pipeline_id", "company_id", "contact_id"] {
+                if let id = try query.int64(name) { values[name] = String(id) }
+            }
+            return try await dealCard(request, context, card: nil, values: values, errors: [:])
+        }
+        group.post("deals/new") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            do {
+                let deal = try await deals.create(PipelineRecordForms.dealInput(form), by: principal)
+                return pages.redirect(to: "/deals/\(deal.id)", flash: "flash_created")
+            } catch let error as RapportError {
+                return try await dealCard(request, context, card: nil, values: form.values, errors: try formErrors(error, request, context))
+            }
+        }
+        group.post("leads/{id}/items") { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.id(entity: "lead")
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            var input = LeadInput()
+            input.lineItems = PipelineRecordForms.lineItems(form)
+            do {
+                _ = try await leads.update(id, input, expectedVersion: form.id("version"), by: principal)
+                return pages.redirect(to: "/leads/\(id)#line-items", flash: "flash_saved")
+            } catch let error as RapportError {
+                let card = try await leads.get(id, by: principal)
+                return try await leadCard(request, context, card: card, values: form.values,
+                                          errors: try itemErrors(error, request, context))
+            }
+        }
+        group.post("deals/{id}/items") { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.id(entity: "deal")
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            var input = DealInput()
+            input.lineItems = PipelineRecordForms.lineItems(form)
+            do {
+                _ = try await deals.update(id, input, expectedVersion: form.id("version"), by: principal)
+                return pages.redirect(to: "/deals/\(id)#line-items", flash: "flash_saved")
+            } catch let error as RapportError {
+                let card = try await deals.get(id, by: principal)
+                return try await dealCard(request, context, card: card, values: form.values,
+                                          errors: try itemErrors(error, request, context))
+            }
+        }
         group.get("deals/{id}") { request, context in
             let card = try await deals.get(try context.id(entity: "deal"), by: try context.requirePrincipal())
             return try await dealCard(request, context, card: card, values: [:], errors: [:])
@@ -81,7 +133,7 @@ struct PipelineRecordPages {
             let id = try context.id(entity: "deal")
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
             do {
-                _ = try await deals.update(id, Self.dealInput(form), expectedVersion: form.id("version"), by: principal)
+                _ = try await deals.update(id, PipelineRecordForms.dealInput(form), expectedVersion: form.id("version"), by: principal)
                 return pages.redirect(to: "/deals/\(id)", flash: "flash_saved")
             } catch let error as RapportError {
                 let card = try await deals.get(id, by: principal)
@@ -100,27 +152,32 @@ struct PipelineRecordPages {
         let locale = pages.locale(request, context)
         let lead = card?.record
         func value(_ name: String, _ current: String?) -> String { values[name] ?? current ?? "" }
-        let fields: [(String, String, String, Bool)] = [
-            ("title", "title", value("title", lead?.title), true),
-            ("last_name", "last_name", value("last_name", lead?.lastName), false),
-            ("first_name", "first_name", value("first_name", lead?.firstName), false),
-            ("middle_name", "middle_name", value("middle_name", lead?.middleName), false),
-            ("phones", "phone", value("phones", lead?.phones.joined(separator: "\n")), false),
-            ("emails", "email", value("emails", lead?.emails.joined(separator: "\n")), false),
-            ("company_name", "company_name", value("company_name", lead?.companyName), false),
-            ("source", "source", value("source", lead?.source), false),
-            ("topic", "topic", value("topic", lead?.topic), false),
-            ("client_type", "client_type", value("client_type", lead?.clientType), false),
-            ("object_address", "object_address", value("object_address", lead?.objectAddress), true),
-            ("amount", "amount", value("amount", lead?.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(lead?.currency)) }), false),
-            ("comments", "comments", value("comments", lead?.comments), true),
+        let amount = lead?.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(lead?.currency)) }
+        let texts: [(String, String, String?, Bool)] = [
+            ("title", "title", lead?.title, true),
+            ("last_name", "last_name", lead?.lastName, false),
+            ("first_name", "first_name", lead?.firstName, false),
+            ("middle_name", "middle_name", lead?.middleName, false),
+            ("phones", "phone", lead?.phones.joined(separator: "\n"), false),
+            ("emails", "email", lead?.emails.joined(separator: "\n"), false),
+            ("company_name", "company_name", lead?.companyName, false),
+            ("source", "source", lead?.source, false),
+            ("topic", "topic", lead?.topic, false),
+            ("client_type", "client_type", lead?.clientType, false),
+            ("object_address", "object_address", lead?.objectAddress, true),
+            ("amount", "amount", amount, false),
+            ("comments", "comments", lead?.comments, true),
         ]
         var model = try await pages.model(request, context, titleKey: "title_leads", nav: "leads")
-        model["fields"] = fields.map { name, label, current, wide -> [String: Any] in
-            ["name": name, "label": PipelineFieldLabels.label(label, locale), "value": current, "wide": wide,
-             "textarea": ["phones", "emails", "comments"].contains(name), "type": "text", "error": errors[name] ?? "",
-             "hint": ["phones", "emails"].contains(name) ? pages.text("hint_one_per_line", locale) : ""]
+        var fields = texts.map { name, label, current, wide in
+            PipelineRecordForms.field(name, PipelineFieldLabels.label(label, locale), values[name] ?? current ?? "", wide: wide,
+                                      textarea: ["phones", "emails", "comments"].contains(name),
+                                      hint: ["phones", "emails"].contains(name) ? pages.text("hint_one_per_line", locale) : "",
+                                      error: errors[name])
         }
+        fields.append(try await ownerField(values["owner_id"].flatMap { Int64($0) } ?? lead?.ownerID ?? principal.userID,
+                                           principal: principal, locale: locale, error: errors["owner_id"]))
+        model["fields"] = fields
         model["errors"] = errors
         model["entity_path"] = "leads"
         model["list_label"] = pages.text("title_leads", locale)
@@ -149,42 +206,109 @@ struct PipelineRecordPages {
         }
         try await common(&model, entity: .lead, id: lead.id, title: lead.title, ownerID: lead.ownerID, place: lead.place,
                          version: lead.version, amount: lead.amount, currency: lead.currency, pipeline: card.pipeline,
-                         items: card.lineItems, principal: principal, locale: locale)
+                         items: card.lineItems, principal: principal, locale: locale, values: values, errors: errors)
         return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    func dealCard(_ request: Request, _ context: RapportRequestContext, card: DealService.Card, values: [String: String],
+    /// A deal's card, or (without `card`) the form of a new deal.
+    func dealCard(_ request: Request, _ context: RapportRequestContext, card: DealService.Card?, values: [String: String],
                   errors: [String: String]) async throws -> Response {
         let principal = try context.requirePrincipal()
         let locale = pages.locale(request, context)
-        let deal = card.record
+        let deal = card?.record
         func value(_ name: String, _ current: String?) -> String { values[name] ?? current ?? "" }
         var model = try await pages.model(request, context, titleKey: "title_deals", nav: "deals")
+        let company = try await client(.company, PageForm.pickedID(values["company_id"], values["company_id_query"]) ?? deal?.companyID,
+                                       by: principal)
+        let contact = try await client(.contact, PageForm.pickedID(values["contact_id"], values["contact_id_query"]) ?? deal?.contactID,
+                                       by: principal)
+        func label(_ name: String) -> String { PipelineFieldLabels.label(name, locale) }
         model["fields"] = [
-            ("title", value("title", deal.title), true, "text"),
-            ("amount", value("amount", deal.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(deal.currency)) }), false, "text"),
-            ("close_date", value("close_date", deal.closeDate?.description), false, "date"),
-            ("probability", value("probability", deal.probability.map(String.init)), false, "number"),
-        ].map { name, current, wide, type -> [String: Any] in
-            ["name": name, "label": PipelineFieldLabels.label(name, locale), "value": current, "wide": wide, "type": type,
-             "error": errors[name] ?? ""]
-        }
+            PipelineRecordForms.field("title", label("title"), value("title", deal?.title), wide: true, error: errors["title"]),
+            PipelineRecordForms.picker("company_id", pages.text("field_company_id", locale), entity: "company", id: company?.id,
+                                       text: values["company_id_query"] ?? company?.label ?? "",
+                                       placeholder: pages.text("picker_company_placeholder", locale),
+                                       hint: pages.text("picker_hint", locale), error: errors["company_id"]),
+            PipelineRecordForms.picker("contact_id", pages.text("field_contact_id", locale), entity: "contact", id: contact?.id,
+                                       text: values["contact_id_query"] ?? contact?.label ?? "",
+                                       placeholder: pages.text("picker_contact_placeholder", locale),
+                                       hint: pages.text("picker_hint", locale), error: errors["contact_id"]),
+            PipelineRecordForms.field("amount", label("amount"),
+                                      value("amount", deal?.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(deal?.currency)) }),
+                                      error: errors["amount"]),
+            PipelineRecordForms.field("close_date", label("close_date"), value("close_date", deal?.closeDate?.description), type: "date",
+                                      error: errors["close_date"]),
+            PipelineRecordForms.field("probability", label("probability"), value("probability", deal?.probability.map(String.init)),
+                                      type: "number", error: errors["probability"]),
+            try await ownerField(values["owner_id"].flatMap { Int64($0) } ?? deal?.ownerID ?? principal.userID,
+                                 principal: principal, locale: locale, error: errors["owner_id"]),
+        ]
         model["errors"] = errors
         model["entity_path"] = "deals"
         model["list_label"] = pages.text("title_deals", locale)
+        model["new_label"] = pages.text("deal_new", locale)
+        guard let card, let deal else {
+            model["is_new"] = true
+            model["form_action"] = "/deals/new"
+            model["new_pipeline_id"] = values["pipeline_id"] ?? ""
+            return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+        }
         model["title"] = deal.title
         model["form_action"] = "/deals/\(deal.id)"
         if let lead = deal.leadID { model["lead_link"] = lead }
+        if let company = try await client(.company, deal.companyID, by: principal) { model["client_company"] = company.link }
+        if let contact = try await client(.contact, deal.contactID, by: principal) { model["client_contact"] = contact.link }
         try await common(&model, entity: .deal, id: deal.id, title: deal.title, ownerID: deal.ownerID, place: deal.place,
                          version: deal.version, amount: deal.amount, currency: deal.currency, pipeline: card.pipeline,
-                         items: card.lineItems, principal: principal, locale: locale)
+                         items: card.lineItems, principal: principal, locale: locale, values: values, errors: errors)
         return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    /// A deal's company or contact as the card shows it: the picker's text and the header's link;
+    /// nil for none, or for one the principal may not see.
+    func client(_ entity: PermissionEntity, _ id: Int64?, by principal: Principal) async throws
+        -> (id: Int64, label: String, link: [String: Any])?
+    {
+        guard let id, id > 0 else { return nil }
+        do {
+            let name = entity == .company ? try await companies.get(id, by: principal).shortName
+                : try await contacts.get(id, by: principal).contact.displayName
+            let href = entity == .company ? "/clients/companies/\(id)" : "/clients/contacts/\(id)"
+            return (id, "\(name) · #\(id)", ["name": name, "href": href])
+        } catch RapportError.notFound {
+            return nil
+        }
+    }
+
+    /// The responsible: active users the principal may see, the current one selected.
+    func ownerField(_ selected: Int64, principal: Principal, locale: AppLocale, error: String?) async throws -> [String: Any] {
+        PipelineRecordForms.select("owner_id", pages.text("field_owner_id", locale),
+                                   options: try await support.owners(selected: selected, by: principal).options, error: error)
+    }
+
+    /// A refused save of the line items editor: its message shown in the editor.
+    func itemErrors(_ error: RapportError, _ request: Request, _ context: RapportRequestContext) throws -> [String: String] {
+        let locale = pages.locale(request, context)
+        if case .validation(let errors) = error {
+            let labels = ["name": "line_item_name", "quantity": "line_item_quantity", "unit": "line_item_unit",
+                          "price": "line_item_price", "discount_percent": "line_item_discount_percent",
+                          "tax_percent": "line_item_tax_percent"]
+            let lines = errors.map { e -> String in
+                guard let match = e.field.firstMatch(of: /line_items\[(\d+)\]\.?(\w*)/), let n = Int(match.1) else {
+                    return pages.message(e, locale)
+                }
+                let field = labels[String(match.2)].map { " · " + pages.text($0, locale) } ?? ""
+                return "\(pages.text("line_item_row", locale)) \(n + 1)\(field): \(pages.message(e, locale))"
+            }
+            return ["items": lines.joined(separator: "; ")]
+        }
+        return ["items": try formErrors(error, request, context).values.joined(separator: " ")]
     }
 
     /// What both cards show: the record, its stage path and hint, lines, tasks, history.
     func common(_ model: inout [String: Any], entity: PipelineEntity, id: Int64, title: String, ownerID: Int64, place: StagePlace,
                 version: Int64, amount: Int64?, currency: String, pipeline: Pipeline, items: [LineItem], principal: Principal,
-                locale: AppLocale) async throws {
+                locale: AppLocale, values: [String: String], errors: [String: String]) async throws {
         let names = try await support.owners(selected: ownerID, by: principal).names
         let zone = principal.user.timeZone
         model["record"] = ["id": id, "title": title, "version": version,
@@ -216,43 +340,17 @@ struct PipelineRecordPages {
         }
         model["items_tax"] = Formatting.money(amounts.tax, currency: currency, locale: locale)
         model["items_total"] = Formatting.money(amounts.total, currency: currency, locale: locale)
+        if principal.may(.update, entity.permission) {
+            model["can_edit_items"] = true
+            // A refused save shows the rows as they were sent, to be corrected.
+            model["item_rows"] = errors["items"] != nil ? PipelineRecordForms.itemRows(sent: values)
+                : PipelineRecordForms.itemRows(items, currency: currency)
+            model["items_error"] = errors["items"] ?? ""
+        }
         model.merge(try await tasksCard.model(entity.rawValue, id, names: names, by: principal, locale: locale)) { _, new in new }
         let history = try await (entity == .lead ? leads.history(id, page: .init(limit: 100), by: principal)
                                                   : deals.history(id, page: .init(limit: 100), by: principal)).items
         model["timeline"] = support.timeline(history, names: names, locale: locale, timeZone: zone, definitions: [])
-    }
-
-    // MARK: forms
-
-    static func lines(_ text: String?) -> [String]? {
-        text.map { $0.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-    }
-
-    static func leadInput(_ form: PageForm) -> LeadInput {
-        var input = LeadInput()
-        input.title = form["title"]
-        input.firstName = form["first_name"]
-        input.middleName = form["middle_name"]
-        input.lastName = form["last_name"]
-        input.phones = lines(form["phones"])
-        input.emails = lines(form["emails"])
-        input.companyName = form["company_name"]
-        input.source = form["source"]
-        input.topic = form["topic"]
-        input.clientType = form["client_type"]
-        input.objectAddress = form["object_address"]
-        input.amount = form["amount"].map(MoneyText.init)
-        input.comments = form["comments"]
-        return input
-    }
-
-    static func dealInput(_ form: PageForm) -> DealInput {
-        var input = DealInput()
-        input.title = form["title"]
-        input.amount = form["amount"].map(MoneyText.init)
-        input.closeDate = form["close_date"]
-        if let text = form.text("probability") { input.probability = Int(text) ?? -1 }
-        return input
     }
 
     /// A refusal as the form shows it: field errors by field, a gate's refusal or a possible
@@ -264,7 +362,7 @@ struct PipelineRecordPages {
             var out: [String: String] = [:]
             for e in errors {
                 let field = e.field.replacingOccurrences(of: #"\[\d+\]"#, with: "", options: .regularExpression)
-                out[field] = out[field] ?? e.message
+                out[field] = out[field] ?? pages.message(e, locale)
             }
             return out
         case .moveRefused(let refusal):

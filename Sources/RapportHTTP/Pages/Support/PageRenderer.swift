@@ -184,11 +184,14 @@ extension PageRenderer {
     func errors(_ error: RapportError, _ locale: AppLocale) -> [String: String] {
         guard case .validation(let list) = error else { return [:] }
         var map: [String: String] = [:]
-        for item in list where map[item.field] == nil {
-            let key = "field_error_\(item.code)"
-            let text = localizer.text(key, locale)
-            map[item.field] = text == key ? item.message : text
-        }
+        for item in list where map[item.field] == nil { map[item.field] = message(item, locale) }
         return map
+    }
+
+    /// One field error in the viewer's language.
+    func message(_ error: FieldError, _ locale: AppLocale) -> String {
+        let key = "field_error_\(error.code)"
+        let text = localizer.text(key, locale)
+        return text == key ? error.message : text
     }
 }
