@@ -157,9 +157,6 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     AccountPages(pages: pages, auth: services.auth, tokens: services.tokens, feeds: services.calendarFeeds,
                  notifications: services.notifications, secureCookies: settings.secureCookies).register(on: web)
     let clientSupport = ClientPageSupport(pages: pages, users: services.users, fields: services.customFields)
-    PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
-                        companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: RecordTasksCard(pages: pages, tasks: services.tasks, clock: services.env.clock))
-        .register(on: web)
     let ties = RelationshipPages(pages: pages, relationships: services.relationships, companies: services.companies,
                                  contacts: services.contacts)
     ties.register(on: web)
@@ -176,6 +173,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                                             clock: services.env.clock)
     interactionPages.register(on: web)
     let interactionCard = RecordInteractionsCard(pages: interactionPages)
+    PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
+                        companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: taskCard,
+                        interactionCard: interactionCard).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,

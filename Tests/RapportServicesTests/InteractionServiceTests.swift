@@ -210,6 +210,51 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.kinds)
+    func interactions_are_kept_about_leads_and_deals(kind: DatabaseKind) async throws {
+        try await TestHarness.with(kind) { harness in
+            let a = try await harness.department("A")
+            let b = try await harness.department("B")
+            let anna = try await harness.principal(try await harness.makeUser("anna@x.example", role: .salesManager, department: a.id))
+            let other = try await harness.principal(try await harness.makeUser("other@x.example", role: .salesManager, department: b.id))
+            _ = try await KitchenPipelines(env: harness.services.env).install(.ru)
+            var leadInput = LeadInput()
+            leadInput.firstName = "Ирина"
+            leadInput.phones = ["+7 916 555-12-34"]
+            let lead = try await harness.services.leads.create(leadInput, by: anna)
+            var dealInput = DealInput()
+            dealInput.title = "Кухня Котовой"
+            let deal = try await harness.services.deals.create(dealInput, by: anna)
+            let hidden = try await harness.services.leads.create(leadInput, by: other)
+            let service = harness.services.interactions
+
+            let call = try await service.create(InteractionInput(kind: "call", subject: "Перезвонила, ждёт КП", direction: "incoming",
+                                                                 linkEntity: "lead", linkID: lead.id), by: anna)
+            let meeting = try await service.create(InteractionInput(kind: "meeting", subject: "Замер", linkEntity: "deal",
+                                                                    linkID: deal.id), by: anna)
+            #expect(try await service.list(.init(record: .init(entity: "lead", id: lead.id)), page: .init(), by: anna).items.map(\.id)
+                == [call.id])
+            #expect(try await service.list(.init(record: .init(entity: "deal", id: deal.id)), page: .init(), by: anna).items.map(\.id)
+                == [meeting.id])
+            #expect(try await service.recordNames([call, meeting], by: anna)
+                == [.init(entity: "lead", id: lead.id): lead.title, .init(entity: "deal", id: deal.id): "Кухня Котовой"])
+            // The lead's history says a call was logged about it.
+            let history = try await harness.services.leads.history(lead.id, page: .init(), by: anna).items
+            #expect(history.contains { $0.changes.contains { $0.new == "Перезвонила, ждёт КП" } })
+
+            func refusal(_ input: InteractionInput) async -> [String] {
+                do { _ = try await service.create(input, by: anna); return [] } catch { return fieldCodes(error) }
+            }
+            // Someone else's lead, a lead that does not exist, a record kind that takes no interactions.
+            #expect(await refusal(InteractionInput(kind: "call", subject: "x", linkEntity: "lead", linkID: hidden.id))
+                == ["link_id:not_found"])
+            #expect(await refusal(InteractionInput(kind: "call", subject: "x", linkEntity: "deal", linkID: deal.id + 100))
+                == ["link_id:not_found"])
+            #expect(await refusal(InteractionInput(kind: "call", subject: "x", linkEntity: "task", linkID: 1))
+                == ["link_entity:invalid"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
     func a_meetings_reminder_says_what_it_is_about_and_fires_once(kind: DatabaseKind) async throws {
         try await TestHarness.with(kind) { harness in
             let admin = try await harness.admin()

@@ -406,6 +406,14 @@ public struct InteractionService: Sendable {
         return .init(kind: kind, refID: id, name: summary.name)
     }
 
+    /// Whether the record an interaction is about (a client, lead or deal) exists and the principal may read it.
+    func readableLink(_ link: WorkTask.Link, _ principal: Principal, _ db: any SQLDatabase) async throws -> Bool {
+        guard let permission = WorkTask.Link.entities[link.entity],
+              let summary = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]
+        else { return false }
+        return AccessPolicy.allows(principal.subject, .read, permission, record: summary.ownership)
+    }
+
     /// Reminders still to come of a planned interaction become its timers; others have none.
     static func scheduleReminders(_ item: Interaction, now: Date, _ db: any SQLDatabase) async throws {
         let moments = item.status == .planned ? item.reminders.filter { $0 > now } : []
@@ -470,9 +478,9 @@ public struct InteractionService: Sendable {
         if let entity = input.linkEntity {
             if entity.isEmpty {
                 item.link = nil
-            } else if let kind = Interaction.Participant.Kind(rawValue: entity), kind == .contact || kind == .company {
+            } else if WorkTask.Link.entities[entity] != nil {
                 if let id = input.linkID, id > 0 {
-                    if try await readableRecord(kind, id, principal, db) != nil {
+                    if try await readableLink(.init(entity: entity, id: id), principal, db) {
                         item.link = .init(entity: entity, id: id)
                     } else {
                         v.add("link_id", "not_found", "no \(entity) with id \(id)")
@@ -481,7 +489,8 @@ public struct InteractionService: Sendable {
                     v.add("link_id", "required", "link_id is required with link_entity")
                 }
             } else {
-                v.add("link_entity", "invalid", "link_entity must be one of company, contact")
+                v.add("link_entity", "invalid",
+                      "link_entity must be one of \(WorkTask.Link.entities.keys.sorted().joined(separator: ", "))")
             }
         }
         if let texts = input.reminders {

@@ -16,6 +16,7 @@ struct PipelineRecordPages {
     let contacts: ContactService
     let support: ClientPageSupport
     let tasksCard: RecordTasksCard
+    let interactionCard: RecordInteractionsCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("leads/new") { request, context in
@@ -348,6 +349,9 @@ struct PipelineRecordPages {
             model["items_error"] = errors["items"] ?? ""
         }
         model.merge(try await tasksCard.model(entity.rawValue, id, names: names, by: principal, locale: locale)) { _, new in new }
+        model.merge(try await interactionCard.model(entity.rawValue, id, name: title, names: names, by: principal, locale: locale)) {
+            _, new in new
+        }
         let history = try await (entity == .lead ? leads.history(id, page: .init(limit: 100), by: principal)
                                                   : deals.history(id, page: .init(limit: 100), by: principal)).items
         model["timeline"] = support.timeline(history, names: names, locale: locale, timeZone: zone, definitions: [])

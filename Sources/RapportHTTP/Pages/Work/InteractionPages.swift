@@ -183,8 +183,7 @@ struct InteractionPages {
     }
 
     func link(for link: WorkTask.Link, _ names: [WorkTask.Link: String]) -> [String: Any] {
-        ["href": link.entity == "company" ? "/clients/companies/\(link.id)" : "/clients/contacts/\(link.id)",
-         "label": names[link] ?? "#\(link.id)"]
+        ["href": RecordPaths.path(link.entity, link.id), "label": names[link] ?? "#\(link.id)"]
     }
 
     // MARK: the form
@@ -394,7 +393,7 @@ struct InteractionPages {
         let recordID = form.id("link_id") ?? 0
         // Back to the card, or to the desktop's chosen client (only that local page, never elsewhere).
         let back = localPath(form["return_to"], under: "/?client=")
-            ?? (entity == "company" ? "/clients/companies/" : "/clients/contacts/") + String(recordID) + "#interactions"
+            ?? RecordPaths.path(entity, recordID) + "#interactions"
         let text = form.text("note") ?? ""
         guard !text.isEmpty else { return pages.redirect(to: back, flash: "flash_note_empty_refused") }
         let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
