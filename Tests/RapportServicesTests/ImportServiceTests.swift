@@ -110,7 +110,7 @@ import Testing
                 try await imports.upload(entity: "contact", fileName: "x.csv", bytes: Data("только заголовок\n".utf8), by: admin)
             }
             await #expect(throws: RapportError.self) {
-                try await imports.upload(entity: "deal", fileName: "x.csv", bytes: Data(csv.utf8), by: admin)
+                try await imports.upload(entity: "invoice", fileName: "x.csv", bytes: Data(csv.utf8), by: admin)
             }
             let other = try await harness.principal(try await harness.makeUser("other@test.example"))
             await #expect(throws: RapportError.notFound(entity: "import")) { try await imports.get(item.id, by: other) }
