@@ -57,6 +57,9 @@ public struct ServiceSet: Sendable {
     public let leads: LeadService
     public let deals: DealService
     public let boards: BoardService
+    public let routing: RoutingService
+    public let integrations: IntegrationService
+    public let telephony: TelephonyService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -91,6 +94,9 @@ public struct ServiceSet: Sendable {
         leads = LeadService(env: env)
         deals = DealService(env: env)
         boards = BoardService(env: env)
+        routing = RoutingService(env: env)
+        integrations = IntegrationService(env: env)
+        telephony = TelephonyService(env: env)
     }
 }
 
@@ -137,6 +143,10 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     RelationshipsAPI(relationships: services.relationships).register(on: api)
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
     PipelinesAPI(pipelines: services.pipelines, boards: services.boards, settings: services.settings).register(on: api)
+    RoutingRulesAPI(routing: services.routing).register(on: api)
+    let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony)
+    telephony.register(on: api)
+    telephony.registerWebhook(on: router.group("api/v1"))
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)
 

@@ -62,6 +62,8 @@ public enum ImportTargets {
         ("topic", ["topic", "тема", "тема обращения", "запрос"]),
         ("client_type", ["client_type", "тип клиента", "client type"]),
         ("object_address", ["object_address", "адрес объекта", "адрес", "address"]),
+        ("region", ["region", "регион", "город", "city"]),
+        ("language", ["language", "язык"]),
         ("amount", ["amount", "сумма", "бюджет", "budget"]),
         ("comments", ["comments", "комментарий", "комментарии", "примечание", "notes"]),
         ("stage", ["stage", "этап", "стадия", "статус", "status"]),

@@ -24,6 +24,8 @@ public indirect enum GateCondition: Equatable, Sendable {
     case has(field: String)
     case documentSent(template: String)
     case stageTasksDone
+    /// Now is working time in the company's calendar (routing rules: "in working hours").
+    case workingTime
     case not(GateCondition)
     case all([GateCondition])
     case any([GateCondition])
@@ -32,7 +34,7 @@ public indirect enum GateCondition: Equatable, Sendable {
     public var fields: Set<String> {
         switch self {
         case .compare(let field, _, _), .has(let field): [field]
-        case .documentSent, .stageTasksDone: []
+        case .documentSent, .stageTasksDone, .workingTime: []
         case .not(let inner): inner.fields
         case .all(let parts), .any(let parts): parts.reduce(into: Set<String>()) { $0.formUnion($1.fields) }
         }
@@ -45,6 +47,7 @@ public indirect enum GateCondition: Equatable, Sendable {
         case .has(let field): "has(\(field))"
         case .documentSent(let template): "document_sent(\(GateValue.text(template).text))"
         case .stageTasksDone: "stage_tasks_done()"
+        case .workingTime: "working_time()"
         case .not(let inner): "not \(inner.isAtom ? inner.text : "(\(inner.text))")"
         case .all(let parts): parts.map { if case .any = $0 { "(\($0.text))" } else { $0.text } }.joined(separator: " and ")
         case .any(let parts): parts.map(\.text).joined(separator: " or ")
@@ -55,15 +58,25 @@ public indirect enum GateCondition: Equatable, Sendable {
     public var readsStageTasks: Bool {
         switch self {
         case .stageTasksDone: true
-        case .compare, .has, .documentSent: false
+        case .compare, .has, .documentSent, .workingTime: false
         case .not(let inner): inner.readsStageTasks
         case .all(let parts), .any(let parts): parts.contains { $0.readsStageTasks }
         }
     }
 
+    /// Whether judging it needs to know if now is working time.
+    public var readsWorkingTime: Bool {
+        switch self {
+        case .workingTime: true
+        case .compare, .has, .documentSent, .stageTasksDone: false
+        case .not(let inner): inner.readsWorkingTime
+        case .all(let parts), .any(let parts): parts.contains { $0.readsWorkingTime }
+        }
+    }
+
     var isAtom: Bool {
         switch self {
-        case .compare, .has, .documentSent, .stageTasksDone: true
+        case .compare, .has, .documentSent, .stageTasksDone, .workingTime: true
         case .not, .all, .any: false
         }
     }

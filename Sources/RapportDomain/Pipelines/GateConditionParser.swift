@@ -114,6 +114,11 @@ struct GateConditionParser {
                 try expect("(")
                 try expect(")")
                 return .stageTasksDone
+            case "working_time":
+                index += 1
+                try expect("(")
+                try expect(")")
+                return .workingTime
             default:
                 let field = try fieldName()
                 guard case .symbol(let symbol)? = peek?.kind, let comparison = GateComparison(rawValue: symbol) else {
@@ -127,7 +132,8 @@ struct GateConditionParser {
         }
     }
 
-    static let reserved: Set<String> = ["and", "or", "not", "has", "document_sent", "stage_tasks_done", "true", "false"]
+    static let reserved: Set<String> = ["and", "or", "not", "has", "document_sent", "stage_tasks_done", "working_time", "true",
+                                        "false"]
 
     mutating func fieldName() throws(SyntaxError) -> String {
         guard case .word(let word)? = peek?.kind, !Self.reserved.contains(word.lowercased()),

@@ -8,11 +8,15 @@ public struct GateFacts: Sendable, Equatable {
     public var sentTemplates: Set<String>
     /// Whether every task created on entry to the record's current stage is done.
     public var stageTasksDone: Bool
+    /// Whether the moment judged is working time in the company's calendar.
+    public var workingTime: Bool
 
-    public init(fields: [String: GateValue] = [:], sentTemplates: Set<String> = [], stageTasksDone: Bool = false) {
+    public init(fields: [String: GateValue] = [:], sentTemplates: Set<String> = [], stageTasksDone: Bool = false,
+                workingTime: Bool = false) {
         self.fields = fields
         self.sentTemplates = sentTemplates
         self.stageTasksDone = stageTasksDone
+        self.workingTime = workingTime
     }
 
     /// The field's value; nil when it has none (an empty text or list counts as none).
@@ -40,6 +44,7 @@ extension GateCondition {
         case .documentSent(let template):
             return facts.sentTemplates.contains { $0.lowercased() == template.lowercased() }
         case .stageTasksDone: return facts.stageTasksDone
+        case .workingTime: return facts.workingTime
         case .not(let inner): return !inner.holds(for: facts)
         case .all(let parts): return parts.allSatisfy { $0.holds(for: facts) }
         case .any(let parts): return parts.contains { $0.holds(for: facts) }

@@ -54,6 +54,10 @@ public struct Lead: PipelineRecord {
     /// End customer, dealer, designer …
     public var clientType: String?
     public var objectAddress: String?
+    /// Where the client is (a city, a region), as the request said it.
+    public var region: String?
+    /// The language the client speaks (`ru`, `az`, `en` …).
+    public var language: String?
     public var amount: Int64?
     public var currency: String
     public var comments: String?
@@ -108,7 +112,8 @@ public struct Lead: PipelineRecord {
             ("utm_source", Self.text(utm.source)), ("utm_medium", Self.text(utm.medium)),
             ("utm_campaign", Self.text(utm.campaign)), ("utm_content", Self.text(utm.content)),
             ("utm_term", Self.text(utm.term)), ("topic", Self.text(topic)), ("client_type", Self.text(clientType)),
-            ("object_address", Self.text(objectAddress)), ("amount", Self.money(amount)), ("currency", .text(currency)),
+            ("object_address", Self.text(objectAddress)), ("region", Self.text(region)), ("language", Self.text(language)),
+            ("amount", Self.money(amount)), ("currency", .text(currency)),
             ("comments", Self.text(comments)), ("owner_id", .number(Decimal(ownerID))),
         ]
         return Dictionary(pairs.compactMap { code, value in value.map { (code, $0) } }, uniquingKeysWith: { a, _ in a })

@@ -7,22 +7,22 @@ public enum PipelineFieldLabels {
         "last_name": "Last name", "phone": "Phone", "email": "E-mail", "company_name": "Company name", "source": "Source",
         "campaign": "Campaign", "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
         "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Topic of the request", "client_type": "Client type",
-        "object_address": "Object address", "amount": "Amount", "currency": "Currency", "comments": "Comments",
+        "object_address": "Object address", "region": "Region", "language": "Language", "amount": "Amount", "currency": "Currency", "comments": "Comments",
         "owner_id": "Responsible", "line_items": "Line items", "client": "Client", "company_id": "Company",
         "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
         // What a record's history says besides its fields.
-        "stage": "Stage", "stage_refused": "Automatic move refused", "close_reason": "Reason", "converted": "Converted",
+        "stage": "Stage", "stage_refused": "Automatic move refused", "routing": "Distribution", "close_reason": "Reason", "converted": "Converted",
     ]
     static let ru: [String: String] = [
         "title": "Название", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
         "last_name": "Фамилия", "phone": "Телефон", "email": "E-mail", "company_name": "Название компании",
         "source": "Источник", "campaign": "Кампания", "utm_source": "UTM source", "utm_medium": "UTM medium",
         "utm_campaign": "UTM campaign", "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Тема обращения",
-        "client_type": "Тип клиента", "object_address": "Адрес объекта", "amount": "Сумма", "currency": "Валюта",
+        "client_type": "Тип клиента", "object_address": "Адрес объекта", "region": "Регион", "language": "Язык", "amount": "Сумма", "currency": "Валюта",
         "comments": "Комментарий", "owner_id": "Ответственный", "line_items": "Товары и услуги", "client": "Клиент",
         "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
         "probability": "Вероятность",
-        "stage": "Этап", "stage_refused": "Автопереход не выполнен", "close_reason": "Причина", "converted": "Конвертирован",
+        "stage": "Этап", "stage_refused": "Автопереход не выполнен", "routing": "Распределение", "close_reason": "Причина", "converted": "Конвертирован",
     ]
 
     /// The field's label; a custom field's from `custom`, an unknown code as it is.

@@ -83,7 +83,7 @@ public enum PipelineFields {
     public static let lead: [String] = [
         "title", "client_name", "first_name", "middle_name", "last_name", "phone", "email", "company_name", "source",
         "campaign", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "topic", "client_type",
-        "object_address", "amount", "currency", "comments", "owner_id", "line_items",
+        "object_address", "region", "language", "amount", "currency", "comments", "owner_id", "line_items",
     ]
     public static let deal: [String] = [
         "title", "client", "company_id", "contact_id", "phone", "email", "amount", "currency", "close_date",

@@ -157,6 +157,15 @@ public struct AuthService: Sendable {
                              permissions: permissions)
     }
 
+    /// User `id` as the actor of what the system does on their behalf (a call logged for the
+    /// person who took it), with their own rights, read in the caller's transaction.
+    static func actor(userID id: Int64, on db: any SQLDatabase) async throws -> Principal? {
+        guard let user = try await UserStore().find(id: id, on: db), let subject = try await subject(userID: id, on: db) else {
+            return nil
+        }
+        return Principal(user: user, subject: subject, via: .console)
+    }
+
     /// The access subject of user `id`, read in the caller's transaction; nil for no such user.
     static func subject(userID id: Int64, on db: any SQLDatabase) async throws -> AccessSubject? {
         guard let user = try await UserStore().find(id: id, on: db),

@@ -121,6 +121,8 @@ struct ImportRowReader {
         input.topic = cells["topic"]
         input.clientType = cells["client_type"]
         input.objectAddress = cells["object_address"]
+        input.region = cells["region"]
+        input.language = cells["language"]
         input.amount = cells["amount"].map(MoneyText.init)
         input.comments = cells["comments"]
         input.ownerID = responsible(cells, into: &v)

@@ -38,23 +38,52 @@ public struct LeadService: Sendable {
         try await env.database.transaction { db in try await self.create(input, by: principal, on: db) }
     }
 
-    /// `create` inside the caller's transaction (an import writes many rows in one).
+    /// `create` inside the caller's transaction (an import writes many rows in one). A lead the
+    /// system makes (`principal` nil: a call, a form, a message) without a responsible is given
+    /// one by the routing rules, and its history says which rule chose whom and why.
     public func create(_ input: LeadInput, by principal: Principal?, on db: any SQLDatabase) async throws -> Lead {
         if let principal { try Access.requireAny(principal, .create, .lead) }
         let now = env.clock.now()
-        guard let ownerID = input.ownerID ?? principal?.userID else {
-            throw RapportError.invalid("owner_id", "required", "owner_id is required")
-        }
+        let ownerID = input.ownerID ?? principal?.userID
         let settings = try await SettingsStore().get(on: db)
-        var lead = Lead(title: "", ownerID: ownerID, currency: settings?.currency ?? "RUB", createdBy: principal?.userID,
+        var lead = Lead(title: "", ownerID: ownerID ?? 0, currency: settings?.currency ?? "RUB", createdBy: principal?.userID,
                         createdAt: now, updatedAt: now)
         var v = Validator()
         let items = try await records.kind.apply(input, to: &lead, creating: true, principal: principal, db, &v)
         let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.lead, input.pipelineID, input.stageID, db, &v)
         try v.throwIfInvalid()
+        var routed: RoutingService.Routed?
+        if ownerID == nil {
+            guard let found = try await RoutingService(env: env).route(lead, now: now, db) else {
+                throw RapportError.invalid("owner_id", "required", "owner_id is required: no routing rule takes this lead")
+            }
+            lead.ownerID = found.choice.userID
+            routed = found
+        }
         if lead.title.isEmpty { lead.title = LeadKind.defaultTitle(lead) ?? (settings?.locale == .ru ? "Новый лид" : "New lead") }
-        return try await records.insert(lead, items: items, in: stage, of: pipeline, by: principal, now: now,
-                                        insert: { try await LeadStore().insert($0, on: db) }, db)
+        let made = try await records.insert(lead, items: items, in: stage, of: pipeline, by: principal, now: now,
+                                            insert: { try await LeadStore().insert($0, on: db) }, db)
+        if let routed { try await RoutingService(env: env).record(routed, lead: made, now: now, db) }
+        return made
+    }
+
+    /// Gives an open lead to another responsible on the system's behalf (the employee who
+    /// answered its call, the next one when a service level is breached); the history says why.
+    func reassign(_ id: Int64, to userID: Int64, because reason: String, now: Date, _ db: any SQLDatabase) async throws {
+        guard var lead = try await LeadStore().find(id: id, on: db), lead.ownerID != userID, lead.place.closedAt == nil else { return }
+        let before = lead
+        lead.ownerID = userID
+        lead.updatedAt = now
+        guard let version = try await LeadStore().update(lead, expectedVersion: before.version, on: db) else {
+            throw RapportError.stale(currentVersion: before.version)
+        }
+        lead.version = version
+        let names = try await UserStore().find(ids: [before.ownerID, userID], on: db)
+        let name = { (id: Int64) in names.first { $0.id == id }?.displayName ?? "#\(id)" }
+        try await records.events.record("lead", id, .updated,
+                                        changes: [FieldChange(field: "owner_id", old: String(before.ownerID), new: String(userID)),
+                                                  FieldChange(field: "routing", old: nil, new: "\(name(userID)): \(reason)")],
+                                        by: nil, on: db)
     }
 
     public func update(_ id: Int64, _ input: LeadInput, expectedVersion: Int64?, by principal: Principal) async throws -> Lead {
@@ -133,6 +162,8 @@ struct LeadKind: PipelineRecordKind {
         if input.objectAddress != nil {
             lead.objectAddress = v.optionalText(input.objectAddress, field: "object_address", maxLength: 500)
         }
+        if input.region != nil { lead.region = v.optionalText(input.region, field: "region", maxLength: 200) }
+        if input.language != nil { lead.language = v.optionalText(input.language, field: "language", maxLength: 20)?.lowercased() }
         if input.comments != nil { lead.comments = v.optionalText(input.comments, field: "comments", maxLength: 20_000) }
         if let currency = PipelineRecordRules.currency(input.currency, &v) { lead.currency = currency }
         if case .some(let amount) = PipelineRecordRules.money(input.amount, currency: lead.currency, field: "amount", &v) {
@@ -163,7 +194,7 @@ struct LeadKind: PipelineRecordKind {
          ("emails", l.emails.isEmpty ? nil : l.emails.joined(separator: ", ")), ("company_name", l.companyName),
          ("source", l.source), ("campaign", l.campaign), ("utm_source", l.utm.source), ("utm_medium", l.utm.medium),
          ("utm_campaign", l.utm.campaign), ("utm_content", l.utm.content), ("utm_term", l.utm.term), ("topic", l.topic),
-         ("client_type", l.clientType), ("object_address", l.objectAddress),
+         ("client_type", l.clientType), ("object_address", l.objectAddress), ("region", l.region), ("language", l.language),
          ("amount", l.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(l.currency)) }), ("currency", l.currency),
          ("comments", l.comments), ("owner_id", String(l.ownerID))] + PipelineRecordRules.customHistory(l.custom)
     }

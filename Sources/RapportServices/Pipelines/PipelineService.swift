@@ -321,22 +321,7 @@ public struct PipelineService: Sendable {
             }
             stage.requiredFields = kept
         }
-        if let text = input.condition {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { stage.condition = nil } else if trimmed.count > 2000 {
-                v.add("condition", "too_long", "condition must be at most 2000 characters")
-            } else {
-                do {
-                    let condition = try GateCondition.parse(trimmed)
-                    for field in condition.fields.sorted() where !known.contains(field) {
-                        v.add("condition", "unknown_field", "the condition names \(field), which is not a field of a \(entity.rawValue)")
-                    }
-                    stage.condition = trimmed
-                } catch {
-                    v.add("condition", "syntax", "the condition does not read \(error.description)")
-                }
-            }
-        }
+        if let text = input.condition { stage.condition = Self.condition(text, known: known, of: entity, &v) }
         if input.hint != nil { stage.hint = v.optionalText(input.hint, field: "hint", maxLength: 2000) }
         if let link = input.hintLink {
             let trimmed = link.trimmingCharacters(in: .whitespaces)
@@ -417,6 +402,27 @@ public struct PipelineService: Sendable {
         } catch {
             v.add(field, "syntax", "the template does not read \(error.description)")
         }
+    }
+
+    /// A condition as typed, checked: nil for none; refused into `v` (field `condition`) when it
+    /// is too long, does not read (the error names the character) or names a field that is not
+    /// one of `known` — stage gates and routing rules alike.
+    static func condition(_ text: String, known: Set<String>, of entity: PipelineEntity, _ v: inout Validator) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        guard trimmed.count <= 2000 else {
+            v.add("condition", "too_long", "condition must be at most 2000 characters")
+            return nil
+        }
+        do {
+            let condition = try GateCondition.parse(trimmed)
+            for field in condition.fields.sorted() where !known.contains(field) {
+                v.add("condition", "unknown_field", "the condition names \(field), which is not a field of a \(entity.rawValue)")
+            }
+        } catch {
+            v.add("condition", "syntax", "the condition does not read \(error.description)")
+        }
+        return trimmed
     }
 
     /// The built-in fields and the active custom fields (`cf.<code>`) of the entity.

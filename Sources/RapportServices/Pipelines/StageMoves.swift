@@ -32,7 +32,11 @@ struct StageMoves: Sendable {
         if record.place.visitID != 0, rule.condition?.readsStageTasks == true {
             tasksDone = try await places.visitTasksDone(visitID: record.place.visitID, on: db)
         }
-        return GateFacts(fields: fields, sentTemplates: [], stageTasksDone: tasksDone)
+        var workingTime = false
+        if rule.condition?.readsWorkingTime == true {
+            workingTime = try await WorkCalendarService(env: env).calendar(on: db).isWorkingTime(env.clock.now())
+        }
+        return GateFacts(fields: fields, sentTemplates: [], stageTasksDone: tasksDone, workingTime: workingTime)
     }
 
     /// Everything in the way of moving `record` to `stageID`; throws `stage_id`/`reason_id`

@@ -221,6 +221,20 @@ public struct TaskService: Sendable {
         }
     }
 
+    /// Closes a task the system made when what it asked for happened otherwise (a call-back
+    /// task when the client's call was answered after all); a task already closed stays.
+    func close(_ id: Int64, as status: WorkTask.Status, now: Date, _ db: any SQLDatabase) async throws {
+        guard var task = try await tasks.find(id: id, on: db), task.status.isOpen, !status.isOpen else { return }
+        let before = task
+        task.status = status
+        task.completedAt = status == .done ? now : nil
+        task.updatedAt = now
+        guard let version = try await tasks.update(task, expectedVersion: before.version, on: db) else { return }
+        task.version = version
+        try await Self.scheduleReminders(task, now: now, db)
+        try await events.record("task", id, .updated, changes: Self.fields(before, task), by: nil, on: db)
+    }
+
     public func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {
         try await env.database.transaction { db in
             let task = try await self.readable(id, principal, db)

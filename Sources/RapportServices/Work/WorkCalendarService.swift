@@ -82,6 +82,24 @@ public struct WorkCalendarService: Sendable {
         return BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week, exceptions: settings.days)
     }
 
+    /// Several people's calendars at once (the company's settings read once): each person's own
+    /// hours where they have them, the company's otherwise.
+    func calendars(for users: [User], on db: any SQLDatabase) async throws -> [Int64: BusinessCalendar] {
+        guard !users.isEmpty else { return [:] }
+        let company = try await calendar(on: db)
+        let settings = try await stored(db)
+        var out: [Int64: BusinessCalendar] = [:]
+        for user in users {
+            if let text = user.workingHours, case .success(let week) = WeekSchedule.parse(text) {
+                out[user.id] = BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week,
+                                                exceptions: settings.days)
+            } else {
+                out[user.id] = company
+            }
+        }
+        return out
+    }
+
     /// Changes the week (seven texts like `9:00-13:00,14:00-18:00`, Monday first, empty for a
     /// day off) and/or the production calendar's text; each mistake is named (`week.3`, `days`
     /// with the line).

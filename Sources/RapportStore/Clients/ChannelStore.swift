@@ -1,7 +1,7 @@
 import RapportDomain
 import SQLKit
 
-/// The phones, e-mails, messengers and sites of companies and contacts, one row each, so a
+/// The phones, e-mails, messengers and sites of companies, contacts and leads, one row each, so a
 /// normalised phone or e-mail finds its owner (duplicates, an incoming call).
 public struct ChannelStore: Sendable {
     public init() {}

@@ -28,5 +28,7 @@ public enum AllMigrations {
         M0025_StageTotals(),
         M0026_RecordSearchKeys(),
         M0027_PipelineRevision(),
+        M0028_Routing(),
+        M0029_Telephony(),
     ]
 }

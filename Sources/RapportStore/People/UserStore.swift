@@ -36,6 +36,21 @@ public struct UserStore: Sendable {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE id = \(bind: id)").first().map(Self.decode)
     }
 
+    public func find(ids: [Int64], on db: any SQLDatabase) async throws -> [User] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE id IN (\(binds: ids))").all().map(Self.decode)
+    }
+
+    /// The user with this (normalised) e-mail or phone (E.164).
+    public func find(email: String? = nil, phone: String? = nil, on db: any SQLDatabase) async throws -> User? {
+        if let email {
+            return try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE email = \(bind: email)").first().map(Self.decode)
+        }
+        guard let phone else { return nil }
+        return try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE phone_e164 = \(bind: phone) ORDER BY id LIMIT 1")
+            .first().map(Self.decode)
+    }
+
     /// The user with this (normalised) e-mail and their password hash.
     public func credentials(email: String, on db: any SQLDatabase) async throws -> (user: User, passwordHash: String)? {
         guard let row = try await db.raw("""

@@ -8,38 +8,43 @@ public struct LeadStore: Sendable {
 
     static let columns = """
         leads.id, leads.title, leads.first_name, leads.middle_name, leads.last_name, leads.channels, leads.company_name,
-        leads.source, leads.campaign, leads.utm, leads.topic, leads.client_type, leads.object_address, leads.amount,
+        leads.source, leads.campaign, leads.utm, leads.topic, leads.client_type, leads.object_address, leads.region, leads.language, leads.amount,
         leads.currency, leads.comments, leads.owner_id, leads.pipeline_id, leads.stage_id, leads.stage_visit_id,
         leads.stage_entered_at, leads.close_reason_id, leads.closed_at, leads.contact_id, leads.company_id, leads.deal_id,
         leads.converted_at, leads.custom, leads.created_by, leads.created_at, leads.updated_at, leads.version
         """
 
+    /// Inserts the lead; its phones and e-mails join the channel index (a call or a message
+    /// finds its lead by them).
     public func insert(_ l: Lead, on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("""
+        let id = try await db.raw("""
             INSERT INTO leads (title, first_name, middle_name, last_name, channels, company_name, source, campaign, utm,
-                topic, client_type, object_address, amount, currency, comments, owner_id, pipeline_id, stage_id,
+                topic, client_type, object_address, region, language, amount, currency, comments, owner_id, pipeline_id, stage_id,
                 stage_visit_id, stage_entered_at, close_reason_id, closed_at, custom, created_by, created_at, updated_at, version,
                 search_key)
             VALUES (\(bind: l.title), \(bind: l.firstName), \(bind: l.middleName), \(bind: l.lastName),
                 \(bind: JSONText.encode(l.channels)), \(bind: l.companyName), \(bind: l.source), \(bind: l.campaign),
                 \(bind: JSONText.encode(l.utm)), \(bind: l.topic), \(bind: l.clientType), \(bind: l.objectAddress),
-                \(bind: l.amount), \(bind: l.currency), \(bind: l.comments), \(bind: l.ownerID), \(bind: l.place.pipelineID),
+                \(bind: l.region), \(bind: l.language), \(bind: l.amount), \(bind: l.currency), \(bind: l.comments), \(bind: l.ownerID), \(bind: l.place.pipelineID),
                 \(bind: l.place.stageID), \(bind: l.place.visitID), \(bind: l.place.enteredAt.millis),
                 \(bind: l.place.closeReasonID), \(bind: l.place.closedAt?.millis), \(CustomFieldSQL.bind(l.custom, on: db)),
                 \(bind: l.createdBy), \(bind: l.createdAt.millis), \(bind: l.updatedAt.millis), 1, \(bind: l.searchKey))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
+        try await ChannelStore().insert(l.channels, entity: "lead", id: id, on: db)
+        return id
     }
 
     /// Saves the lead's fields (not its place: `StagePlaceStore.move`) when its version is
     /// still `expectedVersion`; the new version or nil.
     public func update(_ l: Lead, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
-        try await db.raw("""
+        let version = try await db.raw("""
             UPDATE leads SET title = \(bind: l.title), first_name = \(bind: l.firstName), middle_name = \(bind: l.middleName),
                 last_name = \(bind: l.lastName), channels = \(bind: JSONText.encode(l.channels)),
                 company_name = \(bind: l.companyName), source = \(bind: l.source), campaign = \(bind: l.campaign),
                 utm = \(bind: JSONText.encode(l.utm)), topic = \(bind: l.topic), client_type = \(bind: l.clientType),
-                object_address = \(bind: l.objectAddress), amount = \(bind: l.amount), currency = \(bind: l.currency),
+                object_address = \(bind: l.objectAddress), region = \(bind: l.region), language = \(bind: l.language),
+                amount = \(bind: l.amount), currency = \(bind: l.currency),
                 comments = \(bind: l.comments), owner_id = \(bind: l.ownerID), custom = \(CustomFieldSQL.bind(l.custom, on: db)),
                 contact_id = \(bind: l.conversion?.contactID), company_id = \(bind: l.conversion?.companyID),
                 deal_id = \(bind: l.conversion?.dealID), converted_at = \(bind: l.conversion?.at.millis),
@@ -47,6 +52,8 @@ public struct LeadStore: Sendable {
             WHERE id = \(bind: l.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first()?.decode(column: "version", as: Int64.self)
+        if version != nil { try await ChannelStore().replace(l.channels, entity: "lead", id: l.id, on: db) }
+        return version
     }
 
     public func find(id: Int64, on db: any SQLDatabase) async throws -> Lead? {
@@ -74,6 +81,7 @@ public struct LeadStore: Sendable {
     public func delete(id: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM line_items WHERE entity = 'lead' AND record_id = \(bind: id)").run()
         try await db.raw("DELETE FROM stage_visits WHERE entity = 'lead' AND record_id = \(bind: id)").run()
+        try await ChannelStore().delete(entity: "lead", id: id, on: db)
         try await db.raw("DELETE FROM leads WHERE id = \(bind: id)").run()
     }
 
@@ -98,6 +106,8 @@ public struct LeadStore: Sendable {
         lead.topic = try row.decode(column: "topic", as: String?.self)
         lead.clientType = try row.decode(column: "client_type", as: String?.self)
         lead.objectAddress = try row.decode(column: "object_address", as: String?.self)
+        lead.region = try row.decode(column: "region", as: String?.self)
+        lead.language = try row.decode(column: "language", as: String?.self)
         lead.amount = try row.decode(column: "amount", as: Int64?.self)
         lead.comments = try row.decode(column: "comments", as: String?.self)
         if let at = try row.decode(column: "converted_at", as: Int64?.self) {

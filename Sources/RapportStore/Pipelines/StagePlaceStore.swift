@@ -66,6 +66,12 @@ public struct StagePlaceStore: Sendable {
             """).first()!.decode(column: "n", as: Int.self) == 0
     }
 
+    /// The first task the stay made (its stage's first entry task), if any.
+    public func firstTask(visitID: Int64, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT id FROM tasks WHERE stage_visit_id = \(bind: visitID) ORDER BY id LIMIT 1").first()?
+            .decode(column: "id", as: Int64.self)
+    }
+
     /// The ids of the records standing in a stage, at most `limit`.
     public func recordIDs(_ entity: PipelineEntity, stageID: Int64, limit: Int, on db: any SQLDatabase) async throws -> [Int64] {
         try await db.raw("""

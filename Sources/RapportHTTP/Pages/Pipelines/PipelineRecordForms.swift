@@ -40,6 +40,8 @@ enum PipelineRecordForms {
         input.topic = form["topic"]
         input.clientType = form["client_type"]
         input.objectAddress = form["object_address"]
+        input.region = form["region"]
+        input.language = form["language"]
         input.amount = form["amount"].map(MoneyText.init)
         input.comments = form["comments"]
         input.ownerID = form.id("owner_id")

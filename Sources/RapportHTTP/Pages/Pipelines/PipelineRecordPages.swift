@@ -166,6 +166,8 @@ struct PipelineRecordPages {
             ("topic", "topic", lead?.topic, false),
             ("client_type", "client_type", lead?.clientType, false),
             ("object_address", "object_address", lead?.objectAddress, true),
+            ("region", "region", lead?.region, false),
+            ("language", "language", lead?.language, false),
             ("amount", "amount", amount, false),
             ("comments", "comments", lead?.comments, true),
         ]

@@ -1,0 +1,154 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The outside systems that send us events (settings right). A secret is shown once, when the
+/// integration is made or its secret replaced; after that only its first characters.
+public struct IntegrationService: Sendable {
+    let env: ServiceEnvironment
+    let store = IntegrationStore()
+    let events: EventRecorder
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    public struct Input: Sendable, Equatable, Decodable {
+        public var kind: String?
+        public var name: String?
+        public var active: Bool?
+        public var clickToCallURL: String?
+        public var defaultOwnerID: Int64?
+        public var source: String?
+
+        public init(kind: String? = nil, name: String? = nil, active: Bool? = nil, clickToCallURL: String? = nil,
+                    defaultOwnerID: Int64? = nil, source: String? = nil) {
+            self.kind = kind
+            self.name = name
+            self.active = active
+            self.clickToCallURL = clickToCallURL
+            self.defaultOwnerID = defaultOwnerID
+            self.source = source
+        }
+
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case kind, name, active, source
+            case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
+        }
+    }
+
+    public func list(by principal: Principal) async throws -> [Integration] {
+        try Access.requireAny(principal, .read, .settings)
+        return try await env.database.read { db in try await self.store.list(on: db) }
+    }
+
+    public func get(_ id: Int64, by principal: Principal) async throws -> Integration {
+        try Access.requireAny(principal, .read, .settings)
+        return try await env.database.read { db in try await self.found(id, db) }
+    }
+
+    /// A new integration with a new secret (returned in full this once).
+    public func create(_ input: Input, by principal: Principal?) async throws -> Integration {
+        if let principal { try Access.requireAny(principal, .update, .settings) }
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            var v = Validator()
+            var kind = Integration.Kind.telephony
+            if let text = input.kind {
+                if let parsed = Integration.Kind(rawValue: text) { kind = parsed } else {
+                    v.add("kind", "invalid", "kind must be one of \(Integration.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            } else { v.add("kind", "required", "kind is required") }
+            if input.name == nil { v.add("name", "required", "name is required") }
+            var integration = Integration(kind: kind, name: "", secret: SecretGenerator.token(), createdAt: now, updatedAt: now)
+            try await self.apply(input, to: &integration, db, &v)
+            try v.throwIfInvalid()
+            integration.id = try await self.store.insert(integration, on: db)
+            try await self.events.record("integration", integration.id, .created, changes: Self.changes(nil, integration),
+                                         by: principal?.userID, on: db)
+            return integration
+        }
+    }
+
+    public func update(_ id: Int64, _ input: Input, expectedVersion: Int64?, by principal: Principal) async throws -> Integration {
+        try Access.requireAny(principal, .update, .settings)
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            let before = try await self.found(id, db)
+            try Access.requireVersion(expectedVersion, current: before.version)
+            var v = Validator()
+            if input.kind != nil && input.kind != before.kind.rawValue { v.add("kind", "not_allowed", "kind cannot change") }
+            var after = before
+            try await self.apply(input, to: &after, db, &v)
+            try v.throwIfInvalid()
+            after.updatedAt = now
+            return try await self.save(after, before: before, by: principal, db)
+        }
+    }
+
+    /// Replaces the secret: requests signed with the old one are refused from now on.
+    public func replaceSecret(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws -> Integration {
+        try Access.requireAny(principal, .update, .settings)
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            let before = try await self.found(id, db)
+            try Access.requireVersion(expectedVersion, current: before.version)
+            var after = before
+            after.secret = SecretGenerator.token()
+            after.updatedAt = now
+            return try await self.save(after, before: before, by: principal, db)
+        }
+    }
+
+    func save(_ after: Integration, before: Integration, by principal: Principal, _ db: any SQLDatabase) async throws -> Integration {
+        var saved = after
+        guard let version = try await store.update(after, expectedVersion: before.version, on: db) else {
+            throw RapportError.stale(currentVersion: before.version)
+        }
+        saved.version = version
+        var changes = Self.changes(before, saved)
+        if before.secret != saved.secret { changes.append(FieldChange(field: "secret", old: nil, new: "replaced")) }
+        try await events.record("integration", saved.id, .updated, changes: changes, by: principal.userID, on: db)
+        return saved
+    }
+
+    func found(_ id: Int64, _ db: any SQLDatabase) async throws -> Integration {
+        guard let integration = try await store.find(id: id, on: db) else { throw RapportError.notFound(entity: "integration") }
+        return integration
+    }
+
+    func apply(_ input: Input, to integration: inout Integration, _ db: any SQLDatabase, _ v: inout Validator) async throws {
+        if input.name != nil { integration.name = v.requireText(input.name, field: "name", maxLength: 100) }
+        if let active = input.active { integration.active = active }
+        if let url = input.clickToCallURL {
+            let trimmed = url.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { integration.settings.clickToCallURL = nil } else if trimmed.count > 2000
+                || !(trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://")) || URL(string: trimmed)?.host == nil {
+                v.add("click_to_call_url", "invalid", "click_to_call_url must be an http or https address")
+            } else {
+                integration.settings.clickToCallURL = trimmed
+            }
+        }
+        if let owner = input.defaultOwnerID {
+            if owner == 0 { integration.settings.defaultOwnerID = nil } else if let user = try await UserStore().find(id: owner, on: db),
+                user.isActive {
+                integration.settings.defaultOwnerID = owner
+            } else {
+                v.add("default_owner_id", "not_found", "no active user with id \(owner)")
+            }
+        }
+        if input.source != nil { integration.settings.source = v.optionalText(input.source, field: "source", maxLength: 100) }
+    }
+
+    static func changes(_ before: Integration?, _ after: Integration?) -> [FieldChange] {
+        func fields(_ i: Integration?) -> [(String, String?)] {
+            guard let i else { return [] }
+            return [("kind", i.kind.rawValue), ("name", i.name), ("active", String(i.active)),
+                    ("click_to_call_url", i.settings.clickToCallURL), ("default_owner_id", i.settings.defaultOwnerID.map(String.init)),
+                    ("source", i.settings.source)]
+        }
+        return PipelineRecordRules.changes(fields(before), fields(after))
+    }
+}

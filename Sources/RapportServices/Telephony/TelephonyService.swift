@@ -1,0 +1,265 @@
+import Crypto
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// Calls from the telephony system (P3), told by its webhook event by event: every event is
+/// signed with the integration's secret and handled once (a repeat is recognised by its id),
+/// in any order. A missed call from an unknown number becomes a lead (its responsible chosen
+/// by the routing rules) with a call-back task; from a known client or an open lead it goes
+/// to them. An answered call makes the answering employee the lead's responsible and opens
+/// the card for them. Each call ends as an interaction on the card, with its recording.
+public struct TelephonyService: Sendable {
+    let env: ServiceEnvironment
+    let calls = CallStore()
+    let integrations = IntegrationStore()
+    let events: EventRecorder
+
+    /// How soon a missed call is to be returned, in working hours.
+    static let callBackWithin = 10.0 / 60
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    public enum Outcome: String, Sendable {
+        case recorded, duplicate
+    }
+
+    // MARK: receiving
+
+    /// The active telephony integration that signed `body`: `signature` is
+    /// `sha256=<hex of HMAC-SHA256(secret, body)>`. Anything else is "unauthenticated", whether
+    /// the integration exists or not.
+    public func signer(of body: Data, integrationID: Int64, signature: String?, kind: Integration.Kind = .telephony)
+        async throws -> Integration
+    {
+        guard let signature, signature.hasPrefix("sha256="),
+              let integration = try await env.database.read({ db in try await self.integrations.find(id: integrationID, on: db) }),
+              integration.active, integration.kind == kind,
+              SecretGenerator.constantTimeEquals(String(signature.dropFirst(7)).lowercased(), Self.sign(body, secret: integration.secret))
+        else { throw RapportError.unauthenticated }
+        return integration
+    }
+
+    /// Lower-case hex HMAC-SHA256 of `body` with `secret`: how both sides sign.
+    public static func sign(_ body: Data, secret: String) -> String {
+        SecretGenerator.hex(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))))
+    }
+
+    /// Handles one event of a call; a repeat of an event already handled changes nothing.
+    public func handle(_ input: CallEventInput, from integration: Integration) async throws -> (Outcome, Call) {
+        let now = env.clock.now()
+        let event = try input.checked(now: now)
+        return try await env.database.transaction { db in
+            var call = try await self.calls.findLocked(integrationID: integration.id, externalID: event.callID, on: db)
+            if call == nil {
+                call = try await self.calls.insert(
+                    Call(integrationID: integration.id, externalID: event.callID, direction: event.direction,
+                         clientNumber: event.clientNumber, clientPhone: Phone.normalize(event.clientNumber),
+                         lineNumber: event.lineNumber, startedAt: event.at, createdAt: now, updatedAt: now), on: db)
+            }
+            var current = call!
+            guard try await self.calls.addEvent(integrationID: integration.id, eventID: event.eventID, callID: current.id,
+                                                kind: event.kind, at: now, on: db)
+            else { return (.duplicate, current) }
+            if current.lineNumber == nil { current.lineNumber = event.lineNumber }
+            let employee = try await self.employee(event.employee, db)
+            switch event.kind {
+            case .ringing:
+                break
+            case .answered:
+                try await self.answered(&current, by: employee, at: event.at, integration, now, db)
+            case .missed:
+                try await self.missed(&current, integration, now, db)
+            case .finished:
+                current.endedAt = event.at
+                current.durationSeconds = event.durationSeconds ?? current.durationSeconds
+                current.recordingURL = event.recordingURL ?? current.recordingURL
+                // Finished before "answered" came: a talk with someone is an answered call.
+                if !current.wasAnswered, employee != nil, (event.durationSeconds ?? 0) > 0 {
+                    try await self.answered(&current, by: employee, at: event.at, integration, now, db)
+                }
+                if !current.wasAnswered { try await self.missed(&current, integration, now, db) }
+                try await self.log(&current, integration, now, db)
+            }
+            current.state = current.endedAt != nil ? .finished
+                : (current.wasAnswered ? .answered : (current.missedHandled ? .missed : .ringing))
+            current.updatedAt = now
+            try await self.calls.update(current, on: db)
+            return (.recorded, current)
+        }
+    }
+
+    // MARK: what a call makes
+
+    /// Who the call went to: a user by e-mail or by phone; nil when unknown (logged).
+    func employee(_ text: String?, _ db: any SQLDatabase) async throws -> User? {
+        guard let text else { return nil }
+        var user: User?
+        if text.contains("@") {
+            user = try await UserStore().find(email: Email.normalize(text) ?? text.lowercased(), on: db)
+        } else if let phone = Phone.normalize(text) {
+            user = try await UserStore().find(phone: phone, on: db)
+        }
+        if user == nil { env.logger.notice("a call event names an unknown employee", metadata: ["employee": "\(text)"]) }
+        return user
+    }
+
+    /// The client or open lead with this phone: a contact, else a company, else the newest open lead.
+    func owner(ofPhone phone: String?, _ db: any SQLDatabase) async throws -> WorkTask.Link? {
+        guard let phone else { return nil }
+        let channels = ChannelStore()
+        for entity in ["contact", "company"] {
+            if let id = try await channels.owners(entity: entity, kind: .phone, normalized: phone, on: db).first {
+                return WorkTask.Link(entity: entity, id: id)
+            }
+        }
+        for id in try await channels.owners(entity: "lead", kind: .phone, normalized: phone, on: db).reversed() {
+            if let lead = try await LeadStore().find(id: id, on: db), lead.place.closedAt == nil, lead.conversion == nil {
+                return WorkTask.Link(entity: "lead", id: id)
+            }
+        }
+        return nil
+    }
+
+    func answered(_ call: inout Call, by employee: User?, at: Date, _ integration: Integration, _ now: Date,
+                  _ db: any SQLDatabase) async throws {
+        guard !call.wasAnswered, let employee else { return }
+        call.answeredBy = employee.id
+        call.answeredAt = at
+        if call.link == nil { call.link = try await owner(ofPhone: call.clientPhone, db) }
+        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+        if let link = call.link, link.entity == "lead" {
+            try await LeadService(env: env).reassign(link.id, to: employee.id,
+                                                     because: locale == .ru ? "ответил(а) на звонок" : "answered the call", now: now, db)
+        } else if call.link == nil, call.direction == .incoming {
+            let lead = try await newLead(call, owner: employee.id, integration, locale, db)
+            call.link = WorkTask.Link(entity: "lead", id: lead.id)
+        }
+        if call.missedHandled, let taskID = call.taskID {
+            // Taken after all: the call-back is no longer needed.
+            try await TaskService(env: env).close(taskID, as: .cancelled, now: now, db)
+        }
+        let name = try await recordName(call.link, db) ?? call.clientNumber
+        try await NotificationStore().add(
+            AppNotification(userID: employee.id, kind: "call", title: (locale == .ru ? "Звонок: " : "Call: ") + name,
+                            body: call.clientNumber, link: call.link.map(Self.path), source: "call:\(call.id)", createdAt: now),
+            on: db)
+    }
+
+    /// A missed incoming call: to the client or open lead with the number, else a new lead; a
+    /// call-back task for its responsible, due within the service level. Once per call.
+    func missed(_ call: inout Call, _ integration: Integration, _ now: Date, _ db: any SQLDatabase) async throws {
+        guard !call.missedHandled, !call.wasAnswered, call.direction == .incoming else { return }
+        call.missedHandled = true
+        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+        if call.link == nil { call.link = try await owner(ofPhone: call.clientPhone, db) }
+        let ownerID: Int64
+        if let link = call.link, let found = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id],
+           let owner = found.ownership.ownerID {
+            ownerID = owner
+        } else {
+            let lead = try await newLead(call, owner: nil, integration, locale, db)
+            call.link = WorkTask.Link(entity: "lead", id: lead.id)
+            ownerID = lead.ownerID
+            // The first stage's own task ("contact the client") is the call-back.
+            if let task = try await StagePlaceStore().firstTask(visitID: lead.place.visitID, on: db) {
+                call.taskID = task
+                try await log(&call, integration, now, db)
+                return
+            }
+        }
+        let name = try await recordName(call.link, db)
+        let title = locale == .ru ? "Перезвонить: \(name.map { "\($0), " } ?? "")\(call.clientNumber)"
+            : "Call back: \(name.map { "\($0), " } ?? "")\(call.clientNumber)"
+        let line = call.lineNumber.map { locale == .ru ? " на линию \($0)" : " to line \($0)" } ?? ""
+        let description = (locale == .ru ? "Пропущенный звонок\(line) в " : "Missed call\(line) at ")
+            + ISO8601.string(call.startedAt)
+        let input = TaskInput(title: String(title.prefix(300)), description: description, ownerID: ownerID, priority: "high",
+                              linkEntity: call.link?.entity, linkID: call.link?.id)
+        let calendar = try await WorkCalendarService(env: env).calendar(forUser: ownerID, on: db)
+        let tasks = TaskService(env: env)
+        let task = try await tasks.save(try await tasks.prepare(input, due: .workingHours(Self.callBackWithin), calendar: calendar,
+                                                                now: now, by: nil, db), now: now, by: nil, db)
+        call.taskID = task.id
+        try await log(&call, integration, now, db)
+    }
+
+    /// A lead out of a call from an unknown number: its responsible given (an answered call),
+    /// else chosen by the routing rules, else the integration's default, else an administrator.
+    func newLead(_ call: Call, owner: Int64?, _ integration: Integration, _ locale: AppLocale, _ db: any SQLDatabase) async throws
+        -> Lead
+    {
+        var input = LeadInput()
+        input.title = (call.wasAnswered ? (locale == .ru ? "Звонок " : "Call ") : (locale == .ru ? "Пропущенный звонок " : "Missed call "))
+            + call.clientNumber
+        input.phones = [call.clientNumber]
+        input.source = integration.settings.source ?? "phone"
+        input.ownerID = owner
+        let leads = LeadService(env: env)
+        do {
+            return try await leads.create(input, by: nil, on: db)
+        } catch RapportError.validation(let errors) where owner == nil && errors.contains(where: { $0.field == "owner_id" }) {
+            input.ownerID = try await fallbackOwner(integration, db)
+            return try await leads.create(input, by: nil, on: db)
+        }
+    }
+
+    /// Who takes a call's lead when no routing rule does.
+    func fallbackOwner(_ integration: Integration, _ db: any SQLDatabase) async throws -> Int64 {
+        if let id = integration.settings.defaultOwnerID, let user = try await UserStore().find(id: id, on: db), user.isActive {
+            return id
+        }
+        guard let admin = try await db.raw("""
+            SELECT users.id FROM users JOIN roles ON roles.id = users.role_id
+            WHERE users.is_active = TRUE AND roles.key = 'administrator' ORDER BY users.id LIMIT 1
+            """).first()?.decode(column: "id", as: Int64.self)
+        else { throw RapportError.unavailable("no active administrator to take the call's lead") }
+        return admin
+    }
+
+    /// The call as an interaction on its card (once): kind, direction, duration, recording.
+    func log(_ call: inout Call, _ integration: Integration, _ now: Date, _ db: any SQLDatabase) async throws {
+        guard call.interactionID == nil else { return }
+        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+        var ownerID = call.answeredBy
+        if ownerID == nil, let link = call.link {
+            ownerID = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]?.ownership.ownerID
+        }
+        var holder: Int64
+        if let ownerID { holder = ownerID } else { holder = try await fallbackOwner(integration, db) }
+        guard let actor = try await AuthService.actor(userID: holder, on: db) else { return }
+        let missed = !call.wasAnswered && call.direction == .incoming
+        let ru = locale == .ru
+        let subject = missed ? (ru ? "Пропущенный звонок" : "Missed call")
+            : (call.direction == .incoming ? (ru ? "Входящий звонок" : "Incoming call") : (ru ? "Исходящий звонок" : "Outgoing call"))
+        var details: [String] = [(ru ? "Номер: " : "Number: ") + call.clientNumber]
+        if let line = call.lineNumber { details.append((ru ? "Линия: " : "Line: ") + line) }
+        if let url = call.recordingURL { details.append((ru ? "Запись разговора: " : "Recording: ") + url) }
+        var input = InteractionInput(kind: "call", subject: subject, details: details.joined(separator: "\n"),
+                                     startAt: ISO8601.string(call.startedAt), direction: call.direction.rawValue,
+                                     ownerID: holder, linkEntity: call.link?.entity, linkID: call.link?.id)
+        input.status = "held"
+        input.state = missed ? "not_done" : "done"
+        if let seconds = call.durationSeconds, seconds > 0 { input.durationMinutes = (seconds + 59) / 60 }
+        if missed { input.result = ru ? "Не отвечен" : "Not answered" }
+        let item = try await InteractionService(env: env).insert(input, parent: nil, now: now, principal: actor, db)
+        call.interactionID = item.id
+    }
+
+    func recordName(_ link: WorkTask.Link?, _ db: any SQLDatabase) async throws -> String? {
+        guard let link else { return nil }
+        return try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]?.name
+    }
+
+    static func path(_ link: WorkTask.Link) -> String {
+        switch link.entity {
+        case "company": "/clients/companies/\(link.id)"
+        case "contact": "/clients/contacts/\(link.id)"
+        default: "/\(link.entity)s/\(link.id)"
+        }
+    }
+}
