@@ -60,6 +60,7 @@ public struct ServiceSet: Sendable {
     public let routing: RoutingService
     public let integrations: IntegrationService
     public let telephony: TelephonyService
+    public let serviceLevels: ServiceLevelService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -97,6 +98,7 @@ public struct ServiceSet: Sendable {
         routing = RoutingService(env: env)
         integrations = IntegrationService(env: env)
         telephony = TelephonyService(env: env)
+        serviceLevels = ServiceLevelService(env: env)
     }
 }
 
@@ -144,6 +146,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     MergeAPI(merge: services.merge, clients: clientsAPI).register(on: api)
     PipelinesAPI(pipelines: services.pipelines, boards: services.boards, settings: services.settings).register(on: api)
     RoutingRulesAPI(routing: services.routing).register(on: api)
+    ServiceLevelsAPI(levels: services.serviceLevels).register(on: api)
     let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony)
     telephony.register(on: api)
     telephony.registerWebhook(on: router.group("api/v1"))

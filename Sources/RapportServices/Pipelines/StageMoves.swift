@@ -154,7 +154,19 @@ struct StageMoves: Sendable {
             try await events.record(R.entity.rawValue, record.id, .updated, changes: changes, by: actor, on: db)
         }
         let tasks = TaskService(env: env)
-        for task in plan.tasks { _ = try await tasks.save(task, stageVisitID: visitID, now: now, by: nil, db) }
+        var prepared = plan.tasks
+        // A lead a service level covers: its first task is due by the level's deadline, and watched.
+        var watched: (ServiceLevel, Date)?
+        if let lead = record as? Lead, !prepared.isEmpty {
+            watched = try await ServiceLevelService(env: env).level(for: lead, in: pipeline, now: now, db)
+            if let due = watched?.1, prepared[0].deadline.map({ $0 > due }) ?? true { prepared[0].deadline = due }
+        }
+        for (index, task) in prepared.enumerated() {
+            let saved = try await tasks.save(task, stageVisitID: visitID, now: now, by: nil, db)
+            if index == 0, let (level, due) = watched, let lead = record as? Lead {
+                try await ServiceLevelService(env: env).watch(lead, task: saved.id, level: level, due: due, now: now, db)
+            }
+        }
         return record
     }
 

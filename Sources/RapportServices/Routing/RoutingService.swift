@@ -145,7 +145,7 @@ public struct RoutingService: Sendable {
 
     /// Whom the rules give a new lead now, or nil when no rule takes it (or a rule's pool is empty
     /// and it has no fallback): the caller decides then. The rule remembers its choice.
-    func route(_ lead: Lead, now: Date, _ db: any SQLDatabase) async throws -> Routed? {
+    func route(_ lead: Lead, now: Date, excluding: Set<Int64> = [], _ db: any SQLDatabase) async throws -> Routed? {
         let rules = try await store.list(on: db).filter(\.active)
         guard !rules.isEmpty else { return nil }
         var facts = GateFacts(fields: lead.gateFields)
@@ -153,7 +153,7 @@ public struct RoutingService: Sendable {
             facts.workingTime = try await WorkCalendarService(env: env).calendar(on: db).isWorkingTime(now)
         }
         for rule in rules where rule.applies(to: facts) {
-            let members = try await store.members(of: rule.pool, on: db)
+            let members = try await store.members(of: rule.pool, on: db).filter { !excluding.contains($0.id) }
             let calendars = try await WorkCalendarService(env: env).calendars(for: members.filter(\.isActive), on: db)
             let open = rule.strategy == .leastLoaded ? try await store.openLeads(of: members.map(\.id), on: db) : [:]
             let candidates = members.map { user in
@@ -165,7 +165,8 @@ public struct RoutingService: Sendable {
                 try await store.setLastUser(ruleID: rule.id, userID: choice.userID, on: db)
                 return Routed(rule: rule, choice: choice, name: members.first { $0.id == choice.userID }?.displayName ?? "")
             }
-            if let fallback = rule.fallbackUserID, let user = try await UserStore().find(id: fallback, on: db), user.isActive {
+            if let fallback = rule.fallbackUserID, !excluding.contains(fallback), let user = try await UserStore().find(id: fallback, on: db),
+               user.isActive {
                 return Routed(rule: rule, choice: RoutingChoice(userID: fallback, reason: .fallback(absent: members.count)),
                               name: user.displayName)
             }

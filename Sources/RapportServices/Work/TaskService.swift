@@ -235,6 +235,19 @@ public struct TaskService: Sendable {
         try await events.record("task", id, .updated, changes: Self.fields(before, task), by: nil, on: db)
     }
 
+    /// Gives a task to another responsible on the system's behalf (with its lead, when a
+    /// service level passes the lead on); the new responsible is told.
+    func reassign(_ id: Int64, to userID: Int64, now: Date, _ db: any SQLDatabase) async throws {
+        guard var task = try await tasks.find(id: id, on: db), task.ownerID != userID, task.status.isOpen else { return }
+        let before = task
+        task.ownerID = userID
+        task.updatedAt = now
+        guard let version = try await tasks.update(task, expectedVersion: before.version, on: db) else { return }
+        task.version = version
+        try await Self.scheduleReminders(task, now: now, db)
+        try await events.record("task", id, .updated, changes: Self.fields(before, task), by: nil, on: db)
+    }
+
     public func delete(_ id: Int64, expectedVersion: Int64?, by principal: Principal) async throws {
         try await env.database.transaction { db in
             let task = try await self.readable(id, principal, db)

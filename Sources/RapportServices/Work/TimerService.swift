@@ -28,6 +28,7 @@ public struct TimerService: Sendable {
                 switch timer.kind {
                 case Self.taskReminder: try await self.remind(timer, now: now, db)
                 case Self.interactionReminder: try await self.remindOfInteraction(timer, now: now, db)
+                case ServiceLevelService.timerKind: try await ServiceLevelService(env: self.env).fire(timer.refID, now: now, db)
                 default: env.logger.warning("a timer of an unknown kind was dropped", metadata: ["kind": "\(timer.kind)"])
                 }
             }

@@ -30,5 +30,6 @@ public enum AllMigrations {
         M0027_PipelineRevision(),
         M0028_Routing(),
         M0029_Telephony(),
+        M0030_ServiceLevels(),
     ]
 }
