@@ -61,6 +61,7 @@ public struct ServiceSet: Sendable {
     public let integrations: IntegrationService
     public let telephony: TelephonyService
     public let serviceLevels: ServiceLevelService
+    public let webForms: WebFormService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -99,6 +100,7 @@ public struct ServiceSet: Sendable {
         integrations = IntegrationService(env: env)
         telephony = TelephonyService(env: env)
         serviceLevels = ServiceLevelService(env: env)
+        webForms = WebFormService(env: env)
     }
 }
 
@@ -120,6 +122,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     try StaticAssets(resources: settings.resources).register(on: router)
     SignInPages(pages: pages, auth: services.auth, setup: services.setup, users: services.users).register(on: router)
     CalendarFeedRoute(feeds: services.calendarFeeds, secureCookies: settings.secureCookies).register(on: router)
+    WebFormPublicPages(pages: pages, forms: services.webForms, settings: services.settings).register(on: router)
 
     let api = router.group("api/v1")
         .add(middleware: RequireSignIn(mode: .api))
@@ -147,7 +150,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     PipelinesAPI(pipelines: services.pipelines, boards: services.boards, settings: services.settings).register(on: api)
     RoutingRulesAPI(routing: services.routing).register(on: api)
     ServiceLevelsAPI(levels: services.serviceLevels).register(on: api)
-    let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony)
+    WebFormsAPI(forms: services.webForms).register(on: api)
+    let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony,
+                                 inbound: InboundLeadService(env: services.env))
     telephony.register(on: api)
     telephony.registerWebhook(on: router.group("api/v1"))
     LeadsAPI(leads: services.leads).register(on: api)
@@ -163,6 +168,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     RolePages(pages: pages, roles: services.roles, users: services.users).register(on: web)
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
+    WebFormAdminPages(pages: pages, forms: services.webForms, fields: services.customFields).register(on: web)
     PipelineSettingsPages(pages: pages, pipelines: services.pipelines,
                           support: ClientPageSupport(pages: pages, users: services.users, fields: services.customFields),
                           roles: services.roles).register(on: web)

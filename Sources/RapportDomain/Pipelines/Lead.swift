@@ -50,6 +50,8 @@ public struct Lead: PipelineRecord {
     public var source: String?
     public var campaign: String?
     public var utm: UTM
+    /// The page the request was sent from (a web form's page).
+    public var referrer: String?
     public var topic: String?
     /// End customer, dealer, designer …
     public var clientType: String?

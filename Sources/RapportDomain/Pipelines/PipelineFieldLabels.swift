@@ -3,22 +3,22 @@
 /// say the same.
 public enum PipelineFieldLabels {
     static let en: [String: String] = [
-        "title": "Title", "client_name": "Client name", "first_name": "First name", "middle_name": "Middle name",
+        "title": "Title", "full_name": "Full name", "client_name": "Client name", "first_name": "First name", "middle_name": "Middle name",
         "last_name": "Last name", "phone": "Phone", "email": "E-mail", "company_name": "Company name", "source": "Source",
         "campaign": "Campaign", "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
         "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Topic of the request", "client_type": "Client type",
-        "object_address": "Object address", "region": "Region", "language": "Language", "amount": "Amount", "currency": "Currency", "comments": "Comments",
+        "object_address": "Object address", "region": "Region", "language": "Language", "referrer": "Page", "amount": "Amount", "currency": "Currency", "comments": "Comments",
         "owner_id": "Responsible", "line_items": "Line items", "client": "Client", "company_id": "Company",
         "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
         // What a record's history says besides its fields.
         "stage": "Stage", "stage_refused": "Automatic move refused", "routing": "Distribution", "close_reason": "Reason", "converted": "Converted",
     ]
     static let ru: [String: String] = [
-        "title": "Название", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
+        "title": "Название", "full_name": "ФИО", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
         "last_name": "Фамилия", "phone": "Телефон", "email": "E-mail", "company_name": "Название компании",
         "source": "Источник", "campaign": "Кампания", "utm_source": "UTM source", "utm_medium": "UTM medium",
         "utm_campaign": "UTM campaign", "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Тема обращения",
-        "client_type": "Тип клиента", "object_address": "Адрес объекта", "region": "Регион", "language": "Язык", "amount": "Сумма", "currency": "Валюта",
+        "client_type": "Тип клиента", "object_address": "Адрес объекта", "region": "Регион", "language": "Язык", "referrer": "Страница", "amount": "Сумма", "currency": "Валюта",
         "comments": "Комментарий", "owner_id": "Ответственный", "line_items": "Товары и услуги", "client": "Клиент",
         "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
         "probability": "Вероятность",

@@ -162,6 +162,7 @@ struct LeadKind: PipelineRecordKind {
         if input.objectAddress != nil {
             lead.objectAddress = v.optionalText(input.objectAddress, field: "object_address", maxLength: 500)
         }
+        if input.referrer != nil { lead.referrer = v.optionalText(input.referrer, field: "referrer", maxLength: 2000) }
         if input.region != nil { lead.region = v.optionalText(input.region, field: "region", maxLength: 200) }
         if input.language != nil { lead.language = v.optionalText(input.language, field: "language", maxLength: 20)?.lowercased() }
         if input.comments != nil { lead.comments = v.optionalText(input.comments, field: "comments", maxLength: 20_000) }
@@ -195,6 +196,7 @@ struct LeadKind: PipelineRecordKind {
          ("source", l.source), ("campaign", l.campaign), ("utm_source", l.utm.source), ("utm_medium", l.utm.medium),
          ("utm_campaign", l.utm.campaign), ("utm_content", l.utm.content), ("utm_term", l.utm.term), ("topic", l.topic),
          ("client_type", l.clientType), ("object_address", l.objectAddress), ("region", l.region), ("language", l.language),
+         ("referrer", l.referrer),
          ("amount", l.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(l.currency)) }), ("currency", l.currency),
          ("comments", l.comments), ("owner_id", String(l.ownerID))] + PipelineRecordRules.customHistory(l.custom)
     }

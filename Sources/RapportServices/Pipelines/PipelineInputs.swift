@@ -63,6 +63,7 @@ public struct LeadInput: Sendable, Equatable, Decodable {
     public var objectAddress: String?
     public var region: String?
     public var language: String?
+    public var referrer: String?
     public var amount: MoneyText?
     public var currency: String?
     public var comments: String?
@@ -75,7 +76,7 @@ public struct LeadInput: Sendable, Equatable, Decodable {
     public init() {}
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, phones, emails, source, campaign, topic, region, language, amount, currency, comments, custom
+        case title, phones, emails, source, campaign, topic, region, language, referrer, amount, currency, comments, custom
         case firstName = "first_name", middleName = "middle_name", lastName = "last_name", companyName = "company_name"
         case utmSource = "utm_source", utmMedium = "utm_medium", utmCampaign = "utm_campaign", utmContent = "utm_content"
         case utmTerm = "utm_term", clientType = "client_type", objectAddress = "object_address", ownerID = "owner_id"

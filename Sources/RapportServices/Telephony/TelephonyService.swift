@@ -16,9 +16,6 @@ public struct TelephonyService: Sendable {
     let integrations = IntegrationStore()
     let events: EventRecorder
 
-    /// How soon a missed call is to be returned, in working hours.
-    static let callBackWithin = 10.0 / 60
-
     public init(env: ServiceEnvironment) {
         self.env = env
         self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
@@ -108,21 +105,10 @@ public struct TelephonyService: Sendable {
         return user
     }
 
-    /// The client or open lead with this phone: a contact, else a company, else the newest open lead.
+    /// The client or open lead with this phone.
     func owner(ofPhone phone: String?, _ db: any SQLDatabase) async throws -> WorkTask.Link? {
         guard let phone else { return nil }
-        let channels = ChannelStore()
-        for entity in ["contact", "company"] {
-            if let id = try await channels.owners(entity: entity, kind: .phone, normalized: phone, on: db).first {
-                return WorkTask.Link(entity: entity, id: id)
-            }
-        }
-        for id in try await channels.owners(entity: "lead", kind: .phone, normalized: phone, on: db).reversed() {
-            if let lead = try await LeadStore().find(id: id, on: db), lead.place.closedAt == nil, lead.conversion == nil {
-                return WorkTask.Link(entity: "lead", id: id)
-            }
-        }
-        return nil
+        return try await LeadIntake(env: env).known(phones: [phone], emails: [], db)
     }
 
     func answered(_ call: inout Call, by employee: User?, at: Date, _ integration: Integration, _ now: Date,
@@ -143,7 +129,7 @@ public struct TelephonyService: Sendable {
             // Taken after all: the call-back is no longer needed.
             try await TaskService(env: env).close(taskID, as: .cancelled, now: now, db)
         }
-        let name = try await recordName(call.link, db) ?? call.clientNumber
+        let name = try await LeadIntake(env: env).name(of: call.link, db) ?? call.clientNumber
         try await NotificationStore().add(
             AppNotification(userID: employee.id, kind: "call", title: (locale == .ru ? "Звонок: " : "Call: ") + name,
                             body: call.clientNumber, link: call.link.map(Self.path), source: "call:\(call.id)", createdAt: now),
@@ -157,9 +143,9 @@ public struct TelephonyService: Sendable {
         call.missedHandled = true
         let locale = try await SettingsStore().get(on: db)?.locale ?? .en
         if call.link == nil { call.link = try await owner(ofPhone: call.clientPhone, db) }
+        let intake = LeadIntake(env: env)
         let ownerID: Int64
-        if let link = call.link, let found = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id],
-           let owner = found.ownership.ownerID {
+        if let link = call.link, let owner = try await intake.owner(of: link, db) {
             ownerID = owner
         } else {
             let lead = try await newLead(call, owner: nil, integration, locale, db)
@@ -172,19 +158,14 @@ public struct TelephonyService: Sendable {
                 return
             }
         }
-        let name = try await recordName(call.link, db)
+        let name = try await intake.name(of: call.link, db)
         let title = locale == .ru ? "Перезвонить: \(name.map { "\($0), " } ?? "")\(call.clientNumber)"
             : "Call back: \(name.map { "\($0), " } ?? "")\(call.clientNumber)"
         let line = call.lineNumber.map { locale == .ru ? " на линию \($0)" : " to line \($0)" } ?? ""
         let description = (locale == .ru ? "Пропущенный звонок\(line) в " : "Missed call\(line) at ")
             + ISO8601.string(call.startedAt)
-        let input = TaskInput(title: String(title.prefix(300)), description: description, ownerID: ownerID, priority: "high",
-                              linkEntity: call.link?.entity, linkID: call.link?.id)
-        let calendar = try await WorkCalendarService(env: env).calendar(forUser: ownerID, on: db)
-        let tasks = TaskService(env: env)
-        let task = try await tasks.save(try await tasks.prepare(input, due: .workingHours(Self.callBackWithin), calendar: calendar,
-                                                                now: now, by: nil, db), now: now, by: nil, db)
-        call.taskID = task.id
+        call.taskID = try await intake.answerTask(title, description: description, owner: ownerID, link: call.link,
+                                                  within: LeadIntake.answerWithin, now: now, db).id
         try await log(&call, integration, now, db)
     }
 
@@ -199,26 +180,7 @@ public struct TelephonyService: Sendable {
         input.phones = [call.clientNumber]
         input.source = integration.settings.source ?? "phone"
         input.ownerID = owner
-        let leads = LeadService(env: env)
-        do {
-            return try await leads.create(input, by: nil, on: db)
-        } catch RapportError.validation(let errors) where owner == nil && errors.contains(where: { $0.field == "owner_id" }) {
-            input.ownerID = try await fallbackOwner(integration, db)
-            return try await leads.create(input, by: nil, on: db)
-        }
-    }
-
-    /// Who takes a call's lead when no routing rule does.
-    func fallbackOwner(_ integration: Integration, _ db: any SQLDatabase) async throws -> Int64 {
-        if let id = integration.settings.defaultOwnerID, let user = try await UserStore().find(id: id, on: db), user.isActive {
-            return id
-        }
-        guard let admin = try await db.raw("""
-            SELECT users.id FROM users JOIN roles ON roles.id = users.role_id
-            WHERE users.is_active = TRUE AND roles.key = 'administrator' ORDER BY users.id LIMIT 1
-            """).first()?.decode(column: "id", as: Int64.self)
-        else { throw RapportError.unavailable("no active administrator to take the call's lead") }
-        return admin
+        return try await LeadIntake(env: env).newLead(input, defaultOwnerID: integration.settings.defaultOwnerID, db)
     }
 
     /// The call as an interaction on its card (once): kind, direction, duration, recording.
@@ -226,12 +188,10 @@ public struct TelephonyService: Sendable {
         guard call.interactionID == nil else { return }
         let locale = try await SettingsStore().get(on: db)?.locale ?? .en
         var ownerID = call.answeredBy
-        if ownerID == nil, let link = call.link {
-            ownerID = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]?.ownership.ownerID
-        }
+        if ownerID == nil, let link = call.link { ownerID = try await LeadIntake(env: env).owner(of: link, db) }
+        let intake = LeadIntake(env: env)
         var holder: Int64
-        if let ownerID { holder = ownerID } else { holder = try await fallbackOwner(integration, db) }
-        guard let actor = try await AuthService.actor(userID: holder, on: db) else { return }
+        if let ownerID { holder = ownerID } else { holder = try await intake.fallbackOwner(integration.settings.defaultOwnerID, db) }
         let missed = !call.wasAnswered && call.direction == .incoming
         let ru = locale == .ru
         let subject = missed ? (ru ? "Пропущенный звонок" : "Missed call")
@@ -246,13 +206,7 @@ public struct TelephonyService: Sendable {
         input.state = missed ? "not_done" : "done"
         if let seconds = call.durationSeconds, seconds > 0 { input.durationMinutes = (seconds + 59) / 60 }
         if missed { input.result = ru ? "Не отвечен" : "Not answered" }
-        let item = try await InteractionService(env: env).insert(input, parent: nil, now: now, principal: actor, db)
-        call.interactionID = item.id
-    }
-
-    func recordName(_ link: WorkTask.Link?, _ db: any SQLDatabase) async throws -> String? {
-        guard let link else { return nil }
-        return try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id]?.name
+        call.interactionID = try await intake.log(input, holder: holder, now: now, db)?.id
     }
 
     static func path(_ link: WorkTask.Link) -> String {

@@ -31,5 +31,6 @@ public enum AllMigrations {
         M0028_Routing(),
         M0029_Telephony(),
         M0030_ServiceLevels(),
+        M0031_WebForms(),
     ]
 }

@@ -175,7 +175,7 @@ struct LeadDTO: Encodable {
     var visits: [StageVisit]?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, phones, emails, source, campaign, utm, topic, region, language, amount, currency, comments, custom, version
+        case id, title, phones, emails, source, campaign, utm, topic, region, language, referrer, amount, currency, comments, custom, version
         case firstName = "first_name", middleName = "middle_name", lastName = "last_name", companyName = "company_name"
         case clientType = "client_type", objectAddress = "object_address", ownerID = "owner_id", place = "stage"
         case conversion, lineItems = "line_items", visits = "stage_history", createdBy = "created_by"
@@ -212,6 +212,7 @@ struct LeadDTO: Encodable {
         try c.encode(lead.objectAddress, forKey: .objectAddress)
         try c.encode(lead.region, forKey: .region)
         try c.encode(lead.language, forKey: .language)
+        try c.encode(lead.referrer, forKey: .referrer)
         try c.encode(moneyText(lead.amount, lead.currency), forKey: .amount)
         try c.encode(lead.currency, forKey: .currency)
         try c.encode(lead.comments, forKey: .comments)

@@ -6,6 +6,7 @@ import RapportServices
 
 extension CallEventInput: StrictInput { typealias Keys = CodingKeys }
 extension IntegrationService.Input: StrictInput { typealias Keys = CodingKeys }
+extension InboundLeadInput: StrictInput { typealias Keys = CodingKeys }
 
 /// `/api/v1/integrations` (settings right) and the telephony webhook
 /// `/api/v1/telephony/{id}/events`, which takes no token: each request is signed with the
@@ -15,6 +16,7 @@ struct TelephonyAPI {
 
     let integrations: IntegrationService
     let telephony: TelephonyService
+    let inbound: InboundLeadService
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("integrations") { _, context in
@@ -60,6 +62,19 @@ struct TelephonyAPI {
             let (outcome, call) = try await telephony.handle(input, from: integration)
             return try JSONResponse.make(CallEventAnswerDTO(outcome: outcome, call: call))
         }
+        group.post("inbound/{id}/leads") { request, context in
+            let id = try context.id(entity: "integration")
+            if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+                throw RapportHTTPError.unsupportedMediaType
+            }
+            let body = Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+            let integration = try await telephony.signer(of: body, integrationID: id, signature: request.headers[Self.signatureHeader],
+                                                         kind: .leadWebhook)
+            let input = try JSONBody.decode(InboundLeadInput.self, from: body)
+            let (duplicate, link) = try await inbound.receive(input, from: integration)
+            return try JSONResponse.make(InboundAnswerDTO(outcome: duplicate ? "duplicate" : "recorded", linkEntity: link.entity,
+                                                          linkID: link.id), status: duplicate ? .ok : .created)
+        }
     }
 }
 
@@ -85,7 +100,8 @@ struct IntegrationDTO: Encodable {
         try c.encode(integration.settings.defaultOwnerID, forKey: .defaultOwnerID)
         if showSecret { try c.encode(integration.secret, forKey: .secret) }
         try c.encode(String(integration.secret.prefix(4)) + "…", forKey: .secretHint)
-        try c.encode(integration.kind == .telephony ? "/api/v1/telephony/\(integration.id)/events" : nil, forKey: .eventsURL)
+        try c.encode(integration.kind == .telephony ? "/api/v1/telephony/\(integration.id)/events" : "/api/v1/inbound/\(integration.id)/leads",
+                     forKey: .eventsURL)
         try c.encode(ISO8601.string(integration.createdAt), forKey: .createdAt)
         try c.encode(ISO8601.string(integration.updatedAt), forKey: .updatedAt)
         try c.encode(integration.version, forKey: .version)
@@ -138,5 +154,15 @@ struct CallDTO: Encodable {
         try c.encode(call.interactionID, forKey: .interactionID)
         try c.encode(call.taskID, forKey: .taskID)
         try c.encode(call.version, forKey: .version)
+    }
+}
+
+struct InboundAnswerDTO: Encodable {
+    var outcome: String
+    var linkEntity: String
+    var linkID: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, linkEntity = "link_entity", linkID = "link_id"
     }
 }

@@ -20,6 +20,12 @@ struct PageForm {
         return form
     }
 
+    /// A form sent to a public page (a web form on the company's site, posted from anywhere):
+    /// there is no session, so no CSRF token; the page's own token and limits guard it.
+    static func readPublic(_ request: Request, context: RapportRequestContext) async throws -> [String: String] {
+        PageForm(encoded: String(buffer: try await request.body.collect(upTo: context.maxUploadSize))).values
+    }
+
     init(encoded: String) {
         for pair in encoded.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
