@@ -1007,3 +1007,70 @@ def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
     result = driver.find_element(By.ID, "preview-result").text
     assert "Topic of the request" in result and "Client type" in result, result
     shots("stage-gate-preview")
+
+
+def test_web_form_from_a_plain_page(make_server, sqlite_url, driver, tmp_path):
+    """An administrator builds a web form; its snippet, pasted into a plain HTML page of the
+    company's site, shows the form; a visitor's request becomes a lead on the board with the
+    page it came from and the campaign's UTM tags."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    server = make_server(sqlite_url).start(migrate=True, timeout=30)
+    server.cli("demo", timeout=120)
+    base = server.base_url
+    shots = Shots(driver)
+    shots.n = 230
+    driver.get(base + "/login")
+    fill(driver, "#email", "admin@kitchen.example")
+    fill(driver, "#password", "demo-password-1")
+    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+
+    # The form: name, phone, e-mail and a question.
+    driver.get(base + "/admin/forms")
+    fill(driver, "#form-name", "Заявка на замер")
+    driver.find_element(By.ID, "ask-email").click()
+    submit_and_wait(driver, driver.find_element(By.ID, "form-save"))
+    snippet = wait_for(driver, "#form-snippet").get_attribute("value")
+    assert "<iframe" not in snippet and "/f/" in snippet, snippet
+    shots("web-form-settings")
+
+    # A plain page of the company's site with the snippet pasted in.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "corner.html").write_text(
+        "<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Угловые кухни</title></head>"
+        "<body style='font-family:sans-serif;max-width:720px;margin:40px auto'>"
+        "<h1>Угловые кухни на заказ</h1><p>Оставьте заявку — замерщик приедет в удобное время.</p>"
+        + snippet + "</body></html>", encoding="utf-8")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = f"http://127.0.0.1:{httpd.server_address[1]}/corner.html?utm_source=yandex&utm_campaign=kitchens"
+        driver.get(page)
+        frame = wait_for(driver, "iframe")
+        shots("site-with-form")
+        driver.switch_to.frame(frame)
+        wait_for(driver, "#wf-full_name").send_keys("Котова Ирина Павловна")
+        driver.find_element(By.ID, "wf-phone").send_keys("+7 916 777-12-34")
+        driver.find_element(By.ID, "wf-comments").send_keys("Нужна угловая кухня, 3 метра")
+        time.sleep(2.2)  # a person takes longer than the form's quickest
+        driver.find_element(By.ID, "web-form-send").click()
+        assert "Спасибо" in wait_for(driver, "#web-form-thanks").text
+        driver.switch_to.default_content()
+        shots("web-form-thanks")
+    finally:
+        httpd.shutdown()
+
+    # On the board, with where it came from.
+    driver.get(base + "/leads")
+    wait_for(driver, "[data-board]")
+    assert "Котова Ирина" in body_text(driver)
+    shots("board-with-form-lead")
+    api = server.api(server.create_token("admin@kitchen.example"))
+    leads = api.get("/api/v1/leads?q=котова").json()["data"]
+    assert len(leads) == 1, leads
+    lead = leads[0]
+    assert lead["source"] == "site" and lead["utm"]["source"] == "yandex" and lead["utm"]["campaign"] == "kitchens", lead
+    assert lead["referrer"].startswith(page.split("?")[0]), lead["referrer"]
