@@ -169,6 +169,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     WebFormAdminPages(pages: pages, forms: services.webForms, fields: services.customFields).register(on: web)
+    DistributionPages(pages: pages, routing: services.routing, levels: services.serviceLevels, integrations: services.integrations,
+                      pipelines: services.pipelines, users: services.users, departments: services.departments,
+                      roles: services.roles).register(on: web)
     PipelineSettingsPages(pages: pages, pipelines: services.pipelines,
                           support: ClientPageSupport(pages: pages, users: services.users, fields: services.customFields),
                           roles: services.roles).register(on: web)

@@ -128,6 +128,7 @@ public struct DemoService: Sendable {
         let tasks = try await fillTasks(owners: heads.values.sorted())
         let interactions = try await fillInteractions()
         let (leads, deals) = try await fillPipelines(owners: heads.values.sorted())
+        try await fillDistribution()
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
                        contacts: contacts, tasks: tasks, interactions: interactions, leads: leads, deals: deals,
                        adminEmail: Self.adminEmail)
