@@ -59,6 +59,7 @@ public struct TelephonyService: Sendable {
                          lineNumber: event.lineNumber, startedAt: event.at, createdAt: now, updatedAt: now), on: db)
             }
             var current = call!
+            let before = current
             guard try await self.calls.addEvent(integrationID: integration.id, eventID: event.eventID, callID: current.id,
                                                 kind: event.kind, at: now, on: db)
             else { return (.duplicate, current) }
@@ -84,8 +85,12 @@ public struct TelephonyService: Sendable {
             }
             current.state = current.endedAt != nil ? .finished
                 : (current.wasAnswered ? .answered : (current.missedHandled ? .missed : .ringing))
-            current.updatedAt = now
-            try await self.calls.update(current, on: db)
+            // A ringing of a call already known, or a repeat of its state, changes nothing to write.
+            if current != before {
+                current.updatedAt = now
+                try await self.calls.update(current, on: db)
+                current.version += 1
+            }
             return (.recorded, current)
         }
     }

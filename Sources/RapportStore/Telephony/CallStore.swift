@@ -28,15 +28,19 @@ public struct CallStore: Sendable {
 
     /// Inserts the call unless another event of it got there first; the call either way.
     public func insert(_ c: Call, on db: any SQLDatabase) async throws -> Call {
-        try await db.raw("""
+        let id = try await db.raw("""
             INSERT INTO calls (integration_id, external_id, direction, client_number, client_phone, line_number, state, started_at,
                 missed_handled, created_at, updated_at, version)
             VALUES (\(bind: c.integrationID), \(bind: c.externalID), \(bind: c.direction.rawValue), \(bind: c.clientNumber),
                 \(bind: c.clientPhone), \(bind: c.lineNumber), \(bind: c.state.rawValue), \(bind: c.startedAt.millis), FALSE,
                 \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), 1)
             ON CONFLICT (integration_id, external_id) DO NOTHING
-            """).run()
-        return try await findLocked(integrationID: c.integrationID, externalID: c.externalID, on: db)!
+            RETURNING id
+            """).first()?.decode(column: "id", as: Int64.self)
+        guard let id else { return try await findLocked(integrationID: c.integrationID, externalID: c.externalID, on: db)! }
+        var inserted = c
+        inserted.id = id
+        return inserted
     }
 
     /// Remembers an event of the call; false when it was received before (a repeat).
