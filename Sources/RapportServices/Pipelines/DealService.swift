@@ -79,7 +79,8 @@ public struct DealService: Sendable {
         var v = Validator()
         if input.title == nil { v.add("title", "required", "title is required") }
         let items = try await records.kind.apply(input, to: &deal, creating: true, principal: principal, db, &v)
-        let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.deal, input.pipelineID, input.stageID, db, &v)
+        let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.deal, input.pipelineID, input.stageID,
+                                                                            cache: env.pipelineCache, db, &v)
         try v.throwIfInvalid()
         return try await records.insert(deal, items: items, in: stage, of: pipeline, by: principal, now: now,
                                         insert: { try await DealStore().insert($0, on: db) }, db)

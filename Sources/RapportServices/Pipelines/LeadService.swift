@@ -50,7 +50,8 @@ public struct LeadService: Sendable {
                         createdAt: now, updatedAt: now)
         var v = Validator()
         let items = try await records.kind.apply(input, to: &lead, creating: true, principal: principal, db, &v)
-        let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.lead, input.pipelineID, input.stageID, db, &v)
+        let (pipeline, stage) = try await PipelineRecordRules.startingPlace(.lead, input.pipelineID, input.stageID,
+                                                                            cache: env.pipelineCache, db, &v)
         try v.throwIfInvalid()
         var routed: RoutingService.Routed?
         if ownerID == nil {

@@ -87,20 +87,21 @@ enum PipelineRecordRules {
 
     /// Where a new record starts: the given stage (of the given pipeline), or the first stage
     /// of the given pipeline, or of the entity's first pipeline.
-    static func startingPlace(_ entity: PipelineEntity, _ pipelineID: Int64?, _ stageID: Int64?, _ db: any SQLDatabase,
-                              _ v: inout Validator) async throws -> (Pipeline, Stage) {
-        let store = PipelineStore()
+    static func startingPlace(_ entity: PipelineEntity, _ pipelineID: Int64?, _ stageID: Int64?, cache: PipelineCache,
+                              _ db: any SQLDatabase, _ v: inout Validator) async throws -> (Pipeline, Stage) {
         var pipeline: Pipeline?
         if let stageID {
-            pipeline = try await store.find(stageID: stageID, on: db)
+            pipeline = try await cache.settings(stageID: stageID, on: db)?.pipeline
             if pipeline?.entity != entity || (pipelineID != nil && pipeline?.id != pipelineID) {
                 v.add("stage_id", "not_found", "no stage \(stageID) in this \(entity.rawValue) pipeline")
             }
         } else if let pipelineID {
-            pipeline = try await store.find(id: pipelineID, on: db)
+            pipeline = try await cache.settings(pipelineID: pipelineID, on: db)?.pipeline
             if pipeline?.entity != entity { v.add("pipeline_id", "not_found", "no \(entity.rawValue) pipeline with id \(pipelineID)") }
         } else {
-            pipeline = try await store.list(entity: entity, on: db).first
+            if let first = try await PipelineStore().firstID(entity: entity, on: db) {
+                pipeline = try await cache.settings(pipelineID: first, on: db)?.pipeline
+            }
             if pipeline == nil { v.add("pipeline_id", "required", "there is no \(entity.rawValue) pipeline yet; set one up first") }
         }
         guard let pipeline, pipeline.entity == entity, let stage = stageID.flatMap(pipeline.stage) ?? pipeline.firstStage else {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RapportDomain
 import RapportStore
 import SQLKit
@@ -73,13 +74,28 @@ public struct WorkCalendarService: Sendable {
         guard let user = try await UserStore().find(id: userID, on: db), let text = user.workingHours else {
             return try await calendar(on: db)
         }
-        guard case .success(let week) = WeekSchedule.parse(text) else {
+        guard let week = Self.week(text) else {
             // Saved before hours were checked: the company's calendar stands in.
             env.logger.notice("a person's working hours do not read; the company's calendar is used", metadata: ["user": "\(userID)"])
             return try await calendar(on: db)
         }
         let settings = try await stored(db)
         return BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week, exceptions: settings.days)
+    }
+
+    /// People's working hours as read, by their text: a few distinct texts, read on every
+    /// deadline and routing choice.
+    private static let weeks = NIOLockedValueBox([String: WorkWeek?]())
+
+    /// A person's working hours read (nil when they do not read), remembered by text.
+    static func week(_ text: String) -> WorkWeek? {
+        if let known = weeks.withLockedValue({ $0[text] }) { return known }
+        let week: WorkWeek? = if case .success(let week) = WeekSchedule.parse(text) { week } else { nil }
+        weeks.withLockedValue { cache in
+            if cache.count >= 1000 { cache.removeAll() }
+            cache[text] = week
+        }
+        return week
     }
 
     /// Several people's calendars at once (the company's settings read once): each person's own
@@ -90,7 +106,7 @@ public struct WorkCalendarService: Sendable {
         let settings = try await stored(db)
         var out: [Int64: BusinessCalendar] = [:]
         for user in users {
-            if let text = user.workingHours, case .success(let week) = WeekSchedule.parse(text) {
+            if let text = user.workingHours, let week = Self.week(text) {
                 out[user.id] = BusinessCalendar(timeZone: TimeZone(identifier: user.timeZone) ?? .gmt, week: week,
                                                 exceptions: settings.days)
             } else {

@@ -27,6 +27,12 @@ public struct PipelineStore: Sendable {
         return pipelines
     }
 
+    /// The entity's first pipeline (new records go there unless told otherwise).
+    public func firstID(entity: PipelineEntity, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT id FROM pipelines WHERE entity = \(bind: entity.rawValue) ORDER BY position, id LIMIT 1").first()?
+            .decode(column: "id", as: Int64.self)
+    }
+
     public func find(id: Int64, on db: any SQLDatabase) async throws -> Pipeline? {
         try await load(where: "p.id = \(bind: id)", on: db)?.pipeline
     }
