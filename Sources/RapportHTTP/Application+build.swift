@@ -62,6 +62,7 @@ public struct ServiceSet: Sendable {
     public let telephony: TelephonyService
     public let serviceLevels: ServiceLevelService
     public let webForms: WebFormService
+    public let visits: VisitService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -101,6 +102,7 @@ public struct ServiceSet: Sendable {
         telephony = TelephonyService(env: env)
         serviceLevels = ServiceLevelService(env: env)
         webForms = WebFormService(env: env)
+        visits = VisitService(env: env)
     }
 }
 

@@ -32,5 +32,6 @@ public enum AllMigrations {
         M0029_Telephony(),
         M0030_ServiceLevels(),
         M0031_WebForms(),
+        M0032_Visits(),
     ]
 }
