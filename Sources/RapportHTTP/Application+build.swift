@@ -153,6 +153,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     RoutingRulesAPI(routing: services.routing).register(on: api)
     ServiceLevelsAPI(levels: services.serviceLevels).register(on: api)
     WebFormsAPI(forms: services.webForms).register(on: api)
+    VisitsAPI(visits: services.visits).register(on: api)
     let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony,
                                  inbound: InboundLeadService(env: services.env))
     telephony.register(on: api)

@@ -5,7 +5,8 @@ import RapportStore
 extension DemoService {
     /// How requests reach people at «Кухни Мастер»: large orders to the head of sales, the rest
     /// to the least loaded sales manager who is in; a new lead contacted within 10 working minutes or passed
-    /// on; the PBX's integration and the site's measurement form. Set up after the demo's own
+    /// on; the kinds of visit (a measurement in 3
+    /// working hours, an installation in 8), the PBX's integration and the site's measurement form. Set up after the demo's own
     /// leads, which were given out by hand.
     func fillDistribution() async throws {
         let (head, managers) = try await env.database.read { db in
@@ -22,6 +23,9 @@ extension DemoService {
         }
         _ = try await ServiceLevelService(env: env).create(
             ServiceLevelInput(name: "Новый лид — связаться за 10 минут", minutes: 10, action: "reassign"), by: nil)
+        let visits = VisitService(env: env)
+        _ = try await visits.createKind(name: "Замер", skill: "замер", minutes: 180, by: nil)
+        _ = try await visits.createKind(name: "Монтаж", skill: "монтаж", minutes: 480, by: nil)
         _ = try await IntegrationService(env: env).create(.init(kind: "telephony", name: "Телефония (АТС)", source: "phone"), by: nil)
         _ = try await WebFormService(env: env).create(
             WebFormInput(name: "Заявка на замер", fields: [
