@@ -198,9 +198,12 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                                             clock: services.env.clock)
     interactionPages.register(on: web)
     let interactionCard = RecordInteractionsCard(pages: interactionPages)
+    let visitPages = VisitPages(pages: pages, visits: services.visits, users: services.users, leads: services.leads,
+                                deals: services.deals, clock: services.env.clock)
+    visitPages.register(on: web)
     PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
                         companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: taskCard,
-                        interactionCard: interactionCard).register(on: web)
+                        interactionCard: interactionCard, visitPages: visitPages).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,

@@ -254,11 +254,12 @@ public struct ServiceLevelService: Sendable {
         return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map { PageCursor(sortValue: "", id: $0.id) } : nil)
     }
 
-    /// Per employee since `from`: leads watched, breached, met (the settings right).
-    public func summary(since from: Date, by principal: Principal) async throws
+    /// Per employee since `from` (30 days ago by default): leads watched, breached, met (the settings right).
+    public func summary(since from: Date? = nil, by principal: Principal) async throws
         -> [(userID: Int64, watched: Int, breached: Int, met: Int)]
     {
         try Access.requireAny(principal, .read, .settings)
+        let from = from ?? env.clock.now().addingTimeInterval(-30 * 86_400)
         return try await env.database.read { db in try await self.store.summary(since: from, on: db) }
     }
 }

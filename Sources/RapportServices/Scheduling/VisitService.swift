@@ -87,9 +87,14 @@ public struct VisitService: Sendable {
         }.sorted { $0.id < $1.id }
     }
 
-    /// Free slots for a visit of `kindID` between `from` and `to` (at most 31 days), earliest first.
-    public func slots(kindID: Int64, region: String?, from: Date, to: Date, by principal: Principal) async throws -> [SlotFinder.Slot] {
+    /// Free slots for a visit of `kindID` between `from` (now by default) and `to` (two weeks
+    /// later by default; at most 31 days), earliest first.
+    public func slots(kindID: Int64, region: String?, from: Date? = nil, to: Date? = nil, by principal: Principal) async throws
+        -> [SlotFinder.Slot]
+    {
         guard principal.may(.read, .lead) || principal.may(.read, .deal) else { throw RapportError.forbidden }
+        let from = from ?? env.clock.now()
+        let to = to ?? from.addingTimeInterval(14 * 86_400)
         if to <= from || to.timeIntervalSince(from) > 31 * 86400 {
             throw RapportError.invalid("to", "out_of_range", "to must be after from, at most 31 days later")
         }
@@ -112,6 +117,24 @@ public struct VisitService: Sendable {
             calendars[user.id].map { SlotFinder.Technician(id: user.id, calendar: $0, busy: (busy[user.id] ?? []).map(\.interval)) }
         }
         return SlotFinder.slots(for: technicians, minutes: kind.minutes, from: from, to: to)
+    }
+
+    /// The week's schedule: every active technician (anyone with a skill some kind asks) and
+    /// their visits (not cancelled) in `[from, to)` — the visits of the records the principal may read.
+    public func schedule(from: Date, to: Date, by principal: Principal) async throws -> (technicians: [User], visits: [Visit]) {
+        guard principal.may(.read, .lead) || principal.may(.read, .deal) else { throw RapportError.forbidden }
+        return try await env.database.read { db in
+            let kinds = try await self.store.kinds(on: db)
+            var people: [User] = []
+            for kind in kinds { people += try await self.technicians(for: kind, region: nil, db) }
+            var seen = Set<Int64>()
+            people = people.filter { seen.insert($0.id).inserted }.sorted { $0.displayName < $1.displayName }
+            var visible: [Visit] = []
+            for visit in try await self.store.busy(technicianIDs: people.map(\.id), from: from, to: to, on: db) {
+                if (try? await self.record(visit.link, principal, .read, db)) != nil { visible.append(visit) }
+            }
+            return (people, visible)
+        }
     }
 
     // MARK: booking

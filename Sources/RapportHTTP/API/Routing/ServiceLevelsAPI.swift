@@ -44,7 +44,7 @@ struct ServiceLevelsAPI {
             return try JSONResponse.make(ListBody(page) { BreachDTO(check: $0) })
         }
         group.get("service-level-breaches/summary") { request, context in
-            let since = try QueryReader(request: request).date("since") ?? Date().addingTimeInterval(-30 * 86400)
+            let since = try QueryReader(request: request).date("since")
             let rows = try await levels.summary(since: since, by: try context.requirePrincipal())
             return try JSONResponse.make(["data": rows.map {
                 BreachSummaryDTO(userID: $0.userID, watched: $0.watched, breached: $0.breached, met: $0.met)

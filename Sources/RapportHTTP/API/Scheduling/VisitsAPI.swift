@@ -34,10 +34,8 @@ struct VisitsAPI {
         group.get("visit-slots") { request, context in
             let query = QueryReader(request: request)
             guard let kind = try query.int64("kind_id") else { throw RapportError.invalid("kind_id", "required", "kind_id is required") }
-            let from = try query.date("from") ?? Date()
-            let to = try query.date("to") ?? from.addingTimeInterval(14 * 86_400)
-            let slots = try await visits.slots(kindID: kind, region: try query.string("region", maxLength: 200), from: from, to: to,
-                                               by: try context.requirePrincipal())
+            let slots = try await visits.slots(kindID: kind, region: try query.string("region", maxLength: 200),
+                                               from: try query.date("from"), to: try query.date("to"), by: try context.requirePrincipal())
             return try JSONResponse.make(["data": slots.map(SlotDTO.init)])
         }
         group.get("visits") { request, context in

@@ -17,6 +17,7 @@ struct PipelineRecordPages {
     let support: ClientPageSupport
     let tasksCard: RecordTasksCard
     let interactionCard: RecordInteractionsCard
+    let visitPages: VisitPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("leads/new") { request, context in
@@ -352,6 +353,9 @@ struct PipelineRecordPages {
         }
         model.merge(try await tasksCard.model(entity.rawValue, id, names: names, by: principal, locale: locale)) { _, new in new }
         model.merge(try await interactionCard.model(entity.rawValue, id, name: title, names: names, by: principal, locale: locale)) {
+            _, new in new
+        }
+        model.merge(try await visitPages.card(.init(entity: entity.rawValue, id: id), names: names, by: principal, locale: locale)) {
             _, new in new
         }
         let history = try await (entity == .lead ? leads.history(id, page: .init(limit: 100), by: principal)
