@@ -136,3 +136,17 @@ public struct BusinessCalendar: Sendable {
         return Double(parts.hour! * 3600 + parts.minute! * 60 + parts.second!) + Double(parts.nanosecond!) / 1e9
     }
 }
+
+/// Two calendars are the same when they keep the same hours in the same zone with the same
+/// exceptions (people with the company's hours share one).
+extension BusinessCalendar: Hashable {
+    public static func == (a: BusinessCalendar, b: BusinessCalendar) -> Bool {
+        a.timeZone.identifier == b.timeZone.identifier && a.week == b.week && a.exceptions == b.exceptions
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(timeZone.identifier)
+        hasher.combine(week)
+        hasher.combine(exceptions.count)
+    }
+}

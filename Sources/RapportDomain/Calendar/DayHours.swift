@@ -76,7 +76,7 @@ public enum DayRule: Equatable, Hashable, Sendable {
 }
 
 /// The usual working week: the hours of each weekday, Monday first.
-public struct WorkWeek: Equatable, Sendable {
+public struct WorkWeek: Equatable, Hashable, Sendable {
     /// Seven entries, Monday (ISO weekday 1) to Sunday (7).
     public private(set) var days: [DayHours]
 

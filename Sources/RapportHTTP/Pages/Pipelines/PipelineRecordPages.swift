@@ -97,34 +97,22 @@ struct PipelineRecordPages {
             }
         }
         group.post("leads/{id}/items") { request, context in
-            let principal = try context.requirePrincipal()
-            let id = try context.id(entity: "lead")
-            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
-            var input = LeadInput()
-            input.lineItems = PipelineRecordForms.lineItems(form)
-            do {
-                _ = try await leads.update(id, input, expectedVersion: form.id("version"), by: principal)
-                return pages.redirect(to: "/leads/\(id)#line-items", flash: "flash_saved")
-            } catch let error as RapportError {
-                let card = try await leads.get(id, by: principal)
-                return try await leadCard(request, context, card: card, values: form.values,
-                                          errors: try itemErrors(error, request, context))
-            }
+            try await saveItems(request, context, entity: "lead", save: { id, lines, version, principal in
+                var input = LeadInput()
+                input.lineItems = lines
+                _ = try await leads.update(id, input, expectedVersion: version, by: principal)
+            }, refused: { id, values, errors, principal in
+                try await leadCard(request, context, card: try await leads.get(id, by: principal), values: values, errors: errors)
+            })
         }
         group.post("deals/{id}/items") { request, context in
-            let principal = try context.requirePrincipal()
-            let id = try context.id(entity: "deal")
-            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
-            var input = DealInput()
-            input.lineItems = PipelineRecordForms.lineItems(form)
-            do {
-                _ = try await deals.update(id, input, expectedVersion: form.id("version"), by: principal)
-                return pages.redirect(to: "/deals/\(id)#line-items", flash: "flash_saved")
-            } catch let error as RapportError {
-                let card = try await deals.get(id, by: principal)
-                return try await dealCard(request, context, card: card, values: form.values,
-                                          errors: try itemErrors(error, request, context))
-            }
+            try await saveItems(request, context, entity: "deal", save: { id, lines, version, principal in
+                var input = DealInput()
+                input.lineItems = lines
+                _ = try await deals.update(id, input, expectedVersion: version, by: principal)
+            }, refused: { id, values, errors, principal in
+                try await dealCard(request, context, card: try await deals.get(id, by: principal), values: values, errors: errors)
+            })
         }
         group.get("deals/{id}") { request, context in
             let card = try await deals.get(try context.id(entity: "deal"), by: try context.requirePrincipal())
@@ -288,6 +276,21 @@ struct PipelineRecordPages {
     func ownerField(_ selected: Int64, principal: Principal, locale: AppLocale, error: String?) async throws -> [String: Any] {
         PipelineRecordForms.select("owner_id", pages.text("field_owner_id", locale),
                                    options: try await support.owners(selected: selected, by: principal).options, error: error)
+    }
+
+    /// The line items editor's save: the whole list replaced, or the card again with the rows as sent.
+    func saveItems(_ request: Request, _ context: RapportRequestContext, entity: String,
+                   save: (Int64, [LineItemInput], Int64?, Principal) async throws -> Void,
+                   refused: (Int64, [String: String], [String: String], Principal) async throws -> Response) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.id(entity: entity)
+        let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+        do {
+            try await save(id, PipelineRecordForms.lineItems(form), form.id("version"), principal)
+            return pages.redirect(to: "/\(entity)s/\(id)#line-items", flash: "flash_saved")
+        } catch let error as RapportError {
+            return try await refused(id, form.values, try itemErrors(error, request, context), principal)
+        }
     }
 
     /// A refused save of the line items editor: its message shown in the editor.
