@@ -52,7 +52,7 @@ import Testing
             }
             let pavel = try await technician("pavel@x.example", "Павел", skills: ["замер"])
             let fedor = try await technician("fedor@x.example", "Фёдор", skills: ["Замер", "монтаж"])
-            _ = try await technician("oleg@x.example", "Олег", skills: ["монтаж"])
+            let oleg = try await technician("oleg@x.example", "Олег", skills: ["монтаж"])
             let visits = harness.services.visits
             let measurement = try await visits.createKind(name: "Замер", skill: "замер", minutes: 180, by: admin)
             var leadInput = LeadInput()
@@ -102,6 +102,19 @@ import Testing
                                                     expectedVersion: nil, by: admin)
             #expect(moved.technicianID == fedor.id && moved.state == .confirmed)
             #expect(try await harness.services.tasks.get(task.id, by: admin).task.status == .cancelled)
+
+            // Fёдор brings back the measurements: the visit is done, his task closed, the lead's history has them.
+            let fedorActs = try await harness.principal(fedor)
+            let done = try await visits.recordResults(moved.id, results: "Стена 3200 мм, угол 90°; фасады — матовый белый",
+                                                      expectedVersion: nil, by: fedorActs)
+            #expect(done.state == .done && done.results?.hasPrefix("Стена 3200") == true)
+            #expect(try await harness.services.tasks.get(try #require(moved.technicianTaskID), by: admin).task.status == .done)
+            #expect(try await harness.services.leads.history(lead.id, page: .init(), by: admin).items
+                .contains { $0.changes.contains { $0.field == "visit_results" } })
+            // Someone else's visit is not theirs to write.
+            await #expect(throws: RapportError.self) {
+                try await visits.recordResults(moved.id, results: "x", expectedVersion: nil, by: try await harness.principal(oleg))
+            }
 
             // Bad bookings name the field.
             func refusal(_ input: VisitInput) async -> [String] {

@@ -219,6 +219,40 @@ public struct VisitService: Sendable {
         }
     }
 
+    /// What the technician brought back (measurements, the materials chosen): the visit is
+    /// done, and the record's history has it. The technician may write it, or anyone who may
+    /// change the record.
+    public func recordResults(_ id: Int64, results: String?, expectedVersion: Int64?, by principal: Principal) async throws -> Visit {
+        var v = Validator()
+        let text = v.requireText(results, field: "results", maxLength: 20_000)
+        try v.throwIfInvalid()
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            let visit = try await self.readableOrOwn(id, principal, db)
+            if visit.technicianID != principal.userID { _ = try await self.record(visit.link, principal, .update, db) }
+            try Access.requireVersion(expectedVersion, current: visit.version)
+            guard visit.state == .booked || visit.state == .confirmed || visit.state == .done else {
+                throw RapportError.conflict("the visit was cancelled")
+            }
+            var done = visit
+            done.state = .done
+            done.results = text
+            done = try await self.save(done, before: visit, now: now, db)
+            if let task = visit.technicianTaskID { try await TaskService(env: self.env).close(task, as: .done, now: now, db) }
+            try await self.events.record(visit.link.entity, visit.link.id, .updated,
+                                         changes: [FieldChange(field: "visit_results", old: visit.results, new: text)],
+                                         by: principal.userID, on: db)
+            return done
+        }
+    }
+
+    /// A visit its technician or a reader of its record may see.
+    func readableOrOwn(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Visit {
+        guard let visit = try await store.find(id: id, on: db) else { throw RapportError.notFound(entity: "visit") }
+        if visit.technicianID == principal.userID { return visit }
+        return try await readable(id, principal, db)
+    }
+
     // MARK: the loop
 
     /// Checks the wanted time: the kind, a technician who can make it, a start in their working

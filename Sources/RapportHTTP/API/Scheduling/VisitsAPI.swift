@@ -15,6 +15,14 @@ struct VisitKindBody: StrictInput {
     typealias Keys = CodingKeys
 }
 
+/// Body of `POST /api/v1/visits/{id}/results`.
+struct VisitResultsBody: StrictInput {
+    var results: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case results }
+    typealias Keys = CodingKeys
+}
+
 /// `/api/v1/visit-kinds`, `/api/v1/visit-slots`, `/api/v1/visits`: field visits — their kinds,
 /// free slots, booking, confirmation and rescheduling.
 struct VisitsAPI {
@@ -59,6 +67,13 @@ struct VisitsAPI {
         group.post("visits/{id}/confirm") { request, context in
             let visit = try await visits.confirm(try context.id(entity: "visit"), expectedVersion: try request.ifMatchVersion(),
                                                  by: try context.requirePrincipal())
+            return try JSONResponse.make(VisitDTO(visit: visit), version: visit.version)
+        }
+        group.post("visits/{id}/results") { request, context in
+            let id = try context.id(entity: "visit")
+            let body = try await JSONBody.decode(VisitResultsBody.self, from: request, context: context)
+            let visit = try await visits.recordResults(id, results: body.results, expectedVersion: try request.ifMatchVersion(),
+                                                       by: try context.requirePrincipal())
             return try JSONResponse.make(VisitDTO(visit: visit), version: visit.version)
         }
         group.post("visits/{id}/reschedule") { request, context in
