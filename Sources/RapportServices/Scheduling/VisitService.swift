@@ -166,9 +166,10 @@ public struct VisitService: Sendable {
             var visit = Visit(kindID: kind.id, technicianID: technician.id, start: start, end: end, address: address, region: region,
                               comments: comments, link: link, createdBy: principal.userID, createdAt: now, updatedAt: now)
             visit.id = try await self.store.insert(visit, on: db)
+            let company = try await WorkCalendarService(env: self.env).calendar(on: db)
             try await self.events.record(link.entity, link.id, .updated,
                                          changes: [FieldChange(field: "visit", old: nil,
-                                                               new: "\(kind.name): \(ISO8601.string(start)), \(technician.displayName)")],
+                                                               new: "\(kind.name): \(Self.when(start, calendar: company)), \(technician.displayName)")],
                                          by: principal.userID, on: db)
             return try await self.loop(visit, kind: kind, technician: technician, now: now, by: principal, db)
         }
@@ -196,9 +197,10 @@ public struct VisitService: Sendable {
             (visit.technicianID, visit.start, visit.end, visit.state) = (technician.id, start, end, .booked)
             (visit.confirmTaskID, visit.technicianTaskID) = (nil, nil)
             visit = try await self.save(visit, before: before, now: now, db)
+            let company = try await WorkCalendarService(env: self.env).calendar(on: db)
             try await self.events.record(visit.link.entity, visit.link.id, .updated,
-                                         changes: [FieldChange(field: "visit", old: ISO8601.string(before.start),
-                                                               new: "\(kind.name): \(ISO8601.string(start)), \(technician.displayName)")],
+                                         changes: [FieldChange(field: "visit", old: Self.when(before.start, calendar: company),
+                                                               new: "\(kind.name): \(Self.when(start, calendar: company)), \(technician.displayName)")],
                                          by: principal.userID, on: db)
             return try await self.loop(visit, kind: kind, technician: technician, now: now, by: principal, db)
         }
