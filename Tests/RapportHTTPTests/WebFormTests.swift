@@ -12,9 +12,7 @@ import Testing
 /// token, the limit per address — each refusing or ignoring without losing a person's words.
 @Suite struct WebFormTests {
     static func token(_ page: String) -> String? {
-        guard let regex = try? Regex(#"name="_t" value="([^"]*)""#), let match = page.firstMatch(of: regex),
-              let value = match.output[1].substring else { return nil }
-        return String(value)
+        page.firstMatch(of: #/name="_t" value="([^"]*)"/#).map { String($0.output.1) }
     }
 
     @Test(arguments: TestDatabase.kinds)

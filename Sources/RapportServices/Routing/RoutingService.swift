@@ -149,7 +149,8 @@ public struct RoutingService: Sendable {
         let rules = try await store.list(on: db).filter(\.active)
         guard !rules.isEmpty else { return nil }
         var facts = GateFacts(fields: lead.gateFields)
-        if rules.contains(where: { (try? $0.readCondition?.get())?.readsWorkingTime == true }) {
+        // A condition that no longer reads takes nothing (`applies`), so it needs no clock either.
+        if rules.contains(where: { if case .success(let condition)? = $0.readCondition { condition.readsWorkingTime } else { false } }) {
             facts.workingTime = try await WorkCalendarService(env: env).calendar(on: db).isWorkingTime(now)
         }
         for rule in rules where rule.applies(to: facts) {
