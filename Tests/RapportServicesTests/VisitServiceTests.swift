@@ -92,7 +92,7 @@ import Testing
             let sms = try await harness.services.env.database.read { db in
                 try await VisitStore().queued(for: .init(entity: "lead", id: lead.id), on: db)
             }
-            #expect(sms.count == 1 && sms[0].recipient == "+7 916 555-12-34")
+            #expect(sms.count == 1 && sms[0].recipient == "+79165551234")
             #expect(sms[0].body.contains("20.11.2026 10:00") && sms[0].body.contains("Павел Замерщиков, +7 903 300-20-0"))
 
             // The measurer leaves: the visit cannot be confirmed again as it is; moved to Fёдор,

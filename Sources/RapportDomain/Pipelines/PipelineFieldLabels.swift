@@ -11,7 +11,7 @@ public enum PipelineFieldLabels {
         "owner_id": "Responsible", "line_items": "Line items", "client": "Client", "company_id": "Company",
         "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
         // What a record's history says besides its fields.
-        "stage": "Stage", "stage_refused": "Automatic move refused", "routing": "Distribution", "visit": "Visit", "visit_results": "Visit results", "service_level": "Service level", "close_reason": "Reason", "converted": "Converted",
+        "stage": "Stage", "stage_refused": "Automatic move refused", "routing": "Distribution", "visit": "Visit", "visit_results": "Visit results", "visit_confirmed": "Visit confirmed", "service_level": "Service level", "close_reason": "Reason", "converted": "Converted",
     ]
     static let ru: [String: String] = [
         "title": "Название", "full_name": "ФИО", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
@@ -22,7 +22,7 @@ public enum PipelineFieldLabels {
         "comments": "Комментарий", "owner_id": "Ответственный", "line_items": "Товары и услуги", "client": "Клиент",
         "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
         "probability": "Вероятность",
-        "stage": "Этап", "stage_refused": "Автопереход не выполнен", "routing": "Распределение", "visit": "Выезд", "visit_results": "Итоги выезда", "service_level": "Уровень сервиса", "close_reason": "Причина", "converted": "Конвертирован",
+        "stage": "Этап", "stage_refused": "Автопереход не выполнен", "routing": "Распределение", "visit": "Выезд", "visit_results": "Итоги выезда", "visit_confirmed": "Выезд подтверждён", "service_level": "Уровень сервиса", "close_reason": "Причина", "converted": "Конвертирован",
     ]
 
     /// The field's label; a custom field's from `custom`, an unknown code as it is.

@@ -221,6 +221,18 @@ public struct VisitService: Sendable {
         }
     }
 
+    /// The record's responsible closed the task to confirm a visit: the client agreed, so the
+    /// visit is confirmed as if from its card. A technician who left meanwhile leaves it booked
+    /// (the visit must be moved first; the card says so).
+    func confirmationTaskDone(_ task: WorkTask, now: Date, _ db: any SQLDatabase) async throws {
+        guard let link = task.link, link.entity == "lead" || link.entity == "deal" else { return }
+        guard let visit = try await store.visits(of: link, on: db).first(where: { $0.confirmTaskID == task.id && $0.state == .booked }),
+              let kind = try await store.kind(id: visit.kindID, on: db),
+              let technician = try await UserStore().find(id: visit.technicianID, on: db), technician.isActive
+        else { return }
+        _ = try await confirmed(visit, kind: kind, technician: technician, now: now, db)
+    }
+
     /// What the technician brought back (measurements, the materials chosen): the visit is
     /// done, and the record's history has it. The technician may write it, or anyone who may
     /// change the record.
@@ -327,7 +339,8 @@ public struct VisitService: Sendable {
         let tasks = TaskService(env: env)
         let task = try await tasks.save(try await tasks.prepare(input, due: nil, calendar: nil, now: now, by: nil, db), now: now, by: nil, db)
         if let confirm = visit.confirmTaskID { try await tasks.close(confirm, as: .done, now: now, db) }
-        if let phone = client.phone {
+        // The gateway is given the number in E.164 where it can be read as one.
+        if let phone = client.phone.map({ Phone.normalize($0) ?? $0 }) {
             let company = try await SettingsStore().get(on: db)?.name ?? ""
             let body = ru
                 ? "\(company): \(kind.name.lowercased()) \(when). Специалист: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
@@ -337,6 +350,9 @@ public struct VisitService: Sendable {
         var done = visit
         done.state = .confirmed
         done.technicianTaskID = task.id
+        try await events.record(visit.link.entity, visit.link.id, .updated,
+                                changes: [FieldChange(field: "visit_confirmed", old: nil, new: "\(kind.name): \(when), \(technician.displayName)")],
+                                by: nil, on: db)
         return try await save(done, before: visit, now: now, db)
     }
 
@@ -359,7 +375,7 @@ public struct VisitService: Sendable {
     /// The client's name, first phone and the preliminary amount of a lead or deal.
     func client(of link: WorkTask.Link, _ db: any SQLDatabase) async throws -> (name: String?, phone: String?, amount: String?) {
         if link.entity == "lead", let lead = try await LeadStore().find(id: link.id, on: db) {
-            return (lead.clientName ?? lead.title, lead.phones.first,
+            return (lead.clientName, lead.phones.first,
                     lead.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(lead.currency)) + " " + lead.currency })
         }
         if link.entity == "deal", let deal = try await DealStore().find(id: link.id, on: db) {

@@ -216,6 +216,8 @@ public struct TaskService: Sendable {
             if after.status == .done, before.status != .done {
                 // A stage's task done may move its lead or deal on.
                 try await StageMoves(env: self.env).taskFinished(after, by: principal.userID, now: now, db)
+                // A visit's confirmation task done confirms the visit.
+                try await VisitService(env: self.env).confirmationTaskDone(after, now: now, db)
             }
             return after
         }
