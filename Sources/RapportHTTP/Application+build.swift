@@ -157,6 +157,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony,
                                  inbound: InboundLeadService(env: services.env))
     telephony.register(on: api)
+    telephony.registerDial(on: api)
     telephony.registerWebhook(on: router.group("api/v1"))
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)
@@ -172,6 +173,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     SettingsPages(pages: pages, settings: services.settings).register(on: web)
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     WebFormAdminPages(pages: pages, forms: services.webForms, fields: services.customFields).register(on: web)
+    DialPages(pages: pages, telephony: services.telephony).register(on: web)
     DistributionPages(pages: pages, routing: services.routing, levels: services.serviceLevels, integrations: services.integrations,
                       pipelines: services.pipelines, users: services.users, departments: services.departments,
                       roles: services.roles).register(on: web)
@@ -197,7 +199,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let interactionPages = InteractionPages(pages: pages, interactions: services.interactions, support: clientSupport,
                                             clock: services.env.clock)
     interactionPages.register(on: web)
-    let interactionCard = RecordInteractionsCard(pages: interactionPages)
+    let interactionCard = RecordInteractionsCard(pages: interactionPages, telephony: services.telephony)
     let visitPages = VisitPages(pages: pages, visits: services.visits, users: services.users, leads: services.leads,
                                 deals: services.deals, clock: services.env.clock)
     visitPages.register(on: web)

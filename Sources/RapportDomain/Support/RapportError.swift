@@ -21,6 +21,8 @@ public enum RapportError: Error, Equatable, Sendable {
     case possibleDuplicates([DuplicateCandidate])
     /// A stage's gate refused a move; the refusal lists everything in the way.
     case moveRefused(MoveRefusal)
+    /// An outside system Rapport asked on the user's behalf (the PBX) failed or refused.
+    case upstream(String)
 
     /// A validation failure of a single field.
     public static func invalid(_ field: String, _ code: String, _ message: String) -> RapportError {

@@ -19,6 +19,8 @@ public struct Call: Equatable, Sendable {
     /// Our line (the number called, or called from).
     public var lineNumber: String?
     public var state: State
+    /// Who answered an incoming call, or who dialled an outgoing one (then `answeredAt` is
+    /// when the client picked up).
     public var answeredBy: Int64?
     public var startedAt: Date
     public var answeredAt: Date?

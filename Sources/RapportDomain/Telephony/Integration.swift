@@ -51,4 +51,7 @@ public struct Integration: Equatable, Sendable {
         self.updatedAt = updatedAt
         self.version = version
     }
+
+    /// An active PBX with somewhere to send click-to-call requests.
+    public var takesClickToCall: Bool { kind == .telephony && active && !(settings.clickToCallURL ?? "").isEmpty }
 }

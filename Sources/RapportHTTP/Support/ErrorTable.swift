@@ -85,6 +85,9 @@ enum ErrorTable {
             return Entry(status: .serviceUnavailable,
                          problem: problem(.serviceUnavailable, "unavailable", detail: "the database is unavailable; try again shortly"),
                          headers: [.retryAfter: "5"], messageKey: "error_unavailable")
+        case .upstream(let message):
+            return Entry(status: .badGateway, problem: problem(.badGateway, "upstream-failed", detail: message),
+                         messageKey: "error_upstream")
         }
     }
 

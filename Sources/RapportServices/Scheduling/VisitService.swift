@@ -131,7 +131,7 @@ public struct VisitService: Sendable {
             people = people.filter { seen.insert($0.id).inserted }.sorted { $0.displayName < $1.displayName }
             var visible: [Visit] = []
             for visit in try await self.store.busy(technicianIDs: people.map(\.id), from: from, to: to, on: db) {
-                if try await self.readableOwnership(visit.link, principal, db) != nil { visible.append(visit) }
+                if try await LinkAccess.readableOwnership(visit.link, principal, db) != nil { visible.append(visit) }
             }
             return (people, visible)
         }
@@ -394,26 +394,16 @@ public struct VisitService: Sendable {
         guard link.entity == "lead" || link.entity == "deal", let permission = WorkTask.Link.entities[link.entity] else {
             throw RapportError.invalid("link_entity", "invalid", "a visit is for a lead or a deal")
         }
-        guard let ownership = try await readableOwnership(link, principal, db) else {
+        guard let ownership = try await LinkAccess.readableOwnership(link, principal, db) else {
             throw RapportError.invalid("link_id", "not_found", "no \(link.entity) with id \(link.id)")
         }
         if action != .read { try Access.require(principal, action, permission, record: ownership) }
         return true
     }
 
-    /// Whose the lead or deal is, when it exists and the principal may read it; nil otherwise
-    /// (a database failure still throws).
-    func readableOwnership(_ link: WorkTask.Link, _ principal: Principal, _ db: any SQLDatabase) async throws -> RecordOwnership? {
-        guard let permission = WorkTask.Link.entities[link.entity],
-              let summary = try await SearchStore().summaries([(link.entity, link.id)], on: db)[link.entity]?[link.id],
-              AccessPolicy.allows(principal.subject, .read, permission, record: summary.ownership)
-        else { return nil }
-        return summary.ownership
-    }
-
     func readable(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Visit {
         guard let visit = try await store.find(id: id, on: db) else { throw RapportError.notFound(entity: "visit") }
-        guard try await readableOwnership(visit.link, principal, db) != nil else { throw RapportError.notFound(entity: "visit") }
+        guard try await LinkAccess.readableOwnership(visit.link, principal, db) != nil else { throw RapportError.notFound(entity: "visit") }
         return visit
     }
 }

@@ -77,14 +77,14 @@ public struct TelephonyService: Sendable {
                 current.durationSeconds = event.durationSeconds ?? current.durationSeconds
                 current.recordingURL = event.recordingURL ?? current.recordingURL
                 // Finished before "answered" came: a talk with someone is an answered call.
-                if !current.wasAnswered, employee != nil, (event.durationSeconds ?? 0) > 0 {
+                if current.answeredAt == nil, employee != nil || current.direction == .outgoing, (event.durationSeconds ?? 0) > 0 {
                     try await self.answered(&current, by: employee, at: event.at, integration, now, db)
                 }
                 if !current.wasAnswered { try await self.missed(&current, integration, now, db) }
                 try await self.log(&current, integration, now, db)
             }
             current.state = current.endedAt != nil ? .finished
-                : (current.wasAnswered ? .answered : (current.missedHandled ? .missed : .ringing))
+                : (current.answeredAt != nil ? .answered : (current.missedHandled ? .missed : .ringing))
             // A ringing of a call already known, or a repeat of its state, changes nothing to write.
             if current != before {
                 current.updatedAt = now
@@ -118,6 +118,13 @@ public struct TelephonyService: Sendable {
 
     func answered(_ call: inout Call, by employee: User?, at: Date, _ integration: Integration, _ now: Date,
                   _ db: any SQLDatabase) async throws {
+        if call.direction == .outgoing {
+            // Dialled by one of us (click-to-call): the client picked up; nobody is reassigned or told.
+            if call.answeredAt == nil { call.answeredAt = at }
+            if call.answeredBy == nil { call.answeredBy = employee?.id }
+            if call.link == nil { call.link = try await owner(ofPhone: call.clientPhone, db) }
+            return
+        }
         guard !call.wasAnswered, let employee else { return }
         call.answeredBy = employee.id
         call.answeredAt = at
@@ -211,6 +218,10 @@ public struct TelephonyService: Sendable {
         input.state = missed ? "not_done" : "done"
         if let seconds = call.durationSeconds, seconds > 0 { input.durationMinutes = (seconds + 59) / 60 }
         if missed { input.result = ru ? "Не отвечен" : "Not answered" }
+        if call.direction == .outgoing, call.answeredAt == nil {
+            input.state = "not_done"
+            input.result = ru ? "Клиент не ответил" : "The client did not answer"
+        }
         call.interactionID = try await intake.log(input, holder: holder, now: now, db)?.id
     }
 

@@ -99,7 +99,7 @@ extension AsyncParsableCommand {
         case .forbidden: "not allowed"
         case .unauthenticated: "not signed in"
         case .rateLimited(let seconds): "too many attempts; retry in \(seconds) s"
-        case .unavailable(let message): message
+        case .unavailable(let message), .upstream(let message): message
         case .possibleDuplicates(let candidates):
             "looks like existing records: " + candidates.map { "\($0.entity) \($0.id) \($0.name)" }.joined(separator: ", ")
         }

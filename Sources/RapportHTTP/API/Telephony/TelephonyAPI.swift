@@ -7,6 +7,7 @@ import RapportServices
 extension CallEventInput: StrictInput { typealias Keys = CodingKeys }
 extension IntegrationService.Input: StrictInput { typealias Keys = CodingKeys }
 extension InboundLeadInput: StrictInput { typealias Keys = CodingKeys }
+extension DialInput: StrictInput { typealias Keys = CodingKeys }
 
 /// `/api/v1/integrations` (settings right) and the telephony webhook
 /// `/api/v1/telephony/{id}/events`, which takes no token: each request is signed with the
@@ -45,6 +46,15 @@ struct TelephonyAPI {
                                                              expectedVersion: try request.ifMatchVersion(),
                                                              by: try context.requirePrincipal())
             return try JSONResponse.make(IntegrationDTO(integration: saved, showSecret: true), version: saved.version)
+        }
+    }
+
+    /// Click-to-call: `POST /api/v1/calls/dial` asks the PBX to connect the caller and the number.
+    func registerDial(on group: RouterGroup<RapportRequestContext>) {
+        group.post("calls/dial") { request, context in
+            let body = try await JSONBody.decode(DialInput.self, from: request, context: context)
+            let call = try await telephony.dial(body, by: try context.requirePrincipal())
+            return try JSONResponse.make(CallDTO(call: call), status: .accepted)
         }
     }
 

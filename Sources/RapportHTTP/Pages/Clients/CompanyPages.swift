@@ -226,7 +226,9 @@ struct CompanyPages {
             }
             model["new_contact_href"] = "/clients/contacts/new?company_id=\(c.id)"
             model.merge(try await taskCard.model("company", c.id, names: names, by: principal, locale: locale)) { $1 }
-            model.merge(try await interactionCard.model("company", c.id, name: c.shortName, names: names, by: principal, locale: locale)) { $1 }
+            model.merge(try await interactionCard.model("company", c.id, name: c.shortName, names: names,
+                                                        phones: c.channels.filter { $0.kind == .phone }.map(\.value),
+                                                        by: principal, locale: locale)) { $1 }
             model.merge(try await files.model(ReadableRecord(c), canEdit: principal.may(.update, .company), names: names,
                                               by: principal, locale: locale)) { $1 }
             model.merge(try await ties.model(ReadableRecord(c), canEdit: principal.may(.update, .company), by: principal,

@@ -207,7 +207,8 @@ struct ContactPages {
                  "role": link.role ?? ""]
             }
             model.merge(try await taskCard.model("contact", c.id, names: names, by: principal, locale: locale)) { $1 }
-            model.merge(try await interactionCard.model("contact", c.id, name: c.displayName, names: names, by: principal,
+            model.merge(try await interactionCard.model("contact", c.id, name: c.displayName, names: names,
+                                                        phones: c.channels.filter { $0.kind == .phone }.map(\.value), by: principal,
                                                         locale: locale)) { $1 }
             model.merge(try await files.model(ReadableRecord(c), canEdit: principal.may(.update, .contact), names: names,
                                               by: principal, locale: locale)) { $1 }

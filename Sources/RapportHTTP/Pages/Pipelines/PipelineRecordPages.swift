@@ -198,7 +198,8 @@ struct PipelineRecordPages {
         }
         try await common(&model, entity: .lead, id: lead.id, title: lead.title, ownerID: lead.ownerID, place: lead.place,
                          version: lead.version, amount: lead.amount, currency: lead.currency, pipeline: card.pipeline,
-                         items: card.lineItems, principal: principal, locale: locale, values: values, errors: errors)
+                         items: card.lineItems, phones: lead.phones, principal: principal, locale: locale, values: values,
+                         errors: errors)
         return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -252,7 +253,8 @@ struct PipelineRecordPages {
         if let contact = try await client(.contact, deal.contactID, by: principal) { model["client_contact"] = contact.link }
         try await common(&model, entity: .deal, id: deal.id, title: deal.title, ownerID: deal.ownerID, place: deal.place,
                          version: deal.version, amount: deal.amount, currency: deal.currency, pipeline: card.pipeline,
-                         items: card.lineItems, principal: principal, locale: locale, values: values, errors: errors)
+                         items: card.lineItems, phones: deal.clientChannels.filter { $0.kind == .phone }.map(\.value),
+                         principal: principal, locale: locale, values: values, errors: errors)
         return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -314,8 +316,8 @@ struct PipelineRecordPages {
 
     /// What both cards show: the record, its stage path and hint, lines, tasks, history.
     func common(_ model: inout [String: Any], entity: PipelineEntity, id: Int64, title: String, ownerID: Int64, place: StagePlace,
-                version: Int64, amount: Int64?, currency: String, pipeline: Pipeline, items: [LineItem], principal: Principal,
-                locale: AppLocale, values: [String: String], errors: [String: String]) async throws {
+                version: Int64, amount: Int64?, currency: String, pipeline: Pipeline, items: [LineItem], phones: [String],
+                principal: Principal, locale: AppLocale, values: [String: String], errors: [String: String]) async throws {
         let names = try await support.owners(selected: ownerID, by: principal).names
         let zone = principal.user.timeZone
         model["record"] = ["id": id, "title": title, "version": version,
@@ -355,7 +357,8 @@ struct PipelineRecordPages {
             model["items_error"] = errors["items"] ?? ""
         }
         model.merge(try await tasksCard.model(entity.rawValue, id, names: names, by: principal, locale: locale)) { _, new in new }
-        model.merge(try await interactionCard.model(entity.rawValue, id, name: title, names: names, by: principal, locale: locale)) {
+        model.merge(try await interactionCard.model(entity.rawValue, id, name: title, names: names, phones: phones, by: principal,
+                                                    locale: locale)) {
             _, new in new
         }
         model.merge(try await visitPages.card(.init(entity: entity.rawValue, id: id), names: names, by: principal, locale: locale)) {

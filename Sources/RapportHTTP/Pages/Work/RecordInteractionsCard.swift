@@ -4,14 +4,17 @@ import RapportServices
 import RapportStore
 
 /// The "Interactions" card on a client's page: a quick note, buttons to log a call or plan a
-/// meeting about the client, and its latest interactions (linked to it or with it taking part).
+/// meeting about the client, "Call" buttons for its phones when a PBX takes click-to-call
+/// requests, and its latest interactions (linked to it or with it taking part).
 struct RecordInteractionsCard {
     let pages: InteractionPages
+    let telephony: TelephonyService
 
     /// `name` is the record's own (read by the caller); `kind` narrows the list; `returnTo` is
-    /// where the quick note leads back to (the card by default).
+    /// where the quick note leads back to (the card by default); `phones` are the record's own.
     func model(_ entity: String, _ id: Int64, name: String, kind: Interaction.Kind? = nil, names: [Int64: String],
-               by principal: Principal, locale: AppLocale, returnTo: String? = nil) async throws -> [String: Any]
+               phones: [String] = [], by principal: Principal, locale: AppLocale, returnTo: String? = nil) async throws
+        -> [String: Any]
     {
         guard principal.may(.read, .activity) || principal.may(.create, .activity) else { return [:] }
         let record = WorkTask.Link(entity: entity, id: id)
@@ -20,6 +23,8 @@ struct RecordInteractionsCard {
         let page = try await pages.interactions.list(query, page: .init(limit: 10), by: principal)
         let records = try await pages.interactions.recordNames(page.items, known: [record: name], by: principal)
         let about = "link_entity=\(entity)&link_id=\(id)"
+        var dial = principal.may(.create, .activity) && !phones.isEmpty
+        if dial { dial = try await telephony.clickToCallAvailable() }
         return [
             "interactions_card": true,
             "record_entity": entity, "record_id": id, "record_return_to": returnTo ?? "",
@@ -28,6 +33,7 @@ struct RecordInteractionsCard {
             "record_can_log": principal.may(.create, .activity),
             "record_log_call": "/interactions/new?kind=call&\(about)",
             "record_plan_meeting": "/interactions/new?kind=meeting&status=planned&\(about)",
+            "record_dial": dial ? phones.map { ["number": $0] } : [],
         ]
     }
 }
