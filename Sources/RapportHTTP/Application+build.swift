@@ -63,6 +63,7 @@ public struct ServiceSet: Sendable {
     public let serviceLevels: ServiceLevelService
     public let webForms: WebFormService
     public let visits: VisitService
+    public let callLists: CallListService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -103,6 +104,7 @@ public struct ServiceSet: Sendable {
         serviceLevels = ServiceLevelService(env: env)
         webForms = WebFormService(env: env)
         visits = VisitService(env: env)
+        callLists = CallListService(env: env)
     }
 }
 
@@ -158,6 +160,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                                  inbound: InboundLeadService(env: services.env))
     telephony.register(on: api)
     telephony.registerDial(on: api)
+    CallListsAPI(callLists: services.callLists, views: services.savedViews).register(on: api)
     telephony.registerWebhook(on: router.group("api/v1"))
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)
@@ -174,6 +177,8 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     WebFormAdminPages(pages: pages, forms: services.webForms, fields: services.customFields).register(on: web)
     DialPages(pages: pages, telephony: services.telephony).register(on: web)
+    CallListPages(pages: pages, callLists: services.callLists, views: services.savedViews, telephony: services.telephony)
+        .register(on: web)
     DistributionPages(pages: pages, routing: services.routing, levels: services.serviceLevels, integrations: services.integrations,
                       pipelines: services.pipelines, users: services.users, departments: services.departments,
                       roles: services.roles).register(on: web)

@@ -62,6 +62,20 @@ public struct ContactStore: Sendable {
         return contact
     }
 
+    /// The contacts with these ids that exist (any order), with their channels.
+    public func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Contact] {
+        guard !ids.isEmpty else { return [] }
+        var found: [Contact] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            var items = try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM contacts WHERE id IN (\(binds: chunk))").all()
+                .map(Self.decode)
+            let channels = try await ChannelStore().channels(entity: Self.entity, ids: items.map(\.id), on: db)
+            for index in items.indices { items[index].channels = channels[items[index].id] ?? [] }
+            found += items
+        }
+        return found
+    }
+
     public func ownership(id: Int64, on db: any SQLDatabase) async throws -> RecordOwnership? {
         try await db.raw("""
             SELECT contacts.owner_id, users.department_id FROM contacts LEFT JOIN users ON users.id = contacts.owner_id

@@ -33,5 +33,6 @@ public enum AllMigrations {
         M0030_ServiceLevels(),
         M0031_WebForms(),
         M0032_Visits(),
+        M0033_CallLists(),
     ]
 }

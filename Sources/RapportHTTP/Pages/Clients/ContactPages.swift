@@ -56,6 +56,12 @@ struct ContactPages {
                      "label": pages.text("export_vcard4", locale)],
                 ]
             }
+            if principal.may(.create, .activity) {
+                // A call list of the contacts this filter finds (the list page asks its name).
+                let filters = CompanyPages.filters(request)
+                model["call_list_href"] = "/call-lists?query="
+                    + (String(filters.dropFirst()).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "#call-list-new"
+            }
             model["empty"] = page.items.isEmpty
             model.merge(try await views.model(entity: "contact", listPath: "/clients/contacts", request: request,
                                               by: principal)) { $1 }
