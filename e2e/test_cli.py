@@ -1,4 +1,6 @@
 """The `rapport` command line: backup and restore, user and token administration, shutdown."""
+import re
+
 import pytest
 import requests
 
@@ -178,3 +180,27 @@ def test_import_and_export_from_the_command_line(kind, make_server, workdir, sql
         result = server.cli(*args, check=False)
         assert result.returncode != 0, args
         assert reason in result.stderr, (args, result.stderr)
+
+
+def test_demo_calls_feed_a_running_server(make_server, sqlite_url):
+    """`rapport demo calls` plays the demo PBX: every event accepted, calls from new numbers
+    (missed or answered) become phone leads, and a stopped server is reported with a non-zero exit."""
+    server = make_server(sqlite_url)
+    server.cli("demo")
+    token = server.create_token(DEMO_ADMIN, name="calls")
+    server.start()
+    api = server.api(token)
+    phone_leads = lambda: len(api.get("/api/v1/leads?source=phone&limit=500").json()["data"])
+    before = phone_leads()
+    result = server.cli("demo", "calls", "--server", server.base_url, "--count", "24", "--rate", "20", "--seed", "5")
+    assert result.stdout.startswith("Sent 24 calls (72 events)"), result.stdout
+    new_numbers = sum(int(n) for n in re.findall(r"(\d+) (?:missed, new number|answered)", result.stdout))
+    assert new_numbers > 0 and phone_leads() == before + new_numbers
+    # The same calls again: every event is a repeat, nothing new.
+    server.cli("demo", "calls", "--server", server.base_url, "--count", "24", "--rate", "20", "--seed", "5")
+    assert phone_leads() == before + new_numbers
+    assert server.stop(timeout=15) == 0
+    refused = server.cli("demo", "calls", "--server", server.base_url, "--count", "2", check=False)
+    assert refused.returncode == 1 and "could not be reached" in refused.stderr, refused.stderr
+    bad = server.cli("demo", "calls", "--count", "0", check=False)
+    assert bad.returncode != 0 and "--count" in bad.stderr

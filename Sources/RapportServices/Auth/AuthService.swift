@@ -157,13 +157,12 @@ public struct AuthService: Sendable {
                              permissions: permissions)
     }
 
-    /// User `id` as the actor of what the system does on their behalf (a call logged for the
-    /// person who took it), with their own rights, read in the caller's transaction.
-    static func actor(userID id: Int64, on db: any SQLDatabase) async throws -> Principal? {
-        guard let user = try await UserStore().find(id: id, on: db), let subject = try await subject(userID: id, on: db) else {
-            return nil
-        }
-        return Principal(user: user, subject: subject, via: .console)
+    /// Rapport itself writing in user `id`'s name (a call or a form logged on the client's
+    /// card for its responsible): what it writes is not limited by that user's role.
+    static func system(actingFor id: Int64, on db: any SQLDatabase) async throws -> Principal? {
+        guard let user = try await UserStore().find(id: id, on: db) else { return nil }
+        return Principal(user: user, subject: AccessSubject(userID: id, departmentID: user.departmentID, departmentSubtree: [],
+                                                            permissions: .uniform(.all)), via: .console)
     }
 
     /// The access subject of user `id`, read in the caller's transaction; nil for no such user.

@@ -70,7 +70,7 @@ struct LeadIntake: Sendable {
 
     /// Logs the request as an interaction about `link` (or no record), on behalf of `holder`.
     func log(_ input: InteractionInput, holder: Int64, now: Date, _ db: any SQLDatabase) async throws -> Interaction? {
-        guard let actor = try await AuthService.actor(userID: holder, on: db) else { return nil }
+        guard let actor = try await AuthService.system(actingFor: holder, on: db) else { return nil }
         var owned = input
         owned.ownerID = holder
         return try await InteractionService(env: env).insert(owned, parent: nil, now: now, principal: actor, db)

@@ -57,6 +57,13 @@ public struct ChannelStore: Sendable {
             """).all().map { try $0.decode(column: "entity_id", as: Int64.self) }
     }
 
+    /// Up to `limit` normalised phones of clients (the first ones stored).
+    public func phones(limit: Int, on db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("""
+            SELECT normalized FROM client_channels WHERE kind = 'phone' AND normalized IS NOT NULL ORDER BY id LIMIT \(literal: limit)
+            """).all().map { try $0.decode(column: "normalized", as: String.self) }
+    }
+
     public func delete(entity: String, id: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM client_channels WHERE entity = \(bind: entity) AND entity_id = \(bind: id)").run()
     }

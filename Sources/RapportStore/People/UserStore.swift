@@ -32,6 +32,14 @@ public struct UserStore: Sendable {
         return id
     }
 
+    /// The active users of a built-in role (by its key), by id.
+    public func active(roleKey: String, on db: any SQLDatabase) async throws -> [User] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM users JOIN roles ON roles.id = users.role_id
+            WHERE roles.key = \(bind: roleKey) AND users.is_active ORDER BY users.id
+            """).all().map(Self.decode)
+    }
+
     public func find(id: Int64, on db: any SQLDatabase) async throws -> User? {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM users WHERE id = \(bind: id)").first().map(Self.decode)
     }

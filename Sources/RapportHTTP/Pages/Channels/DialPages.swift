@@ -15,7 +15,7 @@ struct DialPages {
             let entity = form["link_entity"]
             let id = form.id("link_id")
             let back = localPath(form["return_to"])
-                ?? (entity.flatMap { e in id.map { RecordPaths.path(e, $0) + "#interactions" } } ?? "/")
+                ?? (entity.flatMap { e in id.map { RecordPaths.path(e, $0) } } ?? "/")
             do {
                 _ = try await telephony.dial(DialInput(number: form["number"], linkEntity: entity, linkID: id), by: principal)
                 return pages.redirect(to: back, flash: "flash_dialing")
