@@ -155,7 +155,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     RoutingRulesAPI(routing: services.routing).register(on: api)
     ServiceLevelsAPI(levels: services.serviceLevels).register(on: api)
     WebFormsAPI(forms: services.webForms).register(on: api)
-    VisitsAPI(visits: services.visits).register(on: api)
+    VisitsAPI(visits: services.visits, maxUpload: services.attachments.maxBytes).register(on: api)
     let telephony = TelephonyAPI(integrations: services.integrations, telephony: services.telephony,
                                  inbound: InboundLeadService(env: services.env))
     telephony.register(on: api)
@@ -206,11 +206,11 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     interactionPages.register(on: web)
     let interactionCard = RecordInteractionsCard(pages: interactionPages, telephony: services.telephony)
     let visitPages = VisitPages(pages: pages, visits: services.visits, users: services.users, leads: services.leads,
-                                deals: services.deals, clock: services.env.clock)
+                                deals: services.deals, clock: services.env.clock, maxUpload: services.attachments.maxBytes)
     visitPages.register(on: web)
     PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
                         companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: taskCard,
-                        interactionCard: interactionCard, visitPages: visitPages).register(on: web)
+                        interactionCard: interactionCard, visitPages: visitPages, files: files).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,

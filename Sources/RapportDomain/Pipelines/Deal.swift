@@ -10,6 +10,8 @@ public struct Deal: PipelineRecord {
     public var companyID: Int64?
     public var contactID: Int64?
     public var amount: Int64?
+    /// The price given before the measurement, kept when the final one (`amount`) is set.
+    public var preliminaryAmount: Int64?
     public var currency: String
     public var closeDate: CalendarDate?
     /// 0–100, in percent.
@@ -49,7 +51,7 @@ public struct Deal: PipelineRecord {
             ("client", (companyID ?? contactID).map { .number(Decimal($0)) }),
             ("company_id", companyID.map { .number(Decimal($0)) }), ("contact_id", contactID.map { .number(Decimal($0)) }),
             ("phone", phones.isEmpty ? nil : .list(phones)), ("email", emails.isEmpty ? nil : .list(emails)),
-            ("amount", Self.money(amount)), ("currency", .text(currency)),
+            ("amount", Self.money(amount)), ("preliminary_amount", Self.money(preliminaryAmount)), ("currency", .text(currency)),
             ("close_date", closeDate.map { .text($0.description) }),
             ("probability", probability.map { .number(Decimal($0)) }), ("owner_id", .number(Decimal(ownerID))),
         ]

@@ -61,6 +61,8 @@ public struct Lead: PipelineRecord {
     /// The language the client speaks (`ru`, `az`, `en` …).
     public var language: String?
     public var amount: Int64?
+    /// The price given before the measurement, kept when the final one (`amount`) is set.
+    public var preliminaryAmount: Int64?
     public var currency: String
     public var comments: String?
     public var ownerID: Int64
@@ -115,7 +117,7 @@ public struct Lead: PipelineRecord {
             ("utm_campaign", Self.text(utm.campaign)), ("utm_content", Self.text(utm.content)),
             ("utm_term", Self.text(utm.term)), ("topic", Self.text(topic)), ("client_type", Self.text(clientType)),
             ("object_address", Self.text(objectAddress)), ("region", Self.text(region)), ("language", Self.text(language)),
-            ("amount", Self.money(amount)), ("currency", .text(currency)),
+            ("amount", Self.money(amount)), ("preliminary_amount", Self.money(preliminaryAmount)), ("currency", .text(currency)),
             ("comments", Self.text(comments)), ("owner_id", .number(Decimal(ownerID))),
         ]
         return Dictionary(pairs.compactMap { code, value in value.map { (code, $0) } }, uniquingKeysWith: { a, _ in a })

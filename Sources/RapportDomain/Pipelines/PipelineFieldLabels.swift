@@ -7,7 +7,7 @@ public enum PipelineFieldLabels {
         "last_name": "Last name", "phone": "Phone", "email": "E-mail", "company_name": "Company name", "source": "Source",
         "campaign": "Campaign", "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
         "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Topic of the request", "client_type": "Client type",
-        "object_address": "Object address", "region": "Region", "language": "Language", "referrer": "Page", "amount": "Amount", "currency": "Currency", "comments": "Comments",
+        "object_address": "Object address", "region": "Region", "language": "Language", "referrer": "Page", "amount": "Amount", "preliminary_amount": "Preliminary price", "currency": "Currency", "comments": "Comments",
         "owner_id": "Responsible", "line_items": "Line items", "client": "Client", "company_id": "Company",
         "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
         // What a record's history says besides its fields.
@@ -18,7 +18,7 @@ public enum PipelineFieldLabels {
         "last_name": "Фамилия", "phone": "Телефон", "email": "E-mail", "company_name": "Название компании",
         "source": "Источник", "campaign": "Кампания", "utm_source": "UTM source", "utm_medium": "UTM medium",
         "utm_campaign": "UTM campaign", "utm_content": "UTM content", "utm_term": "UTM term", "topic": "Тема обращения",
-        "client_type": "Тип клиента", "object_address": "Адрес объекта", "region": "Регион", "language": "Язык", "referrer": "Страница", "amount": "Сумма", "currency": "Валюта",
+        "client_type": "Тип клиента", "object_address": "Адрес объекта", "region": "Регион", "language": "Язык", "referrer": "Страница", "amount": "Сумма", "preliminary_amount": "Предварительная цена", "currency": "Валюта",
         "comments": "Комментарий", "owner_id": "Ответственный", "line_items": "Товары и услуги", "client": "Клиент",
         "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
         "probability": "Вероятность",

@@ -33,6 +33,8 @@ public protocol PipelineRecord: Sendable, Equatable {
     var place: StagePlace { get set }
     /// Minor units; nil when not known yet.
     var amount: Int64? { get set }
+    /// The price given before the measurement, kept apart once the final one is set.
+    var preliminaryAmount: Int64? { get set }
     var currency: String { get set }
     var custom: CustomValues { get set }
     var updatedAt: Date { get set }

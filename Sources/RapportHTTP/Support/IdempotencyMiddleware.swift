@@ -23,7 +23,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
     {
         // Uploads are larger than any answer worth keeping; a repeated upload is a second file.
         guard !request.method.isSafe, let key = request.headers[.idempotencyKey],
-              !request.uri.path.hasSuffix("/attachments"), request.uri.path != "/api/v1/imports"
+              !request.uri.path.hasSuffix("/attachments"), request.uri.path != "/api/v1/imports",
+              MultipartForm.boundary(request.headers[.contentType]) == nil
         else {
             return try await next(request, context)
         }

@@ -17,4 +17,10 @@ public struct ReadableRecord: Sendable, Hashable {
         entity = .contact
         id = contact.id
     }
+
+    /// A lead or deal (from `LeadService.get` or `DealService.get`).
+    public init(_ record: some PipelineRecord) {
+        entity = type(of: record).entity.permission
+        id = record.id
+    }
 }

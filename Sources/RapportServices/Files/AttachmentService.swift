@@ -3,7 +3,7 @@ import RapportDomain
 import RapportStore
 import SQLKit
 
-/// Files on client records: attaching needs the right to change the record, seeing and
+/// Files on client records, leads and deals (a measurer's design layout): attaching needs the right to change the record, seeing and
 /// downloading the right to read it. Each file added or removed is a change in the record's
 /// history.
 public struct AttachmentService: Sendable {
@@ -18,14 +18,23 @@ public struct AttachmentService: Sendable {
 
     /// The records files can be attached to.
     public enum Owner: String, Sendable, CaseIterable {
-        case company, contact
+        case company, contact, lead, deal
 
-        var permission: PermissionEntity { self == .company ? .company : .contact }
+        var permission: PermissionEntity {
+            switch self {
+            case .company: .company
+            case .contact: .contact
+            case .lead: .lead
+            case .deal: .deal
+            }
+        }
 
         func ownership(_ id: Int64, on db: any SQLDatabase) async throws -> RecordOwnership? {
             switch self {
             case .company: try await CompanyStore().ownership(id: id, on: db)
             case .contact: try await ContactStore().ownership(id: id, on: db)
+            case .lead: try await StagePlaceStore().ownership(.lead, id: id, on: db)
+            case .deal: try await StagePlaceStore().ownership(.deal, id: id, on: db)
             }
         }
     }
@@ -35,34 +44,51 @@ public struct AttachmentService: Sendable {
     /// Attaches `bytes` as `fileName` to a record.
     public func add(to owner: Owner, _ id: Int64, fileName: String, contentType: String?, bytes: Data,
                     by principal: Principal) async throws -> Attachment {
-        var v = Validator()
-        let name = Attachment.cleanName(fileName)
-        if name == nil { v.add("file_name", "required", "the file needs a name") }
-        if bytes.isEmpty { v.add("file", "empty", "the file is empty") }
-        if bytes.count > env.maxAttachmentBytes {
-            v.add("file", "too_large", "a file may be at most \(env.maxAttachmentBytes >> 20) MiB")
-        }
-        try v.throwIfInvalid()
+        try Self.check(fileName: fileName, bytes: bytes, limit: env.maxAttachmentBytes)
         try await requireRecord(owner, id, .update, principal)
-        let stored = try env.files.write(bytes)
-        let attachment = Attachment(entity: owner.rawValue, entityID: id, fileName: name!,
-                                    contentType: Attachment.verifiedType(Self.contentType(contentType), firstBytes: bytes),
-                                    size: stored.size, sha256: stored.sha256,
-                                    storageName: stored.storageName, createdAt: env.clock.now(), createdBy: principal.userID)
+        let upload = try store(fileName: fileName, contentType: contentType, bytes: bytes, to: owner, id, by: principal.userID)
         do {
             return try await env.database.transaction { db in
                 try await self.requireRecord(owner, id, .update, principal, on: db)
-                var saved = attachment
-                saved.id = try await self.attachments.insert(attachment, on: db)
-                try await self.events.record(owner.rawValue, id, .updated,
-                                             changes: [FieldChange(field: "attachments", old: nil, new: saved.fileName)],
-                                             by: principal.userID, on: db)
-                return saved
+                return try await self.insert(upload, on: db)
             }
         } catch {
-            env.files.remove([stored.storageName])  // the row never came to be: nothing may point at the file
+            env.files.remove([upload.storageName])  // the row never came to be: nothing may point at the file
             throw error
         }
+    }
+
+    /// Checks a file (a name, not empty, within the size limit) and writes its bytes to the
+    /// file store, for `insert` to attach in the caller's transaction. A caller whose
+    /// transaction fails removes the bytes (`env.files.remove`).
+    func store(fileName: String, contentType: String?, bytes: Data, to owner: Owner, _ id: Int64, by userID: Int64?,
+               field: String = "file") throws -> Attachment {
+        try Self.check(fileName: fileName, bytes: bytes, limit: env.maxAttachmentBytes, field: field)
+        let stored = try env.files.write(bytes)
+        return Attachment(entity: owner.rawValue, entityID: id, fileName: Attachment.cleanName(fileName)!,
+                          contentType: Attachment.verifiedType(Self.contentType(contentType), firstBytes: bytes),
+                          size: stored.size, sha256: stored.sha256,
+                          storageName: stored.storageName, createdAt: env.clock.now(), createdBy: userID)
+    }
+
+    /// A file may be kept: it has a name, is not empty and is within the size limit.
+    static func check(fileName: String, bytes: Data, limit: Int, field: String = "file") throws {
+        var v = Validator()
+        if Attachment.cleanName(fileName) == nil { v.add("\(field)_name", "required", "the file needs a name") }
+        if bytes.isEmpty { v.add(field, "empty", "the file is empty") }
+        if bytes.count > limit { v.add(field, "too_large", "a file may be at most \(limit >> 20) MiB") }
+        try v.throwIfInvalid()
+    }
+
+    /// The row of a stored file, and the record's history says it was added; the caller has
+    /// checked the right to change the record.
+    func insert(_ upload: Attachment, on db: any SQLDatabase) async throws -> Attachment {
+        var saved = upload
+        saved.id = try await attachments.insert(upload, on: db)
+        try await events.record(upload.entity, upload.entityID, .updated,
+                                changes: [FieldChange(field: "attachments", old: nil, new: saved.fileName)],
+                                by: upload.createdBy, on: db)
+        return saved
     }
 
     /// A record's files, newest first.

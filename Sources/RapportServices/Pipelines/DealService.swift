@@ -90,6 +90,11 @@ public struct DealService: Sendable {
         try await records.update(id, input, expectedVersion: expectedVersion, by: principal)
     }
 
+    /// The final price after the measurement; the preliminary one is kept apart.
+    public func setFinalPrice(_ id: Int64, amount: MoneyText?, expectedVersion: Int64?, by principal: Principal) async throws -> Deal {
+        try await records.setFinalPrice(id, amount: amount, expectedVersion: expectedVersion, by: principal)
+    }
+
     /// Moves the deal to a stage (a lost stage wants `reasonID`), first saving `changes`; see `LeadService.move`.
     public func move(_ id: Int64, to stageID: Int64, reasonID: Int64? = nil, changes: DealInput? = nil,
                      expectedVersion: Int64?, by principal: Principal) async throws -> Deal {
@@ -118,6 +123,11 @@ struct DealKind: PipelineRecordKind {
     func delete(_ id: Int64, on db: any SQLDatabase) async throws { try await DealStore().delete(id: id, on: db) }
     func place(of input: DealInput) -> (pipelineID: Int64?, stageID: Int64?) { (input.pipelineID, input.stageID) }
     func isEmpty(_ input: DealInput) -> Bool { input.isEmpty }
+    func priceInput(amount: MoneyText, preliminary: MoneyText?) -> DealInput {
+        var input = DealInput()
+        (input.amount, input.preliminaryAmount) = (amount, preliminary)
+        return input
+    }
 
     func apply(_ input: DealInput, to deal: inout Deal, creating: Bool, principal: Principal?, _ db: any SQLDatabase,
                _ v: inout Validator) async throws -> [LineItem]? {
@@ -144,6 +154,10 @@ struct DealKind: PipelineRecordKind {
         if let currency = PipelineRecordRules.currency(input.currency, &v) { deal.currency = currency }
         if case .some(let amount) = PipelineRecordRules.money(input.amount, currency: deal.currency, field: "amount", &v) {
             deal.amount = amount
+        }
+        if case .some(let amount) = PipelineRecordRules.money(input.preliminaryAmount, currency: deal.currency,
+                                                              field: "preliminary_amount", &v) {
+            deal.preliminaryAmount = amount
         }
         if let text = input.closeDate {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -180,7 +194,9 @@ struct DealKind: PipelineRecordKind {
 
     func fields(_ d: Deal) -> [(String, String?)] {
         [("title", d.title), ("company_id", d.companyID.map(String.init)), ("contact_id", d.contactID.map(String.init)),
-         ("amount", d.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(d.currency)) }), ("currency", d.currency),
+         ("amount", d.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(d.currency)) }),
+         ("preliminary_amount", d.preliminaryAmount.map { MinorUnits.text($0, digits: MinorUnits.digits(d.currency)) }),
+         ("currency", d.currency),
          ("close_date", d.closeDate?.description), ("probability", d.probability.map(String.init)),
          ("owner_id", String(d.ownerID))] + PipelineRecordRules.customHistory(d.custom)
     }

@@ -96,6 +96,9 @@ extension LeadService {
             if dealInput.amount == nil, dealInput.lineItems == nil, let amount = lead.amount {
                 dealInput.amount = MoneyText(MinorUnits.text(amount, digits: MinorUnits.digits(lead.currency)))
             }
+            if dealInput.preliminaryAmount == nil, let preliminary = lead.preliminaryAmount {
+                dealInput.preliminaryAmount = MoneyText(MinorUnits.text(preliminary, digits: MinorUnits.digits(lead.currency)))
+            }
             var deal: Deal
             do {
                 deal = try await deals.insert(dealInput, leadID: lead.id, by: principal, now: now, db)

@@ -91,6 +91,11 @@ public struct LeadService: Sendable {
         try await records.update(id, input, expectedVersion: expectedVersion, by: principal)
     }
 
+    /// The final price after the measurement; the preliminary one is kept apart.
+    public func setFinalPrice(_ id: Int64, amount: MoneyText?, expectedVersion: Int64?, by principal: Principal) async throws -> Lead {
+        try await records.setFinalPrice(id, amount: amount, expectedVersion: expectedVersion, by: principal)
+    }
+
     /// Moves the lead to a stage (a lost stage wants `reasonID`), first saving `changes` — the
     /// board's quick-fill of what the gate asked for. Refused, nothing is saved and the
     /// refusal lists everything in the way.
@@ -121,6 +126,11 @@ struct LeadKind: PipelineRecordKind {
     func delete(_ id: Int64, on db: any SQLDatabase) async throws { try await LeadStore().delete(id: id, on: db) }
     func place(of input: LeadInput) -> (pipelineID: Int64?, stageID: Int64?) { (input.pipelineID, input.stageID) }
     func isEmpty(_ input: LeadInput) -> Bool { input.isEmpty }
+    func priceInput(amount: MoneyText, preliminary: MoneyText?) -> LeadInput {
+        var input = LeadInput()
+        (input.amount, input.preliminaryAmount) = (amount, preliminary)
+        return input
+    }
 
     /// A title the lead was given from its number follows the name once it is known.
     func adjust(_ after: inout Lead, before: Lead, input: LeadInput) {
@@ -171,6 +181,10 @@ struct LeadKind: PipelineRecordKind {
         if case .some(let amount) = PipelineRecordRules.money(input.amount, currency: lead.currency, field: "amount", &v) {
             lead.amount = amount
         }
+        if case .some(let amount) = PipelineRecordRules.money(input.preliminaryAmount, currency: lead.currency,
+                                                              field: "preliminary_amount", &v) {
+            lead.preliminaryAmount = amount
+        }
         if let owner = input.ownerID {
             if owner <= 0 { v.add("owner_id", "invalid", "owner_id must be a user's id") } else { lead.ownerID = owner }
         }
@@ -198,7 +212,9 @@ struct LeadKind: PipelineRecordKind {
          ("utm_campaign", l.utm.campaign), ("utm_content", l.utm.content), ("utm_term", l.utm.term), ("topic", l.topic),
          ("client_type", l.clientType), ("object_address", l.objectAddress), ("region", l.region), ("language", l.language),
          ("referrer", l.referrer),
-         ("amount", l.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(l.currency)) }), ("currency", l.currency),
+         ("amount", l.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(l.currency)) }),
+         ("preliminary_amount", l.preliminaryAmount.map { MinorUnits.text($0, digits: MinorUnits.digits(l.currency)) }),
+         ("currency", l.currency),
          ("comments", l.comments), ("owner_id", String(l.ownerID))] + PipelineRecordRules.customHistory(l.custom)
     }
 }

@@ -65,6 +65,8 @@ public struct LeadInput: Sendable, Equatable, Decodable {
     public var language: String?
     public var referrer: String?
     public var amount: MoneyText?
+    /// The price given before the measurement (kept apart when the final one is set).
+    public var preliminaryAmount: MoneyText?
     public var currency: String?
     public var comments: String?
     public var ownerID: Int64?
@@ -81,6 +83,7 @@ public struct LeadInput: Sendable, Equatable, Decodable {
         case utmSource = "utm_source", utmMedium = "utm_medium", utmCampaign = "utm_campaign", utmContent = "utm_content"
         case utmTerm = "utm_term", clientType = "client_type", objectAddress = "object_address", ownerID = "owner_id"
         case pipelineID = "pipeline_id", stageID = "stage_id", lineItems = "line_items"
+        case preliminaryAmount = "preliminary_amount"
     }
 
     /// Whether the input changes nothing.
@@ -94,6 +97,8 @@ public struct DealInput: Sendable, Equatable, Decodable {
     public var companyID: Int64?
     public var contactID: Int64?
     public var amount: MoneyText?
+    /// The price given before the measurement (kept apart when the final one is set).
+    public var preliminaryAmount: MoneyText?
     public var currency: String?
     /// `YYYY-MM-DD`; empty clears it.
     public var closeDate: String?
@@ -110,6 +115,7 @@ public struct DealInput: Sendable, Equatable, Decodable {
         case title, amount, currency, probability, custom
         case companyID = "company_id", contactID = "contact_id", closeDate = "close_date", ownerID = "owner_id"
         case pipelineID = "pipeline_id", stageID = "stage_id", lineItems = "line_items"
+        case preliminaryAmount = "preliminary_amount"
     }
 
     public var isEmpty: Bool { self == DealInput() }

@@ -22,6 +22,8 @@ protocol PipelineRecordKind: Sendable {
     /// The pipeline and stage an input names (only creating may).
     func place(of input: Input) -> (pipelineID: Int64?, stageID: Int64?)
     func isEmpty(_ input: Input) -> Bool
+    /// An input that sets the amount and the preliminary price.
+    func priceInput(amount: MoneyText, preliminary: MoneyText?) -> Input
     /// After an input was applied to `before`, giving `after` (e.g. a title that follows the name).
     func adjust(_ after: inout Record, before: Record, input: Input)
     /// What the history shows, in the API's field names.
@@ -93,6 +95,29 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
         }
     }
 
+    /// The final price (after the measurement): the amount becomes it, and the amount it had —
+    /// the preliminary price — is kept apart the first time. Refused while line items make the
+    /// amount (they are changed instead).
+    func setFinalPrice(_ id: Int64, amount: MoneyText?, expectedVersion: Int64?, by principal: Principal) async throws
+        -> Kind.Record
+    {
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            let before = try await self.changeable(id, principal, db)
+            try Access.requireVersion(expectedVersion, current: before.version)
+            guard let amount, !amount.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw RapportError.invalid("amount", "required", "amount is required")
+            }
+            guard try await LineItemStore().items(self.entity, recordID: id, on: db).isEmpty else {
+                throw RapportError.conflict("the amount follows the line items: change them instead")
+            }
+            let preliminary = before.preliminaryAmount == nil
+                ? before.amount.map { MoneyText(MinorUnits.text($0, digits: MinorUnits.digits(before.currency))) } : nil
+            return try await self.save(self.kind.priceInput(amount: amount, preliminary: preliminary), to: before,
+                                       principal: principal, now: now, db)
+        }
+    }
+
     /// Moves the record to a stage (a lost stage wants `reasonID`), first saving `changes` — the
     /// board's quick-fill of what the gate asked for. Refused, nothing is saved and the refusal
     /// lists everything in the way.
@@ -145,6 +170,7 @@ struct PipelineRecordOperations<Kind: PipelineRecordKind>: Sendable {
             try Access.require(principal, .delete, self.entity.permission, record: ownership)
             try Access.requireVersion(expectedVersion, current: record.version)
             try await self.kind.delete(id, on: db)
+            try await AttachmentService.removeAll(of: self.entity.rawValue, id, files: self.env.files, on: db)
             try await self.events.record(self.entity.rawValue, id, .deleted,
                                          changes: PipelineRecordRules.changes(self.kind.fields(record), []), by: principal.userID, on: db)
         }

@@ -139,8 +139,9 @@ public struct VisitService: Sendable {
 
     // MARK: booking
 
+    /// A visit of the principal's (as its technician) or on a record they may read.
     public func get(_ id: Int64, by principal: Principal) async throws -> Visit {
-        try await env.database.read { db in try await self.readable(id, principal, db) }
+        try await env.database.read { db in try await self.readableOrOwn(id, principal, db) }
     }
 
     public func visits(of link: WorkTask.Link, by principal: Principal) async throws -> [Visit] {
@@ -233,31 +234,64 @@ public struct VisitService: Sendable {
         _ = try await confirmed(visit, kind: kind, technician: technician, now: now, db)
     }
 
-    /// What the technician brought back (measurements, the materials chosen): the visit is
-    /// done, and the record's history has it. The technician may write it, or anyone who may
-    /// change the record.
-    public func recordResults(_ id: Int64, results: String?, expectedVersion: Int64?, by principal: Principal) async throws -> Visit {
+    /// A file sent with a visit's results (the design layout).
+    public struct ResultFile: Sendable {
+        public var fileName: String
+        public var contentType: String?
+        public var bytes: Data
+
+        public init(fileName: String, contentType: String?, bytes: Data) {
+            self.fileName = fileName
+            self.contentType = contentType
+            self.bytes = bytes
+        }
+    }
+
+    /// What the technician brought back (measurements, the materials chosen, the design layout
+    /// as a file): the visit is done, the file is on the lead's or deal's card, and its history
+    /// has both. The technician may write it, or anyone who may change the record.
+    public func recordResults(_ id: Int64, results: String?, layout: ResultFile? = nil, expectedVersion: Int64?,
+                              by principal: Principal) async throws -> Visit {
         var v = Validator()
         let text = v.requireText(results, field: "results", maxLength: 20_000)
         try v.throwIfInvalid()
+        let files = AttachmentService(env: env)
+        if let layout { try AttachmentService.check(fileName: layout.fileName, bytes: layout.bytes, limit: env.maxAttachmentBytes, field: "layout") }
         let now = env.clock.now()
-        return try await env.database.transaction { db in
-            let visit = try await self.readableOrOwn(id, principal, db)
-            if visit.technicianID != principal.userID { _ = try await self.record(visit.link, principal, .update, db) }
-            try Access.requireVersion(expectedVersion, current: visit.version)
-            guard visit.state == .booked || visit.state == .confirmed || visit.state == .done else {
-                throw RapportError.conflict("the visit was cancelled")
-            }
-            var done = visit
-            done.state = .done
-            done.results = text
-            done = try await self.save(done, before: visit, now: now, db)
-            if let task = visit.technicianTaskID { try await TaskService(env: self.env).close(task, as: .done, now: now, db) }
-            try await self.events.record(visit.link.entity, visit.link.id, .updated,
-                                         changes: [FieldChange(field: "visit_results", old: visit.results, new: text)],
-                                         by: principal.userID, on: db)
-            return done
+        // Checked before the file is written, so a refusal leaves nothing behind.
+        let visit = try await env.database.read { db in try await self.writableResults(id, principal, db) }
+        let upload = try layout.map {
+            try files.store(fileName: $0.fileName, contentType: $0.contentType, bytes: $0.bytes,
+                            to: visit.link.entity == "lead" ? .lead : .deal, visit.link.id, by: principal.userID, field: "layout")
         }
+        do {
+            return try await env.database.transaction { db in
+                let visit = try await self.writableResults(id, principal, db)
+                try Access.requireVersion(expectedVersion, current: visit.version)
+                var done = visit
+                done.state = .done
+                done.results = text
+                done = try await self.save(done, before: visit, now: now, db)
+                if let task = visit.technicianTaskID { try await TaskService(env: self.env).close(task, as: .done, now: now, db) }
+                try await self.events.record(visit.link.entity, visit.link.id, .updated,
+                                             changes: [FieldChange(field: "visit_results", old: visit.results, new: text)],
+                                             by: principal.userID, on: db)
+                if let upload { _ = try await files.insert(upload, on: db) }
+                return done
+            }
+        } catch {
+            if let upload { env.files.remove([upload.storageName]) }
+            throw error
+        }
+    }
+
+    /// A visit whose results the principal may write: its technician's, or one on a record
+    /// they may change; not a cancelled one.
+    func writableResults(_ id: Int64, _ principal: Principal, _ db: any SQLDatabase) async throws -> Visit {
+        let visit = try await readableOrOwn(id, principal, db)
+        if visit.technicianID != principal.userID { _ = try await record(visit.link, principal, .update, db) }
+        guard visit.state != .cancelled else { throw RapportError.conflict("the visit was cancelled") }
+        return visit
     }
 
     /// A visit its technician or a reader of its record may see.
@@ -376,13 +410,13 @@ public struct VisitService: Sendable {
     func client(of link: WorkTask.Link, _ db: any SQLDatabase) async throws -> (name: String?, phone: String?, amount: String?) {
         if link.entity == "lead", let lead = try await LeadStore().find(id: link.id, on: db) {
             return (lead.clientName, lead.phones.first,
-                    lead.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(lead.currency)) + " " + lead.currency })
+                    (lead.preliminaryAmount ?? lead.amount).map { MinorUnits.text($0, digits: MinorUnits.digits(lead.currency)) + " " + lead.currency })
         }
         if link.entity == "deal", let deal = try await DealStore().find(id: link.id, on: db) {
             var name: String?
             if let contact = deal.contactID { name = try await ContactStore().find(id: contact, on: db)?.displayName }
             return (name ?? deal.title, deal.clientChannels.first { $0.kind == .phone }?.value,
-                    deal.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(deal.currency)) + " " + deal.currency })
+                    (deal.preliminaryAmount ?? deal.amount).map { MinorUnits.text($0, digits: MinorUnits.digits(deal.currency)) + " " + deal.currency })
         }
         return (nil, nil, nil)
     }

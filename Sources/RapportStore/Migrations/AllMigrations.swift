@@ -34,5 +34,6 @@ public enum AllMigrations {
         M0031_WebForms(),
         M0032_Visits(),
         M0033_CallLists(),
+        M0034_PreliminaryPrice(),
     ]
 }

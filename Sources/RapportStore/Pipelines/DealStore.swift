@@ -7,7 +7,7 @@ public struct DealStore: Sendable {
     public init() {}
 
     static let columns = """
-        deals.id, deals.title, deals.company_id, deals.contact_id, deals.amount, deals.currency, deals.close_date,
+        deals.id, deals.title, deals.company_id, deals.contact_id, deals.amount, deals.preliminary_amount, deals.currency, deals.close_date,
         deals.probability, deals.owner_id, deals.pipeline_id, deals.stage_id, deals.stage_visit_id, deals.stage_entered_at,
         deals.close_reason_id, deals.closed_at, deals.lead_id, deals.custom, deals.created_by, deals.created_at,
         deals.updated_at, deals.version
@@ -15,10 +15,10 @@ public struct DealStore: Sendable {
 
     public func insert(_ d: Deal, on db: any SQLDatabase) async throws -> Int64 {
         try await db.raw("""
-            INSERT INTO deals (title, company_id, contact_id, amount, currency, close_date, probability, owner_id,
+            INSERT INTO deals (title, company_id, contact_id, amount, preliminary_amount, currency, close_date, probability, owner_id,
                 pipeline_id, stage_id, stage_visit_id, stage_entered_at, close_reason_id, closed_at, lead_id, custom,
                 created_by, created_at, updated_at, version, search_key)
-            VALUES (\(bind: d.title), \(bind: d.companyID), \(bind: d.contactID), \(bind: d.amount), \(bind: d.currency),
+            VALUES (\(bind: d.title), \(bind: d.companyID), \(bind: d.contactID), \(bind: d.amount), \(bind: d.preliminaryAmount), \(bind: d.currency),
                 \(bind: d.closeDate?.description), \(bind: d.probability), \(bind: d.ownerID), \(bind: d.place.pipelineID),
                 \(bind: d.place.stageID), \(bind: d.place.visitID), \(bind: d.place.enteredAt.millis),
                 \(bind: d.place.closeReasonID), \(bind: d.place.closedAt?.millis), \(bind: d.leadID),
@@ -32,7 +32,7 @@ public struct DealStore: Sendable {
     public func update(_ d: Deal, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
         try await db.raw("""
             UPDATE deals SET title = \(bind: d.title), company_id = \(bind: d.companyID), contact_id = \(bind: d.contactID),
-                amount = \(bind: d.amount), currency = \(bind: d.currency), close_date = \(bind: d.closeDate?.description),
+                amount = \(bind: d.amount), preliminary_amount = \(bind: d.preliminaryAmount), currency = \(bind: d.currency), close_date = \(bind: d.closeDate?.description),
                 probability = \(bind: d.probability), owner_id = \(bind: d.ownerID), custom = \(CustomFieldSQL.bind(d.custom, on: db)),
                 updated_at = \(bind: d.updatedAt.millis), search_key = \(bind: d.title.lowercased()), version = version + 1
             WHERE id = \(bind: d.id) AND version = \(bind: expectedVersion)
@@ -89,6 +89,7 @@ public struct DealStore: Sendable {
         deal.companyID = try row.decode(column: "company_id", as: Int64?.self)
         deal.contactID = try row.decode(column: "contact_id", as: Int64?.self)
         deal.amount = try row.decode(column: "amount", as: Int64?.self)
+        deal.preliminaryAmount = try row.decode(column: "preliminary_amount", as: Int64?.self)
         deal.closeDate = try row.decode(column: "close_date", as: String?.self).flatMap(CalendarDate.init)
         deal.probability = try row.decode(column: "probability", as: Int?.self)
         deal.leadID = try row.decode(column: "lead_id", as: Int64?.self)

@@ -8,7 +8,7 @@ public struct LeadStore: Sendable {
 
     static let columns = """
         leads.id, leads.title, leads.first_name, leads.middle_name, leads.last_name, leads.channels, leads.company_name,
-        leads.source, leads.campaign, leads.utm, leads.topic, leads.client_type, leads.object_address, leads.region, leads.language, leads.referrer, leads.amount,
+        leads.source, leads.campaign, leads.utm, leads.topic, leads.client_type, leads.object_address, leads.region, leads.language, leads.referrer, leads.amount, leads.preliminary_amount,
         leads.currency, leads.comments, leads.owner_id, leads.pipeline_id, leads.stage_id, leads.stage_visit_id,
         leads.stage_entered_at, leads.close_reason_id, leads.closed_at, leads.contact_id, leads.company_id, leads.deal_id,
         leads.converted_at, leads.custom, leads.created_by, leads.created_at, leads.updated_at, leads.version
@@ -19,13 +19,13 @@ public struct LeadStore: Sendable {
     public func insert(_ l: Lead, on db: any SQLDatabase) async throws -> Int64 {
         let id = try await db.raw("""
             INSERT INTO leads (title, first_name, middle_name, last_name, channels, company_name, source, campaign, utm,
-                topic, client_type, object_address, region, language, referrer, amount, currency, comments, owner_id, pipeline_id, stage_id,
+                topic, client_type, object_address, region, language, referrer, amount, preliminary_amount, currency, comments, owner_id, pipeline_id, stage_id,
                 stage_visit_id, stage_entered_at, close_reason_id, closed_at, custom, created_by, created_at, updated_at, version,
                 search_key)
             VALUES (\(bind: l.title), \(bind: l.firstName), \(bind: l.middleName), \(bind: l.lastName),
                 \(bind: JSONText.encode(l.channels)), \(bind: l.companyName), \(bind: l.source), \(bind: l.campaign),
                 \(bind: JSONText.encode(l.utm)), \(bind: l.topic), \(bind: l.clientType), \(bind: l.objectAddress),
-                \(bind: l.region), \(bind: l.language), \(bind: l.referrer), \(bind: l.amount), \(bind: l.currency), \(bind: l.comments), \(bind: l.ownerID), \(bind: l.place.pipelineID),
+                \(bind: l.region), \(bind: l.language), \(bind: l.referrer), \(bind: l.amount), \(bind: l.preliminaryAmount), \(bind: l.currency), \(bind: l.comments), \(bind: l.ownerID), \(bind: l.place.pipelineID),
                 \(bind: l.place.stageID), \(bind: l.place.visitID), \(bind: l.place.enteredAt.millis),
                 \(bind: l.place.closeReasonID), \(bind: l.place.closedAt?.millis), \(CustomFieldSQL.bind(l.custom, on: db)),
                 \(bind: l.createdBy), \(bind: l.createdAt.millis), \(bind: l.updatedAt.millis), 1, \(bind: l.searchKey))
@@ -45,7 +45,7 @@ public struct LeadStore: Sendable {
                 utm = \(bind: JSONText.encode(l.utm)), topic = \(bind: l.topic), client_type = \(bind: l.clientType),
                 object_address = \(bind: l.objectAddress), region = \(bind: l.region), language = \(bind: l.language),
                 referrer = \(bind: l.referrer),
-                amount = \(bind: l.amount), currency = \(bind: l.currency),
+                amount = \(bind: l.amount), preliminary_amount = \(bind: l.preliminaryAmount), currency = \(bind: l.currency),
                 comments = \(bind: l.comments), owner_id = \(bind: l.ownerID), custom = \(CustomFieldSQL.bind(l.custom, on: db)),
                 contact_id = \(bind: l.conversion?.contactID), company_id = \(bind: l.conversion?.companyID),
                 deal_id = \(bind: l.conversion?.dealID), converted_at = \(bind: l.conversion?.at.millis),
@@ -111,6 +111,7 @@ public struct LeadStore: Sendable {
         lead.language = try row.decode(column: "language", as: String?.self)
         lead.referrer = try row.decode(column: "referrer", as: String?.self)
         lead.amount = try row.decode(column: "amount", as: Int64?.self)
+        lead.preliminaryAmount = try row.decode(column: "preliminary_amount", as: Int64?.self)
         lead.comments = try row.decode(column: "comments", as: String?.self)
         if let at = try row.decode(column: "converted_at", as: Int64?.self) {
             lead.conversion = Lead.Conversion(contactID: try row.decode(column: "contact_id", as: Int64?.self),

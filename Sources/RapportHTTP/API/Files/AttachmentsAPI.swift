@@ -31,14 +31,14 @@ struct AttachmentDTO: Encodable {
     }
 }
 
-/// Files on companies and contacts: `POST …/{id}/attachments` (the raw bytes with `?name=`,
+/// Files on companies, contacts, leads and deals: `POST …/{id}/attachments` (the raw bytes with `?name=`,
 /// or `multipart/form-data` with a `file` field), the list, the download and removal.
 struct AttachmentsAPI {
     let attachments: AttachmentService
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         for owner in AttachmentService.Owner.allCases {
-            let path = owner == .company ? "companies" : "contacts"
+            let path = owner.apiCollection
             group.post("\(path)/{id}/attachments") { request, context in
                 let id = try context.id(entity: owner.rawValue)
                 let upload = try await Self.upload(request, context: context, limit: attachments.maxBytes)

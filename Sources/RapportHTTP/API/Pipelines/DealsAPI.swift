@@ -35,6 +35,12 @@ struct DealsAPI {
                                    by: try context.requirePrincipal())
             return JSONResponse.noContent()
         }
+        group.post("deals/{id}/final-price") { request, context in
+            let body = try await JSONBody.decode(FinalPriceBody.self, from: request, context: context)
+            let deal = try await deals.setFinalPrice(try context.id(entity: "deal"), amount: body.amount,
+                                                     expectedVersion: try request.ifMatchVersion(), by: try context.requirePrincipal())
+            return try JSONResponse.make(DealDTO(deal: deal), version: deal.version)
+        }
         group.post("deals/{id}/move") { request, context in
             let id = try context.id(entity: "deal")
             let body = try await JSONBody.decode(MoveBody<DealInput>.self, from: request, context: context)

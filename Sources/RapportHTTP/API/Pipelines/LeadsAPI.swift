@@ -42,6 +42,12 @@ struct LeadsAPI {
                                             expectedVersion: try request.ifMatchVersion(), by: try context.requirePrincipal())
             return try JSONResponse.make(LeadDTO(lead: lead), version: lead.version)
         }
+        group.post("leads/{id}/final-price") { request, context in
+            let body = try await JSONBody.decode(FinalPriceBody.self, from: request, context: context)
+            let lead = try await leads.setFinalPrice(try context.id(entity: "lead"), amount: body.amount,
+                                                     expectedVersion: try request.ifMatchVersion(), by: try context.requirePrincipal())
+            return try JSONResponse.make(LeadDTO(lead: lead), version: lead.version)
+        }
         group.post("leads/{id}/convert") { request, context in
             let id = try context.id(entity: "lead")
             let body = try await JSONBody.decode(LeadConversionInput.self, from: request, context: context)

@@ -22,6 +22,14 @@ struct PipelineBody: StrictInput {
     var input: PipelineInput { PipelineInput(entity: entity, name: name, mode: mode, position: position) }
 }
 
+/// `POST /api/v1/leads/{id}/final-price` and the deals' twin: the price after the measurement.
+struct FinalPriceBody: StrictInput {
+    var amount: MoneyText?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case amount }
+    typealias Keys = CodingKeys
+}
+
 /// `POST /api/v1/leads/{id}/move` and the deals' twin: the stage, a close reason for a lost
 /// stage, and the fields the gate asked for, saved with the move.
 struct MoveBody<Changes: Decodable & Sendable & Equatable>: StrictInput {

@@ -176,6 +176,7 @@ struct LeadDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, title, phones, emails, source, campaign, utm, topic, region, language, referrer, amount, currency, comments, custom, version
+        case preliminaryAmount = "preliminary_amount"
         case firstName = "first_name", middleName = "middle_name", lastName = "last_name", companyName = "company_name"
         case clientType = "client_type", objectAddress = "object_address", ownerID = "owner_id", place = "stage"
         case conversion, lineItems = "line_items", visits = "stage_history", createdBy = "created_by"
@@ -214,6 +215,7 @@ struct LeadDTO: Encodable {
         try c.encode(lead.language, forKey: .language)
         try c.encode(lead.referrer, forKey: .referrer)
         try c.encode(moneyText(lead.amount, lead.currency), forKey: .amount)
+        try c.encode(moneyText(lead.preliminaryAmount, lead.currency), forKey: .preliminaryAmount)
         try c.encode(lead.currency, forKey: .currency)
         try c.encode(lead.comments, forKey: .comments)
         try c.encode(lead.ownerID, forKey: .ownerID)
@@ -238,6 +240,7 @@ struct DealDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, title, amount, currency, probability, custom, version
+        case preliminaryAmount = "preliminary_amount"
         case companyID = "company_id", contactID = "contact_id", closeDate = "close_date", ownerID = "owner_id"
         case place = "stage", leadID = "lead_id", lineItems = "line_items", visits = "stage_history"
         case createdBy = "created_by", createdAt = "created_at", updatedAt = "updated_at"
@@ -250,6 +253,7 @@ struct DealDTO: Encodable {
         try c.encode(deal.companyID, forKey: .companyID)
         try c.encode(deal.contactID, forKey: .contactID)
         try c.encode(moneyText(deal.amount, deal.currency), forKey: .amount)
+        try c.encode(moneyText(deal.preliminaryAmount, deal.currency), forKey: .preliminaryAmount)
         try c.encode(deal.currency, forKey: .currency)
         try c.encode(deal.closeDate?.description, forKey: .closeDate)
         try c.encode(deal.probability, forKey: .probability)

@@ -27,6 +27,8 @@ struct VisitResultsBody: StrictInput {
 /// free slots, booking, confirmation and rescheduling.
 struct VisitsAPI {
     let visits: VisitService
+    /// The largest design layout a result may carry (the attachments' limit).
+    let maxUpload: Int
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("visit-kinds") { _, context in
@@ -71,8 +73,20 @@ struct VisitsAPI {
         }
         group.post("visits/{id}/results") { request, context in
             let id = try context.id(entity: "visit")
-            let body = try await JSONBody.decode(VisitResultsBody.self, from: request, context: context)
-            let visit = try await visits.recordResults(id, results: body.results, expectedVersion: try request.ifMatchVersion(),
+            var results: String?
+            var layout: VisitService.ResultFile?
+            if MultipartForm.boundary(request.headers[.contentType]) != nil {
+                // The results with the design layout: `results` and a `layout` file.
+                let body = Data(buffer: try await request.body.collect(upTo: maxUpload + (64 << 10)))
+                guard let form = MultipartForm(body, boundary: MultipartForm.boundary(request.headers[.contentType])!) else {
+                    throw RapportError.invalid("body", "invalid", "the multipart body could not be read")
+                }
+                results = form.fields["results"]
+                layout = form.files["layout"].map { VisitService.ResultFile(fileName: $0.fileName, contentType: $0.contentType, bytes: $0.bytes) }
+            } else {
+                results = try await JSONBody.decode(VisitResultsBody.self, from: request, context: context).results
+            }
+            let visit = try await visits.recordResults(id, results: results, layout: layout, expectedVersion: try request.ifMatchVersion(),
                                                        by: try context.requirePrincipal())
             return try JSONResponse.make(VisitDTO(visit: visit), version: visit.version)
         }

@@ -3,15 +3,15 @@ import Hummingbird
 import RapportDomain
 import RapportServices
 
-/// The "Files" card of company and contact pages: its model, uploading (a multipart form)
-/// and removing a file. Files are downloaded from `/api/v1/attachments/{id}`.
+/// The "Files" card of company, contact, lead and deal pages: its model, uploading (a
+/// multipart form) and removing a file. Files are downloaded from `/api/v1/attachments/{id}`.
 struct AttachmentPages {
     let pages: PageRenderer
     let attachments: AttachmentService
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         for owner in AttachmentService.Owner.allCases {
-            let base = "clients/\(owner == .company ? "companies" : "contacts")"
+            let base = owner.pageFolder
             group.post("\(base)/{id}/attachments") { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try context.id(entity: owner.rawValue)
@@ -41,8 +41,7 @@ struct AttachmentPages {
             let id = try context.id(entity: "attachment")
             let record = try await attachments.get(id, by: principal).attachment
             try await attachments.delete(id, by: principal)
-            let back = form.text("back").flatMap { $0.hasPrefix("/clients/") ? $0 : nil }
-                ?? "/clients/\(record.entity == "company" ? "companies" : "contacts")/\(record.entityID)"
+            let back = localPath(form.text("back")) ?? RecordPaths.path(record.entity, record.entityID)
             return pages.redirect(to: back, flash: "flash_file_removed")
         }
     }
@@ -51,7 +50,7 @@ struct AttachmentPages {
     func model(_ record: ReadableRecord, canEdit: Bool, names: [Int64: String], by principal: Principal,
                locale: AppLocale) async throws -> [String: Any] {
         let list = try await attachments.list(of: record)
-        let back = "/clients/\(record.entity == .company ? "companies" : "contacts")/\(record.id)"
+        let back = RecordPaths.path(record.entity.rawValue, record.id)
         return [
             "attachments": list.map { a -> [String: Any] in
                 var item: [String: Any] = [
@@ -77,4 +76,19 @@ struct AttachmentPages {
         let text = unit == 0 || value >= 10 ? String(Int(value.rounded())) : String(format: "%.1f", value)
         return (locale == .ru ? text.replacingOccurrences(of: ".", with: ",") : text) + " " + units[unit]
     }
+}
+
+extension AttachmentService.Owner {
+    /// Where the record's pages are (`clients/companies`, `leads` …).
+    var pageFolder: String {
+        switch self {
+        case .company: "clients/companies"
+        case .contact: "clients/contacts"
+        case .lead: "leads"
+        case .deal: "deals"
+        }
+    }
+
+    /// The record's API collection (`companies`, `leads` …).
+    var apiCollection: String { self == .company ? "companies" : rawValue + "s" }
 }

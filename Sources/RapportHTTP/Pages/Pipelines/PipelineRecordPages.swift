@@ -18,6 +18,7 @@ struct PipelineRecordPages {
     let tasksCard: RecordTasksCard
     let interactionCard: RecordInteractionsCard
     let visitPages: VisitPages
+    let files: AttachmentPages
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("leads/new") { request, context in
@@ -197,9 +198,10 @@ struct PipelineRecordPages {
             }
         }
         try await common(&model, entity: .lead, id: lead.id, title: lead.title, ownerID: lead.ownerID, place: lead.place,
-                         version: lead.version, amount: lead.amount, currency: lead.currency, pipeline: card.pipeline,
-                         items: card.lineItems, phones: lead.phones, principal: principal, locale: locale, values: values,
-                         errors: errors)
+                         version: lead.version, amount: lead.amount, preliminary: lead.preliminaryAmount, currency: lead.currency,
+                         pipeline: card.pipeline,
+                         items: card.lineItems, phones: lead.phones, readable: ReadableRecord(lead), principal: principal, locale: locale,
+                         values: values, errors: errors)
         return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -252,9 +254,10 @@ struct PipelineRecordPages {
         if let company = try await client(.company, deal.companyID, by: principal) { model["client_company"] = company.link }
         if let contact = try await client(.contact, deal.contactID, by: principal) { model["client_contact"] = contact.link }
         try await common(&model, entity: .deal, id: deal.id, title: deal.title, ownerID: deal.ownerID, place: deal.place,
-                         version: deal.version, amount: deal.amount, currency: deal.currency, pipeline: card.pipeline,
+                         version: deal.version, amount: deal.amount, preliminary: deal.preliminaryAmount, currency: deal.currency,
+                         pipeline: card.pipeline,
                          items: card.lineItems, phones: deal.clientChannels.filter { $0.kind == .phone }.map(\.value),
-                         principal: principal, locale: locale, values: values, errors: errors)
+                         readable: ReadableRecord(deal), principal: principal, locale: locale, values: values, errors: errors)
         return pages.render("pipeline_record", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -316,12 +319,13 @@ struct PipelineRecordPages {
 
     /// What both cards show: the record, its stage path and hint, lines, tasks, history.
     func common(_ model: inout [String: Any], entity: PipelineEntity, id: Int64, title: String, ownerID: Int64, place: StagePlace,
-                version: Int64, amount: Int64?, currency: String, pipeline: Pipeline, items: [LineItem], phones: [String],
-                principal: Principal, locale: AppLocale, values: [String: String], errors: [String: String]) async throws {
+                version: Int64, amount: Int64?, preliminary: Int64?, currency: String, pipeline: Pipeline, items: [LineItem], phones: [String],
+                readable: ReadableRecord, principal: Principal, locale: AppLocale, values: [String: String], errors: [String: String]) async throws {
         let names = try await support.owners(selected: ownerID, by: principal).names
         let zone = principal.user.timeZone
         model["record"] = ["id": id, "title": title, "version": version,
-                           "amount": amount.map { Formatting.money($0, currency: currency, locale: locale) } ?? ""]
+                           "amount": amount.map { Formatting.money($0, currency: currency, locale: locale) } ?? "",
+                           "preliminary": preliminary.map { Formatting.money($0, currency: currency, locale: locale) } ?? ""]
         model["owner_name"] = names[ownerID] ?? "#\(ownerID)"
         model["pipeline_id"] = pipeline.id
         let current = pipeline.stage(place.stageID)
@@ -361,7 +365,11 @@ struct PipelineRecordPages {
                                                     locale: locale)) {
             _, new in new
         }
-        model.merge(try await visitPages.card(.init(entity: entity.rawValue, id: id), names: names, by: principal, locale: locale)) {
+        model.merge(try await files.model(readable, canEdit: principal.may(.update, entity.permission), names: names, by: principal,
+                                          locale: locale)) { _, new in new }
+        model.merge(try await visitPages.card(.init(entity: entity.rawValue, id: id),
+                                              price: (amount, preliminary, currency, version), names: names, by: principal,
+                                              locale: locale)) {
             _, new in new
         }
         let history = try await (entity == .lead ? leads.history(id, page: .init(limit: 100), by: principal)

@@ -3,9 +3,11 @@ import Hummingbird
 import RapportDomain
 import RapportServices
 
-/// Field visits on the pages: the "Visits" card of a lead or deal, booking a visit from its
-/// free slots (`/{leads|deals}/{id}/visits/new`), confirming and moving one, and the schedule
-/// of visits per technician and day (`/visits`).
+/// Field visits on the pages: the "Visits" card of a lead or deal (with the final price once a
+/// visit is done), booking a visit from its free slots (`/{leads|deals}/{id}/visits/new`),
+/// confirming and moving one, the visit's page where the technician records what they brought
+/// back — results and the design layout (`/visits/{id}`) — and the schedule of visits per
+/// technician and day (`/visits`).
 struct VisitPages {
     let pages: PageRenderer
     let visits: VisitService
@@ -13,6 +15,8 @@ struct VisitPages {
     let leads: LeadService
     let deals: DealService
     let clock: any WallClock
+    /// The largest file a result may carry (the attachments' limit).
+    let maxUpload: Int
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         for entity in ["lead", "deal"] {
@@ -53,6 +57,92 @@ struct VisitPages {
             }
         }
         group.get("visits") { request, context in try await schedule(request, context) }
+        group.get("visits/{id}") { request, context in
+            try await page(request, context, id: try context.id(entity: "visit"), values: [:], errors: [:])
+        }
+        group.post("visits/{id}/results") { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try context.id(entity: "visit")
+            let body = Data(buffer: try await request.body.collect(upTo: maxUpload + (64 << 10)))
+            guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
+                  let form = MultipartForm(body, boundary: boundary),
+                  let expected = csrfToken(principal), let sent = form.fields["_csrf"],
+                  SecretGenerator.constantTimeEquals(sent, expected)
+            else { throw RapportHTTPError.csrf }
+            let layout = form.files["layout"].flatMap { file in
+                file.fileName.isEmpty && file.bytes.isEmpty ? nil
+                    : VisitService.ResultFile(fileName: file.fileName, contentType: file.contentType, bytes: file.bytes)
+            }
+            do {
+                _ = try await visits.recordResults(id, results: form.fields["results"], layout: layout,
+                                                   expectedVersion: form.fields["version"].flatMap { Int64($0) }, by: principal)
+                return pages.redirect(to: "/visits/\(id)", flash: "flash_visit_results_saved")
+            } catch let error as RapportError {
+                guard case .validation = error else { throw error }
+                return try await page(request, context, id: id, values: ["results": form.fields["results"] ?? ""],
+                                      errors: pages.errors(error, pages.locale(request, context)))
+            }
+        }
+        for entity in ["lead", "deal"] {
+            group.post("\(entity)s/{id}/final-price") { request, context in
+                let principal = try context.requirePrincipal()
+                let id = try context.id(entity: entity)
+                let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+                let amount = form["amount"].map(MoneyText.init)
+                do {
+                    if entity == "lead" {
+                        _ = try await leads.setFinalPrice(id, amount: amount, expectedVersion: form.id("version"), by: principal)
+                    } else {
+                        _ = try await deals.setFinalPrice(id, amount: amount, expectedVersion: form.id("version"), by: principal)
+                    }
+                    return pages.redirect(to: "/\(entity)s/\(id)#record-visits", flash: "flash_saved")
+                } catch RapportError.validation {
+                    return pages.redirect(to: "/\(entity)s/\(id)#record-visits", flash: "flash_final_price_refused")
+                } catch RapportError.conflict {
+                    return pages.redirect(to: "/\(entity)s/\(id)#record-visits", flash: "flash_final_price_items_refused")
+                }
+            }
+        }
+    }
+
+    /// The visit's page: what, when, who and where; what was brought back; the results form
+    /// (with the design layout) for its technician or anyone who may change the record.
+    func page(_ request: Request, _ context: RapportRequestContext, id: Int64, values: [String: String], errors: [String: String])
+        async throws -> Response
+    {
+        let principal = try context.requirePrincipal()
+        let locale = pages.locale(request, context)
+        let visit = try await visits.get(id, by: principal)
+        let zone = principal.user.timeZone
+        let kind = try await visits.kinds(by: principal).first { $0.id == visit.kindID }
+        let names = try await technicianNames(principal)
+        let permission: PermissionEntity = visit.link.entity == "lead" ? .lead : .deal
+        var recordTitle: String?
+        if principal.may(.read, permission) {
+            do {
+                recordTitle = visit.link.entity == "lead" ? try await leads.get(visit.link.id, by: principal).record.title
+                    : try await deals.get(visit.link.id, by: principal).record.title
+            } catch RapportError.notFound {
+                recordTitle = nil  // not theirs to read: the page shows the visit without the link
+            }
+        }
+        var model = try await pages.model(request, context, titleKey: "visit_heading", nav: "visits")
+        let when = Formatting.dateTime(visit.start, locale: locale, timeZone: zone) ?? ""
+        model["title"] = "\(kind?.name ?? "") · \(when)"
+        model["visit"] = [
+            "id": visit.id, "version": visit.version, "kind": kind?.name ?? "", "when": when,
+            "until": Formatting.dateTime(visit.end, locale: locale, timeZone: zone) ?? "",
+            "technician": names[visit.technicianID] ?? "#\(visit.technicianID)", "address": visit.address,
+            "comments": visit.comments ?? "", "state": visit.state.rawValue,
+            "state_label": pages.text("visit_state_\(visit.state.rawValue)", locale), "results": visit.results ?? "",
+        ] as [String: Any]
+        if let recordTitle { model["record"] = ["title": recordTitle, "href": "/\(visit.link.entity)s/\(visit.link.id)"] }
+        model["can_record"] = visit.state != .cancelled
+            && (visit.technicianID == principal.userID || principal.may(.update, permission))
+        model["values"] = ["results": values["results"] ?? visit.results ?? ""]
+        model["errors"] = errors
+        model["file_limit"] = pages.text("file_limit", locale).replacingOccurrences(of: "%@", with: String(maxUpload >> 20))
+        return pages.render("visit", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     func errors(_ error: RapportError, _ request: Request, _ context: RapportRequestContext) throws -> [String: String] {
@@ -65,20 +155,30 @@ struct VisitPages {
         }
     }
 
-    /// The card's model: the record's visits, with confirm and move where they apply.
-    func card(_ link: WorkTask.Link, names: [Int64: String], by principal: Principal, locale: AppLocale) async throws -> [String: Any] {
+    /// The card's model: the record's visits, with confirm and move where they apply, what the
+    /// done ones brought back, and — once one is done — the final price beside the preliminary one.
+    func card(_ link: WorkTask.Link, price: (amount: Int64?, preliminary: Int64?, currency: String, version: Int64),
+              names: [Int64: String], by principal: Principal, locale: AppLocale) async throws -> [String: Any] {
         let list = try await visits.visits(of: link, by: principal)
         let kinds = Dictionary(uniqueKeysWithValues: try await visits.kinds(by: principal).map { ($0.id, $0.name) })
         let zone = principal.user.timeZone
         let canChange = principal.may(.update, link.entity == "lead" ? .lead : .deal)
+        let anyDone = list.contains { $0.state == .done }
         return [
             "visits_card": true,
+            "final_price": canChange && anyDone ? [
+                "action": "/\(link.entity)s/\(link.id)/final-price", "version": price.version,
+                "amount": price.amount.map { MinorUnits.text($0, digits: MinorUnits.digits(price.currency)) } ?? "",
+                "currency": price.currency,
+                "preliminary": price.preliminary.map { Formatting.money($0, currency: price.currency, locale: locale) } ?? "",
+            ] as [String: Any] : [:],
             "visit_book_href": canChange && !kinds.isEmpty ? "/\(link.entity)s/\(link.id)/visits/new" : "",
             "record_visits": list.map { visit -> [String: Any] in
                 ["id": visit.id, "version": visit.version, "kind": kinds[visit.kindID] ?? "",
                  "when": Formatting.dateTime(visit.start, locale: locale, timeZone: zone) ?? "",
                  "technician": names[visit.technicianID] ?? "#\(visit.technicianID)", "address": visit.address,
-                 "state_label": pages.text("visit_state_\(visit.state.rawValue)", locale),
+                 "state_label": pages.text("visit_state_\(visit.state.rawValue)", locale), "href": "/visits/\(visit.id)",
+                 "results": visit.state == .done ? visit.results ?? "" : "",
                  "can_confirm": canChange && visit.state == .booked,
                  "move_href": canChange && (visit.state == .booked || visit.state == .confirmed)
                     ? "/\(link.entity)s/\(link.id)/visits/new?visit=\(visit.id)&kind=\(visit.kindID)" : ""]
@@ -190,7 +290,7 @@ struct VisitPages {
                     let parts = calendar.dateComponents([.hour, .minute], from: visit.start)
                     return ["time": String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0), "kind": kinds[visit.kindID] ?? "",
                             "address": visit.address, "state": visit.state.rawValue,
-                            "href": "/\(visit.link.entity)s/\(visit.link.id)#record-visits"]
+                            "href": "/visits/\(visit.id)"]
                 }]
             }]
         }
