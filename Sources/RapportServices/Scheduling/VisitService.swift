@@ -121,17 +121,25 @@ public struct VisitService: Sendable {
 
     /// The week's schedule: every active technician (anyone with a skill some kind asks) and
     /// their visits (not cancelled) in `[from, to)` — the visits of the records the principal may read.
+    /// The visits of every technician in a period — or, for a technician who reads no leads or
+    /// deals, their own — with the visits the principal may see.
     public func schedule(from: Date, to: Date, by principal: Principal) async throws -> (technicians: [User], visits: [Visit]) {
-        guard principal.may(.read, .lead) || principal.may(.read, .deal) else { throw RapportError.forbidden }
+        let sales = principal.may(.read, .lead) || principal.may(.read, .deal)
+        guard sales || !principal.user.skills.isEmpty else { throw RapportError.forbidden }
         return try await env.database.read { db in
             let kinds = try await self.store.kinds(on: db)
             var people: [User] = []
             for kind in kinds { people += try await self.technicians(for: kind, region: nil, db) }
             var seen = Set<Int64>()
-            people = people.filter { seen.insert($0.id).inserted }.sorted { $0.displayName < $1.displayName }
+            people = people.filter { seen.insert($0.id).inserted && (sales || $0.id == principal.userID) }
+                .sorted { $0.displayName < $1.displayName }
             var visible: [Visit] = []
             for visit in try await self.store.busy(technicianIDs: people.map(\.id), from: from, to: to, on: db) {
-                if try await LinkAccess.readableOwnership(visit.link, principal, db) != nil { visible.append(visit) }
+                if visit.technicianID == principal.userID {
+                    visible.append(visit)
+                } else if try await LinkAccess.readableOwnership(visit.link, principal, db) != nil {
+                    visible.append(visit)
+                }
             }
             return (people, visible)
         }

@@ -71,6 +71,8 @@ struct PageRenderer: Sendable {
                 "audit": principal.may(.read, .audit), "companies": principal.may(.read, .company),
                 "contacts": principal.may(.read, .contact), "leads": principal.may(.read, .lead),
                 "deals": principal.may(.read, .deal), "sales": principal.may(.read, .lead) || principal.may(.read, .deal),
+                // The schedule of visits: for sales, and for technicians (their own visits).
+                "visits": principal.may(.read, .lead) || principal.may(.read, .deal) || !principal.user.skills.isEmpty,
             ]
         }
         if let csrf { model["csrf"] = csrf }
