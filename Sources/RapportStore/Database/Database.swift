@@ -67,7 +67,12 @@ public final class Database: Sendable {
         let hooks = CommitHooks()
         let value: T
         do {
-            value = try await Self.$commitHooks.withValue(hooks) { try await driver.transaction(body) }
+            value = try await Self.$commitHooks.withValue(hooks) {
+                try await driver.transaction { db in
+                    // A fresh memo for each attempt: nothing read by one rolled back survives it.
+                    try await TransactionMemo.$current.withValue(TransactionMemo()) { try await body(db) }
+                }
+            }
         } catch {
             throw translate(error)
         }

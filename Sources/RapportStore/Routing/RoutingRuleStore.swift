@@ -8,9 +8,13 @@ public struct RoutingRuleStore: Sendable {
     public init() {}
 
     static let columns = "id, name, position, active, condition, pool, strategy, fallback_user_id, last_user_id, version"
+    static let memoKey = "routing_rules"
 
+    /// The rules in order; read once per transaction (every write here forgets them).
     public func list(on db: any SQLDatabase) async throws -> [RoutingRule] {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM routing_rules ORDER BY position, id").all().map(Self.decode)
+        try await TransactionMemo.read(Self.memoKey) {
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM routing_rules ORDER BY position, id").all().map(Self.decode)
+        }
     }
 
     public func find(id: Int64, on db: any SQLDatabase) async throws -> RoutingRule? {
@@ -18,7 +22,8 @@ public struct RoutingRuleStore: Sendable {
     }
 
     public func insert(_ r: RoutingRule, now: Date, on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("""
+        TransactionMemo.current?.forget(Self.memoKey)
+        return try await db.raw("""
             INSERT INTO routing_rules (name, position, active, condition, pool, strategy, fallback_user_id, last_user_id,
                 created_at, updated_at, version)
             VALUES (\(bind: r.name), \(bind: r.position), \(bind: r.active), \(bind: r.condition), \(bind: JSONText.encode(r.pool)),
@@ -29,7 +34,8 @@ public struct RoutingRuleStore: Sendable {
 
     /// Saves the rule when it is still `expectedVersion`; the new version or nil.
     public func update(_ r: RoutingRule, expectedVersion: Int64, now: Date, on db: any SQLDatabase) async throws -> Int64? {
-        try await db.raw("""
+        TransactionMemo.current?.forget(Self.memoKey)
+        return try await db.raw("""
             UPDATE routing_rules SET name = \(bind: r.name), position = \(bind: r.position), active = \(bind: r.active),
                 condition = \(bind: r.condition), pool = \(bind: JSONText.encode(r.pool)), strategy = \(bind: r.strategy.rawValue),
                 fallback_user_id = \(bind: r.fallbackUserID), updated_at = \(bind: now.millis), version = version + 1
@@ -40,10 +46,12 @@ public struct RoutingRuleStore: Sendable {
 
     /// Remembers whom the rule chose (the round-robin's place); not a change of its settings.
     public func setLastUser(ruleID: Int64, userID: Int64, on db: any SQLDatabase) async throws {
+        TransactionMemo.current?.forget(Self.memoKey)
         try await db.raw("UPDATE routing_rules SET last_user_id = \(bind: userID) WHERE id = \(bind: ruleID)").run()
     }
 
     public func delete(id: Int64, on db: any SQLDatabase) async throws {
+        TransactionMemo.current?.forget(Self.memoKey)
         try await db.raw("DELETE FROM routing_rules WHERE id = \(bind: id)").run()
     }
 

@@ -9,16 +9,24 @@ public struct ServiceLevelStore: Sendable {
     static let columns = "id, name, position, active, minutes, pipeline_id, stage_id, source, action, notify_user_id, version"
     static let checkColumns = "id, service_level_id, lead_id, task_id, user_id, due_at, state, acted_at, new_user_id, created_at"
 
+    static let memoKey = "service_levels"
+
+    /// The levels in order; read once per transaction (every write here forgets them).
     public func list(on db: any SQLDatabase) async throws -> [ServiceLevel] {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM service_levels ORDER BY position, id").all().map(Self.decode)
+        try await TransactionMemo.read(Self.memoKey) {
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM service_levels ORDER BY position, id").all().map(Self.decode)
+        }
     }
 
+    /// One level; within a transaction from the levels read once.
     public func find(id: Int64, on db: any SQLDatabase) async throws -> ServiceLevel? {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM service_levels WHERE id = \(bind: id)").first().map(Self.decode)
+        if TransactionMemo.current != nil { return try await list(on: db).first { $0.id == id } }
+        return try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM service_levels WHERE id = \(bind: id)").first().map(Self.decode)
     }
 
     public func insert(_ s: ServiceLevel, now: Date, on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("""
+        TransactionMemo.current?.forget(Self.memoKey)
+        return try await db.raw("""
             INSERT INTO service_levels (name, position, active, minutes, pipeline_id, stage_id, source, action, notify_user_id,
                 created_at, updated_at, version)
             VALUES (\(bind: s.name), \(bind: s.position), \(bind: s.active), \(bind: s.minutes), \(bind: s.pipelineID),
@@ -29,7 +37,8 @@ public struct ServiceLevelStore: Sendable {
     }
 
     public func update(_ s: ServiceLevel, expectedVersion: Int64, now: Date, on db: any SQLDatabase) async throws -> Int64? {
-        try await db.raw("""
+        TransactionMemo.current?.forget(Self.memoKey)
+        return try await db.raw("""
             UPDATE service_levels SET name = \(bind: s.name), position = \(bind: s.position), active = \(bind: s.active),
                 minutes = \(bind: s.minutes), pipeline_id = \(bind: s.pipelineID), stage_id = \(bind: s.stageID),
                 source = \(bind: s.source), action = \(bind: s.action.rawValue), notify_user_id = \(bind: s.notifyUserID),
@@ -40,6 +49,7 @@ public struct ServiceLevelStore: Sendable {
     }
 
     public func delete(id: Int64, on db: any SQLDatabase) async throws {
+        TransactionMemo.current?.forget(Self.memoKey)
         try await db.raw("DELETE FROM service_levels WHERE id = \(bind: id)").run()
     }
 

@@ -6,8 +6,14 @@ import SQLKit
 public struct SettingsStore: Sendable {
     public init() {}
 
-    /// The settings, or nil before the first administrator set them up.
+    static let memoKey = "company_settings"
+
+    /// The settings, or nil before the first administrator set them up; read once per transaction.
     public func get(on db: any SQLDatabase) async throws -> CompanySettings? {
+        try await TransactionMemo.read(Self.memoKey) { try await read(on: db) }
+    }
+
+    func read(on db: any SQLDatabase) async throws -> CompanySettings? {
         try await db.raw("""
             SELECT name, time_zone, currency, locale, updated_at, version FROM company_settings WHERE id = 1
             """).first().map {
@@ -23,6 +29,7 @@ public struct SettingsStore: Sendable {
     }
 
     public func insert(_ settings: CompanySettings, on db: any SQLDatabase) async throws {
+        TransactionMemo.current?.forget(Self.memoKey)
         try await db.raw("""
             INSERT INTO company_settings (id, name, time_zone, currency, locale, updated_at, version)
             VALUES (1, \(bind: settings.name), \(bind: settings.timeZone), \(bind: settings.currency),
@@ -32,7 +39,8 @@ public struct SettingsStore: Sendable {
 
     /// - Returns: the new version, or nil when `expectedVersion` is no longer current.
     public func update(_ settings: CompanySettings, expectedVersion: Int64, on db: any SQLDatabase) async throws -> Int64? {
-        try await db.raw("""
+        TransactionMemo.current?.forget(Self.memoKey)
+        return try await db.raw("""
             UPDATE company_settings SET name = \(bind: settings.name), time_zone = \(bind: settings.timeZone),
                 currency = \(bind: settings.currency), locale = \(bind: settings.locale.rawValue),
                 updated_at = \(bind: settings.updatedAt.millis), version = version + 1
