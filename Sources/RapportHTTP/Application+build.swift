@@ -64,6 +64,7 @@ public struct ServiceSet: Sendable {
     public let webForms: WebFormService
     public let visits: VisitService
     public let callLists: CallListService
+    public let templates: TemplateService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -105,6 +106,7 @@ public struct ServiceSet: Sendable {
         webForms = WebFormService(env: env)
         visits = VisitService(env: env)
         callLists = CallListService(env: env)
+        templates = TemplateService(env: env)
     }
 }
 
@@ -161,6 +163,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     telephony.register(on: api)
     telephony.registerDial(on: api)
     CallListsAPI(callLists: services.callLists, views: services.savedViews).register(on: api)
+    TemplatesAPI(templates: services.templates).register(on: api)
     telephony.registerWebhook(on: router.group("api/v1"))
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)

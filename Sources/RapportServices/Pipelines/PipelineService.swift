@@ -394,14 +394,7 @@ public struct PipelineService: Sendable {
 
     /// A text with `{{field}}` placeholders must read, and name fields that exist.
     func checkTemplate(_ text: String, field: String, known: Set<String>, _ v: inout Validator) {
-        do {
-            let template = try Placeholders(text)
-            for name in template.fields.sorted() where !known.contains(name) {
-                v.add(field, "unknown_field", "the placeholder {{\(name)}} names no field")
-            }
-        } catch {
-            v.add(field, "syntax", "the template does not read \(error.description)")
-        }
+        TemplateCheck.check(text, field: field, known: known, &v)
     }
 
     /// A condition as typed, checked: nil for none; refused into `v` (field `condition`) when it

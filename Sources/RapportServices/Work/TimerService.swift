@@ -36,6 +36,16 @@ public struct TimerService: Sendable {
         }
     }
 
+    /// How long until the next timer is due (zero when one is due already); nil when none waits.
+    public func untilNextDue() async throws -> Duration? {
+        let next = try await env.database.read { db in try await self.timers.nextDue(on: db) }
+        return next.map { .milliseconds(max(0, Int64(($0.timeIntervalSince(env.clock.now()) * 1000).rounded(.up)))) }
+    }
+
+    /// Whether several workers may fire timers at once (PostgreSQL, whose claims skip the rows
+    /// another holds); SQLite has one writer.
+    public var firesInParallel: Bool { env.database.kind == .postgres }
+
     /// A task's reminder: its responsible and co-executors are told, with the task's title and
     /// deadline; a task done or cancelled meanwhile reminds nobody.
     func remind(_ timer: DurableTimer, now: Date, _ db: any SQLDatabase) async throws {

@@ -35,5 +35,6 @@ public enum AllMigrations {
         M0032_Visits(),
         M0033_CallLists(),
         M0034_PreliminaryPrice(),
+        M0035_MessageTemplates(),
     ]
 }

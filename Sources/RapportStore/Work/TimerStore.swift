@@ -38,6 +38,13 @@ public struct TimerStore: Sendable {
         }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
     }
 
+    /// When the next pending timer is due (one may be due already); nil when none waits.
+    public func nextDue(on db: any SQLDatabase) async throws -> Date? {
+        try await db.raw("""
+            SELECT due_at FROM timers WHERE state = 'pending' ORDER BY due_at, id LIMIT 1
+            """).first().map { Date(millis: try $0.decode(column: "due_at", as: Int64.self)) }
+    }
+
     public func pending(kind: String, refID: Int64, on db: any SQLDatabase) async throws -> [Date] {
         try await db.raw("""
             SELECT due_at FROM timers WHERE kind = \(bind: kind) AND ref_id = \(bind: refID) AND state = 'pending' ORDER BY due_at

@@ -1,12 +1,11 @@
 import Foundation
-import NIOConcurrencyHelpers
-import RapportDomain
 
-/// Dates and numbers in the viewer's locale and time zone (Russian `27.11.2026 14:05`,
-/// English `Nov 27, 2026, 2:05 PM`).
-enum Formatting {
+/// Dates and numbers in the reader's locale and time zone (Russian `27.11.2026 14:05`,
+/// English `Nov 27, 2026, 2:05 PM`): for the pages, and for messages and documents, which
+/// are written in their recipient's language.
+public enum Formatting {
     /// Written by hand: a `DateFormatter` per call cost more than the rest of a list page.
-    static func dateTime(_ date: Date?, locale: AppLocale, timeZone: String) -> String? {
+    public static func dateTime(_ date: Date?, locale: AppLocale, timeZone: String) -> String? {
         guard let date else { return nil }
         let t = local(date, timeZone)
         if locale == .ru {
@@ -19,23 +18,24 @@ enum Formatting {
     }
 
     /// `HH:mm` in `timeZone`.
-    static func clock(_ date: Date, timeZone: String) -> String {
+    public static func clock(_ date: Date, timeZone: String) -> String {
         let t = local(date, timeZone)
         return String(format: "%02d:%02d", t.hour, t.minute)
     }
 
     /// Zones by name, made once each (making one reads the zone database).
-    private static let zones = NIOLockedValueBox<[String: TimeZone]>([:])
+    nonisolated(unsafe) private static var zones: [String: TimeZone] = [:]
+    private static let zonesLock = NSLock()
 
-    static func zone(_ name: String) -> TimeZone {
-        if let hit = zones.withLockedValue({ $0[name] }) { return hit }
+    public static func zone(_ name: String) -> TimeZone {
+        if let hit = zonesLock.withLock({ zones[name] }) { return hit }
         let zone = TimeZone(identifier: name) ?? .gmt
-        zones.withLockedValue { $0[name] = zone }
+        zonesLock.withLock { zones[name] = zone }
         return zone
     }
 
     /// The calendar fields of `date` in `timeZone`, from its UTC offset at that instant.
-    static func local(_ date: Date, _ timeZone: String) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+    public static func local(_ date: Date, _ timeZone: String) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + zone(timeZone).secondsFromGMT(for: date)
         var time = time_t(seconds)
         var parts = tm()
@@ -43,21 +43,21 @@ enum Formatting {
         return (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min))
     }
 
-    static func hour(_ date: Date, timeZone: String) -> Int {
+    public static func hour(_ date: Date, timeZone: String) -> Int {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
         return calendar.component(.hour, from: date)
     }
 
     /// A day: `01.03.2026` in Russian, `Mar 1, 2026` in English.
-    static func date(_ day: CalendarDate, locale: AppLocale) -> String {
+    public static func date(_ day: CalendarDate, locale: AppLocale) -> String {
         if locale == .ru { return String(format: "%02d.%02d.%04d", day.day, day.month, day.year) }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(months[day.month - 1]) \(day.day), \(day.year)"
     }
 
     /// Digits grouped by thousands: `1 234 567,5` (Russian, narrow spaces) or `1,234,567.5`.
-    static func number(_ text: String, locale: AppLocale) -> String {
+    public static func number(_ text: String, locale: AppLocale) -> String {
         var digits = text
         let negative = digits.hasPrefix("-")
         if negative { digits.removeFirst() }
@@ -73,7 +73,7 @@ enum Formatting {
     }
 
     /// An amount in minor units with its currency: `1 500,50 ₽`, `₽1,500.50`.
-    static func money(_ minor: Int64, currency: String?, locale: AppLocale) -> String {
+    public static func money(_ minor: Int64, currency: String?, locale: AppLocale) -> String {
         let amount = number(MinorUnits.text(minor, digits: MinorUnits.digits(currency)), locale: locale)
         let symbols = ["RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "KZT": "₸", "AZN": "₼", "UAH": "₴"]
         let symbol = symbols[currency ?? ""] ?? currency ?? ""
@@ -81,7 +81,7 @@ enum Formatting {
     }
 
     /// The `datetime-local` input value of an instant in `timeZone`: `2026-03-01T10:00`.
-    static func localInput(_ date: Date, timeZone: String) -> String {
+    public static func localInput(_ date: Date, timeZone: String) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
@@ -89,7 +89,7 @@ enum Formatting {
     }
 
     /// The instant a `datetime-local` value (`2026-03-01T10:00`) names in `timeZone`.
-    static func parseLocalInput(_ text: String, timeZone: String) -> Date? {
+    public static func parseLocalInput(_ text: String, timeZone: String) -> Date? {
         let parts = text.split(separator: "T")
         guard parts.count == 2, let day = CalendarDate(String(parts[0])) else { return nil }
         let clock = parts[1].split(separator: ":").compactMap { Int($0) }
