@@ -65,6 +65,7 @@ public struct ServiceSet: Sendable {
     public let visits: VisitService
     public let callLists: CallListService
     public let templates: TemplateService
+    public let outbox: OutboxService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -107,6 +108,7 @@ public struct ServiceSet: Sendable {
         visits = VisitService(env: env)
         callLists = CallListService(env: env)
         templates = TemplateService(env: env)
+        outbox = OutboxService(env: env)
     }
 }
 
@@ -164,6 +166,9 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     telephony.registerDial(on: api)
     CallListsAPI(callLists: services.callLists, views: services.savedViews).register(on: api)
     TemplatesAPI(templates: services.templates).register(on: api)
+    let messages = MessagesAPI(outbox: services.outbox)
+    messages.register(on: api)
+    messages.registerReports(on: router.group("api/v1"))
     telephony.registerWebhook(on: router.group("api/v1"))
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)
@@ -244,5 +249,6 @@ public func buildApplication(settings: HTTPSettings, services: ServiceSet, logge
     app.addServices(MaintenanceWorker(maintenance: services.maintenance, logger: logger))
     app.addServices(JobWorker(queue: services.jobs, handlers: [services.imports], logger: logger))
     app.addServices(TimerWorker(timers: services.timers, logger: logger))
+    app.addServices(OutboxWorker(outbox: services.outbox, logger: logger))
     return app
 }

@@ -113,8 +113,8 @@ import Testing
 }
 
 extension VisitStore {
-    /// The messages queued for a lead (the SMS the messaging outbox will deliver).
-    static func queuedSMS(_ harness: TestHarness, _ leadID: Int64) async throws -> [(channel: String, recipient: String, body: String)] {
-        try await harness.services.env.database.read { db in try await VisitStore().queued(for: .init(entity: "lead", id: leadID), on: db) }
+    /// The messages queued for a lead (the SMS the outbox delivers), newest first.
+    static func queuedSMS(_ harness: TestHarness, _ leadID: Int64) async throws -> [OutboxMessage] {
+        try await harness.services.env.database.read { db in try await OutboxStore().list(link: .init(entity: "lead", id: leadID), on: db) }
     }
 }

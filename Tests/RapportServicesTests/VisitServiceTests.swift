@@ -90,7 +90,7 @@ import Testing
             #expect(task.checklist[4].text == "Предварительная цена: 250000.00 RUB")
             #expect(try await harness.services.tasks.get(confirm.id, by: admin).task.status == .done)
             let sms = try await harness.services.env.database.read { db in
-                try await VisitStore().queued(for: .init(entity: "lead", id: lead.id), on: db)
+                try await OutboxStore().list(link: .init(entity: "lead", id: lead.id), on: db)
             }
             #expect(sms.count == 1 && sms[0].recipient == "+79165551234")
             #expect(sms[0].body.contains("20.11.2026 10:00") && sms[0].body.contains("Павел Замерщиков, +7 903 300-20-0"))

@@ -387,7 +387,8 @@ public struct VisitService: Sendable {
             let body = ru
                 ? "\(company): \(kind.name.lowercased()) \(when). Специалист: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
                 : "\(company): \(kind.name.lowercased()) \(when). Your specialist: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
-            _ = try await store.queue(channel: "sms", recipient: phone, body: body, link: visit.link, at: now, on: db)
+            _ = try await OutboxService(env: env).queue(OutboxMessage(channel: .sms, recipient: phone, body: body, link: visit.link,
+                                                                      createdAt: now), db)
         }
         var done = visit
         done.state = .confirmed

@@ -22,9 +22,12 @@ public struct IntegrationService: Sendable {
         public var clickToCallURL: String?
         public var defaultOwnerID: Int64?
         public var source: String?
+        /// An SMS gateway's settings (replaced whole).
+        public var sms: SMSGatewaySettings?
 
         public init(kind: String? = nil, name: String? = nil, active: Bool? = nil, clickToCallURL: String? = nil,
-                    defaultOwnerID: Int64? = nil, source: String? = nil) {
+                    defaultOwnerID: Int64? = nil, source: String? = nil, sms: SMSGatewaySettings? = nil) {
+            self.sms = sms
             self.kind = kind
             self.name = name
             self.active = active
@@ -34,7 +37,7 @@ public struct IntegrationService: Sendable {
         }
 
         public enum CodingKeys: String, CodingKey, CaseIterable {
-            case kind, name, active, source
+            case kind, name, active, source, sms
             case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
         }
     }
@@ -64,6 +67,9 @@ public struct IntegrationService: Sendable {
             if input.name == nil { v.add("name", "required", "name is required") }
             var integration = Integration(kind: kind, name: "", secret: SecretGenerator.token(), createdAt: now, updatedAt: now)
             try await self.apply(input, to: &integration, db, &v)
+            if kind == .smsGateway, integration.settings.sms == nil, input.sms == nil {
+                v.add("sms", "required", "an SMS gateway needs its settings (sms.url at least)")
+            }
             try v.throwIfInvalid()
             integration.id = try await self.store.insert(integration, on: db)
             try await self.events.record("integration", integration.id, .created, changes: Self.changes(nil, integration),
@@ -140,6 +146,31 @@ public struct IntegrationService: Sendable {
             }
         }
         if input.source != nil { integration.settings.source = v.optionalText(input.source, field: "source", maxLength: 100) }
+        if let sms = input.sms {
+            if integration.kind != .smsGateway {
+                v.add("sms", "not_allowed", "sms settings belong to an integration of kind sms_gateway")
+            } else {
+                integration.settings.sms = Self.checked(sms, &v)
+            }
+        }
+    }
+
+    /// An SMS gateway's settings, checked: an http(s) address, a body template that reads and
+    /// names only `{{to}}`, `{{text}}`, `{{message_id}}` and `{{sender}}`, the report's fields.
+    static func checked(_ sms: SMSGatewaySettings, _ v: inout Validator) -> SMSGatewaySettings {
+        var out = sms
+        out.url = sms.url.trimmingCharacters(in: .whitespaces)
+        if out.url.count > 2000 || !(out.url.hasPrefix("https://") || out.url.hasPrefix("http://")) || URL(string: out.url)?.host == nil {
+            v.add("sms.url", "invalid", "sms.url must be an http or https address")
+        }
+        if out.bodyTemplate.count > 4000 { v.add("sms.body_template", "too_long", "sms.body_template must be at most 4000 characters") }
+        TemplateCheck.check(out.bodyTemplate, field: "sms.body_template", known: SMSGatewaySettings.placeholders, &v)
+        for (field, value) in [("sms.report_id_field", out.reportIDField), ("sms.report_status_field", out.reportStatusField)]
+            where value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 100 {
+            v.add(field, "invalid", "\(field) must name a field (1–100 characters)")
+        }
+        if let sender = out.sender, sender.count > 50 { v.add("sms.sender", "too_long", "sms.sender must be at most 50 characters") }
+        return out
     }
 
     static func changes(_ before: Integration?, _ after: Integration?) -> [FieldChange] {

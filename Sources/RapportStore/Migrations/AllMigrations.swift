@@ -36,5 +36,6 @@ public enum AllMigrations {
         M0033_CallLists(),
         M0034_PreliminaryPrice(),
         M0035_MessageTemplates(),
+        M0036_Outbox(),
     ]
 }

@@ -2,7 +2,7 @@ import Foundation
 import RapportDomain
 import SQLKit
 
-/// Visit kinds, visits, and the outbox rows they queue.
+/// Visit kinds and visits.
 public struct VisitStore: Sendable {
     public init() {}
 
@@ -83,28 +83,6 @@ public struct VisitStore: Sendable {
             WHERE id = \(bind: v.id) AND version = \(bind: expectedVersion)
             RETURNING version
             """).first()?.decode(column: "version", as: Int64.self)
-    }
-
-    /// Queues a message for the messaging that delivers it.
-    public func queue(channel: String, recipient: String, body: String, link: WorkTask.Link?, at: Date, on db: any SQLDatabase)
-        async throws -> Int64
-    {
-        try await db.raw("""
-            INSERT INTO outbox_messages (channel, recipient, body, state, link_entity, link_id, created_at)
-            VALUES (\(bind: channel), \(bind: recipient), \(bind: body), 'queued', \(bind: link?.entity), \(bind: link?.id), \(bind: at.millis))
-            RETURNING id
-            """).first()!.decode(column: "id", as: Int64.self)
-    }
-
-    /// Queued messages about a record, oldest first: (channel, recipient, body).
-    public func queued(for link: WorkTask.Link, on db: any SQLDatabase) async throws -> [(channel: String, recipient: String, body: String)] {
-        try await db.raw("""
-            SELECT channel, recipient, body FROM outbox_messages
-            WHERE link_entity = \(bind: link.entity) AND link_id = \(bind: link.id) ORDER BY id
-            """).all().map {
-            (try $0.decode(column: "channel", as: String.self), try $0.decode(column: "recipient", as: String.self),
-             try $0.decode(column: "body", as: String.self))
-        }
     }
 
     static func decodeKind(_ row: any SQLRow) throws -> VisitKind {

@@ -94,7 +94,7 @@ struct IntegrationDTO: Encodable {
     var showSecret: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, name, active, source, secret, version
+        case id, kind, name, active, source, secret, version, sms
         case secretHint = "secret_hint", clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
         case eventsURL = "events_url", createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -108,10 +108,15 @@ struct IntegrationDTO: Encodable {
         try c.encode(integration.settings.source, forKey: .source)
         try c.encode(integration.settings.clickToCallURL, forKey: .clickToCallURL)
         try c.encode(integration.settings.defaultOwnerID, forKey: .defaultOwnerID)
+        if let sms = integration.settings.sms { try c.encode(sms, forKey: .sms) }
         if showSecret { try c.encode(integration.secret, forKey: .secret) }
         try c.encode(String(integration.secret.prefix(4)) + "…", forKey: .secretHint)
-        try c.encode(integration.kind == .telephony ? "/api/v1/telephony/\(integration.id)/events" : "/api/v1/inbound/\(integration.id)/leads",
-                     forKey: .eventsURL)
+        let events = switch integration.kind {
+        case .telephony: "/api/v1/telephony/\(integration.id)/events"
+        case .leadWebhook: "/api/v1/inbound/\(integration.id)/leads"
+        case .smsGateway: "/api/v1/sms/\(integration.id)/reports?token=<secret>"
+        }
+        try c.encode(events, forKey: .eventsURL)
         try c.encode(ISO8601.string(integration.createdAt), forKey: .createdAt)
         try c.encode(ISO8601.string(integration.updatedAt), forKey: .updatedAt)
         try c.encode(integration.version, forKey: .version)

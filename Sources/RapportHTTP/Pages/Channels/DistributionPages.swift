@@ -151,7 +151,8 @@ struct DistributionPages {
              "kind_label": pages.text("integration_kind_\(item.kind.rawValue)", locale),
              "events_url": item.kind == .telephony ? "/api/v1/telephony/\(item.id)/events" : "/api/v1/inbound/\(item.id)/leads"]
         }
-        model["integration_kinds"] = Integration.Kind.allCases.map {
+        // An SMS gateway needs its settings: it is set up through the API for now.
+        model["integration_kinds"] = Integration.Kind.allCases.filter { $0 != .smsGateway }.map {
             PageModel.option($0.rawValue, pages.text("integration_kind_\($0.rawValue)", locale), selected: false)
         }
         if let secret { model["new_secret"] = secret }

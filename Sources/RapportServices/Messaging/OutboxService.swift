@@ -1,0 +1,150 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// The durable outbox (P8): messages are queued in the transaction of the change that asks
+/// for them and delivered by a worker — claimed under a lease, sent outside any transaction,
+/// retried with growing pauses (`OutboxPolicy`), failed for good with the reason after the
+/// last try, resendable. Each try's end goes on the record's history: sent, failed, delivered.
+public struct OutboxService: Sendable {
+    let env: ServiceEnvironment
+    let store = OutboxStore()
+    let events: EventRecorder
+
+    /// How long a worker may take over a message before another may take it over.
+    static let lease: TimeInterval = 300
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    /// Queues a message in the caller's transaction.
+    func queue(_ message: OutboxMessage, _ db: any SQLDatabase) async throws -> OutboxMessage {
+        try await store.queue(message, on: db)
+    }
+
+    /// The messages about a record the principal may read, newest first.
+    public func messages(of link: WorkTask.Link, by principal: Principal) async throws -> [OutboxMessage] {
+        try await env.database.read { db in
+            guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
+            return try await self.store.list(link: link, on: db)
+        }
+    }
+
+    /// A failed message queued again, on a record the principal may change.
+    public func resend(_ id: Int64, by principal: Principal) async throws -> OutboxMessage {
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            guard let message = try await self.store.find(id: id, on: db), let link = message.link,
+                  let ownership = try await LinkAccess.readableOwnership(link, principal, db)
+            else { throw RapportError.notFound(entity: "message") }
+            try Access.require(principal, .update, WorkTask.Link.entities[link.entity] ?? .lead, record: ownership)
+            guard try await self.store.requeue(id, now: now, on: db) else {
+                throw RapportError.conflict("only a failed message can be sent again (this one is \(message.state.rawValue))")
+            }
+            try await self.events.record(link.entity, link.id, .updated,
+                                         changes: [FieldChange(field: "message", old: nil, new: Self.describe(message, .queued, nil))],
+                                         by: principal.userID, on: db)
+            return try await self.store.find(id: id, on: db)!
+        }
+    }
+
+    // MARK: delivery
+
+    /// Delivers the messages due now on the channels that can send (`limit` at most, `parallel`
+    /// at once); returns how many were tried.
+    @discardableResult
+    public func deliverDue(limit: Int = 100, parallel: Int = 8) async throws -> Int {
+        let now = env.clock.now()
+        let gateway = try await env.database.read { db in
+            try await IntegrationStore().list(on: db).first { $0.kind == .smsGateway && $0.active && $0.settings.sms != nil }
+        }
+        let channels: [OutboxMessage.Channel] = gateway != nil ? [.sms] : []
+        guard !channels.isEmpty else { return 0 }
+        let due = try await env.database.transaction { db in
+            try await self.store.claimDue(now: now, lease: Self.lease, limit: limit, channels: channels, on: db)
+        }
+        guard !due.isEmpty else { return 0 }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = due.makeIterator()
+            func start() {
+                guard let message = next.next() else { return }
+                group.addTask { try await self.deliver(message, gateway: gateway) }
+            }
+            for _ in 0..<min(parallel, due.count) { start() }
+            while try await group.next() != nil { start() }
+        }
+        return due.count
+    }
+
+    func deliver(_ message: OutboxMessage, gateway: Integration?) async throws {
+        let outcome: SMSGateway.Outcome
+        switch message.channel {
+        case .sms:
+            guard let settings = gateway?.settings.sms else { outcome = .retry("no SMS gateway is set up"); break }
+            outcome = await SMSGateway(settings: settings).send(message)
+        case .email, .webhook:
+            outcome = .retry("no \(message.channel.rawValue) delivery is set up")
+        }
+        let now = env.clock.now()
+        try await env.database.transaction { db in
+            switch outcome {
+            case .sent(let providerID):
+                try await self.store.finish(message.id, state: .sent, error: nil, retryAt: nil, providerID: providerID, messageID: nil,
+                                            now: now, on: db)
+                try await self.tell(message, .sent, nil, now, db)
+            case .retry(let reason) where message.attempts < OutboxPolicy.maxAttempts:
+                let retryAt = now.addingTimeInterval(OutboxPolicy.delay(afterAttempt: message.attempts))
+                try await self.store.finish(message.id, state: .queued, error: reason, retryAt: retryAt, providerID: nil, messageID: nil,
+                                            now: now, on: db)
+            case .retry(let reason), .failed(let reason):
+                try await self.store.finish(message.id, state: .failed, error: reason, retryAt: nil, providerID: nil, messageID: nil,
+                                            now: now, on: db)
+                try await self.tell(message, .failed, reason, now, db)
+            }
+        }
+    }
+
+    /// The record's history says what became of the message.
+    func tell(_ message: OutboxMessage, _ state: OutboxMessage.State, _ reason: String?, _ now: Date, _ db: any SQLDatabase) async throws {
+        guard let link = message.link else { return }
+        try await events.record(link.entity, link.id, .updated,
+                                changes: [FieldChange(field: "message", old: nil, new: Self.describe(message, state, reason))],
+                                by: nil, on: db)
+    }
+
+    static func describe(_ message: OutboxMessage, _ state: OutboxMessage.State, _ reason: String?) -> String {
+        let what = message.channel == .sms ? "SMS" : message.channel == .email ? "E-mail" : "Webhook"
+        return "\(what) → \(message.recipient): \(state.rawValue)" + (reason.map { " (\($0))" } ?? "")
+    }
+
+    // MARK: delivery reports
+
+    /// A gateway's delivery report (its own JSON or form fields), to the integration whose
+    /// secret it carries: the message it names becomes delivered or failed, once.
+    public func report(integrationID: Int64, token: String?, fields: [String: String]) async throws -> Bool {
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            guard let token, let integration = try await IntegrationStore().find(id: integrationID, on: db),
+                  integration.kind == .smsGateway, integration.active, let settings = integration.settings.sms,
+                  SecretGenerator.constantTimeEquals(token, integration.secret)
+            else { throw RapportError.unauthenticated }
+            guard let providerID = fields[settings.reportIDField], !providerID.isEmpty else {
+                throw RapportError.invalid(settings.reportIDField, "required", "the report names no message (\(settings.reportIDField))")
+            }
+            let status = fields[settings.reportStatusField]?.lowercased() ?? ""
+            let delivered = settings.deliveredValues.contains { $0.lowercased() == status }
+            let failed = settings.failedValues.contains { $0.lowercased() == status }
+            guard delivered || failed else { return false }  // an interim status (queued at the operator …)
+            guard let message = try await self.store.find(providerID: providerID, channel: .sms, on: db) else {
+                throw RapportError.notFound(entity: "message")
+            }
+            let reason = failed ? "the gateway reported \(status)" : nil
+            guard try await self.store.report(message.id, delivered: delivered, error: reason, at: now, on: db) else { return false }
+            try await self.tell(message, delivered ? .delivered : .failed, reason, now, db)
+            return true
+        }
+    }
+}
