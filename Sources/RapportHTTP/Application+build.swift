@@ -185,6 +185,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     CustomFieldPages(pages: pages, fields: services.customFields).register(on: web)
     WebFormAdminPages(pages: pages, forms: services.webForms, fields: services.customFields).register(on: web)
     DialPages(pages: pages, telephony: services.telephony).register(on: web)
+    TemplatePages(pages: pages, templates: services.templates).register(on: web)
     CallListPages(pages: pages, callLists: services.callLists, views: services.savedViews, telephony: services.telephony)
         .register(on: web)
     DistributionPages(pages: pages, routing: services.routing, levels: services.serviceLevels, integrations: services.integrations,
@@ -213,12 +214,14 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                                             clock: services.env.clock)
     interactionPages.register(on: web)
     let interactionCard = RecordInteractionsCard(pages: interactionPages, telephony: services.telephony)
+    let messagesCard = MessagesCard(pages: pages, outbox: services.outbox)
+    messagesCard.register(on: web)
     let visitPages = VisitPages(pages: pages, visits: services.visits, users: services.users, leads: services.leads,
                                 deals: services.deals, clock: services.env.clock, maxUpload: services.attachments.maxBytes)
     visitPages.register(on: web)
     PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
                         companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: taskCard,
-                        interactionCard: interactionCard, visitPages: visitPages, files: files).register(on: web)
+                        interactionCard: interactionCard, visitPages: visitPages, files: files, messages: messagesCard).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,

@@ -84,6 +84,11 @@ import Testing
                 #expect(try await outbox.deliverDue() == 1)
                 let failed = try #require(try await outbox.messages(of: .init(entity: "lead", id: lead.id), by: admin).first)
                 #expect(failed.state == .failed && failed.lastError?.contains("invalid phone") == true)
+                // On the lead's card: the messages, the refusal's words and "Send again".
+                let session = try await signIn(client, email: "admin@test.example")
+                let card = try await send(client, .get, "/leads/\(lead.id)", headers: sessionHeaders(session))
+                #expect(card.body.contains("id=\"message-resend-\(failed.id)\"") && card.body.contains("invalid phone"))
+                #expect(card.body.contains("badge-message-delivered"))
                 let resent = try await client.api(.post, "/api/v1/messages/\(failed.id)/resend", token: token)
                 #expect(resent.status == .ok && jsonValue(resent.body, "state") as? String == "queued")
                 #expect(try await client.api(.post, "/api/v1/messages/\(failed.id)/resend", token: token).status == .conflict)

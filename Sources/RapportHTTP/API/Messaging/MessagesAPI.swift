@@ -34,7 +34,13 @@ struct MessagesAPI {
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
                 if body.readableBytes > 0 {
                     if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
-                        let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+                        let parsed: Any
+                        do { parsed = try JSONSerialization.jsonObject(with: Data(buffer: body)) } catch {
+                            throw RapportHTTPError.malformedJSON("the report is not valid JSON")
+                        }
+                        guard let object = parsed as? [String: Any] else {
+                            throw RapportHTTPError.malformedJSON("the report must be a JSON object")
+                        }
                         for (key, value) in object { fields[key] = (value as? String) ?? "\(value)" }
                     } else {
                         fields.merge(PageForm(encoded: String(buffer: body)).values) { _, sent in sent }

@@ -19,6 +19,7 @@ struct PipelineRecordPages {
     let interactionCard: RecordInteractionsCard
     let visitPages: VisitPages
     let files: AttachmentPages
+    let messages: MessagesCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("leads/new") { request, context in
@@ -365,6 +366,7 @@ struct PipelineRecordPages {
                                                     locale: locale)) {
             _, new in new
         }
+        model.merge(try await messages.model(.init(entity: entity.rawValue, id: id), by: principal, locale: locale)) { _, new in new }
         model.merge(try await files.model(readable, canEdit: principal.may(.update, entity.permission), names: names, by: principal,
                                           locale: locale)) { _, new in new }
         model.merge(try await visitPages.card(.init(entity: entity.rawValue, id: id),
