@@ -107,6 +107,37 @@ import Testing
         }
     }
 
+    /// The company's "visit_sms" template writes the client's SMS about a visit, and the
+    /// message records the version it used.
+    @Test(arguments: TestDatabase.kinds)
+    func the_visit_sms_is_written_from_the_company_template(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let (_, admin, token) = try await adminWithToken(harness)
+            _ = try await harness.services.settings.update(.init(name: "Кухни Мастер", locale: "ru"), expectedVersion: nil, by: admin)
+            _ = try await KitchenPipelines(env: harness.services.env).install(.ru)
+            let made = try await client.api(.post, "/api/v1/templates", token: token, json: """
+                {"kind": "sms", "code": "visit_sms", "name": "SMS о замере", "record_kind": "visit", "locale": "ru",
+                 "text": "{{company.name}}: {{visit.kind}} {{visit.date}} в {{visit.time}}, {{visit.address}}. {{visit.technician_name}}, {{visit.technician_phone}}"}
+                """)
+            #expect(made.status == .created, "\(made.body)")
+            let measurer = try await harness.makeUser("m@x.example", role: .fieldTechnician, first: "Павел", last: "Замеров")
+            _ = try await harness.services.users.update(measurer.id, UserInput(phone: "+7 903 300-20-01", skills: ["замер"]),
+                                                        expectedVersion: nil, by: admin)
+            let visitKind = try await harness.services.visits.createKind(name: "Замер", skill: "замер", minutes: 180, by: admin)
+            var input = LeadInput()
+            input.phones = ["+7 916 555-12-34"]
+            let lead = try await harness.services.leads.create(input, by: admin)
+            let visit = try await harness.services.visits.book(
+                VisitInput(kindID: visitKind.id, technicianID: measurer.id, start: "2026-11-19T09:00:00Z", linkEntity: "lead",
+                           linkID: lead.id, address: "Москва, ул. Садовая, 5"), by: admin)
+            #expect(visit.state == .confirmed)
+            let sms = try await VisitStore.queuedSMS(harness, lead.id)
+            #expect(sms.count == 1 && sms[0].body == "Кухни Мастер: Замер 19.11.2026 в 09:00, Москва, ул. Садовая, 5. Павел Замеров, +7 903 300-20-01")
+            let templateVersion = try #require((jsonValue(made.body, "current") as? [String: Any])?["id"] as? Int)
+            #expect(sms[0].templateVersionID == Int64(templateVersion))
+        }
+    }
+
     static func json(_ text: String) -> String {
         String(data: try! JSONEncoder().encode(text), encoding: .utf8)!
     }

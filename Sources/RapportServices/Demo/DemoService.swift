@@ -129,6 +129,7 @@ public struct DemoService: Sendable {
         let interactions = try await fillInteractions()
         let (leads, deals) = try await fillPipelines(owners: heads.values.sorted())
         try await fillDistribution()
+        try await fillTemplates()
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
                        contacts: contacts, tasks: tasks, interactions: interactions, leads: leads, deals: deals,
                        adminEmail: Self.adminEmail)

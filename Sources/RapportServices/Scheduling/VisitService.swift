@@ -383,12 +383,22 @@ public struct VisitService: Sendable {
         if let confirm = visit.confirmTaskID { try await tasks.close(confirm, as: .done, now: now, db) }
         // The gateway is given the number in E.164 where it can be read as one.
         if let phone = client.phone.map({ Phone.normalize($0) ?? $0 }) {
-            let company = try await SettingsStore().get(on: db)?.name ?? ""
-            let body = ru
-                ? "\(company): \(kind.name.lowercased()) \(when). Специалист: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
-                : "\(company): \(kind.name.lowercased()) \(when). Your specialist: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
-            _ = try await OutboxService(env: env).queue(OutboxMessage(channel: .sms, recipient: phone, body: body, link: visit.link,
-                                                                      createdAt: now), db)
+            let settings = try await SettingsStore().get(on: db)
+            let locale = settings?.locale ?? .en
+            var message = OutboxMessage(channel: .sms, recipient: phone, body: "", link: visit.link, createdAt: now)
+            // The company's "visit_sms" template when it has one; else the built-in text.
+            if let template = try await TemplateStore().find(code: "visit_sms", locale: locale, on: db),
+               template.kind == .sms, template.subject == .visit {
+                let rendered = try await TemplateService(env: env).render(template, for: .init(entity: "visit", id: visit.id), now: now, db)
+                message.body = rendered.text
+                message.templateVersionID = rendered.versionID
+            } else {
+                let company = settings?.name ?? ""
+                message.body = ru
+                    ? "\(company): \(kind.name.lowercased()) \(when). Специалист: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
+                    : "\(company): \(kind.name.lowercased()) \(when). Your specialist: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
+            }
+            _ = try await OutboxService(env: env).queue(message, db)
         }
         var done = visit
         done.state = .confirmed

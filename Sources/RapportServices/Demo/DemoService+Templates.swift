@@ -1,0 +1,55 @@
+import Foundation
+import RapportDomain
+
+extension DemoService {
+    /// The kitchen maker's messages, in Russian and in English: the commercial proposal, the
+    /// invoice, "we received your request" and the measurement SMS (which the visits use).
+    func fillTemplates() async throws {
+        let templates = TemplateService(env: env)
+        let table = """
+            <table border="1" cellpadding="6" style="border-collapse:collapse">
+            <tr><th>№</th><th>%NAME%</th><th>%QTY%</th><th>%PRICE%</th><th>%SUM%</th></tr>
+            {{#line_items}}<tr><td>{{position}}</td><td>{{name}}</td><td>{{quantity}} {{unit}}</td><td>{{price}}</td><td>{{total}}</td></tr>{{/line_items}}
+            </table>
+            """
+        let ruTable = table.replacingOccurrences(of: "%NAME%", with: "Наименование").replacingOccurrences(of: "%QTY%", with: "Кол-во")
+            .replacingOccurrences(of: "%PRICE%", with: "Цена").replacingOccurrences(of: "%SUM%", with: "Сумма")
+        let enTable = table.replacingOccurrences(of: "%NAME%", with: "Item").replacingOccurrences(of: "%QTY%", with: "Qty")
+            .replacingOccurrences(of: "%PRICE%", with: "Price").replacingOccurrences(of: "%SUM%", with: "Total")
+        let inputs: [TemplateInput] = [
+            TemplateInput(kind: "email", code: "proposal", name: "Коммерческое предложение", recordKind: "lead", locale: "ru",
+                          subject: "Коммерческое предложение «{{company.name}}» для {{client.name}}",
+                          html: "<p>{{client.salutation}}</p><p>Благодарим за интерес к кухням «{{company.name}}». Направляем коммерческое предложение:</p>"
+                              + ruTable + "<p><b>Итого: {{totals.total}}</b> ({{totals.total_in_words}})</p>"
+                              + "<p>С уважением,<br>{{responsible.name}}<br>{{responsible.phone}}</p>",
+                          text: "{{client.salutation}}\nНаправляем коммерческое предложение на сумму {{totals.total}}.\n\nС уважением,\n{{responsible.name}}, {{company.name}}"),
+            TemplateInput(kind: "email", code: "proposal", name: "Commercial proposal", recordKind: "lead", locale: "en",
+                          subject: "Proposal from {{company.name}} for {{client.name}}",
+                          html: "<p>{{client.salutation}}</p><p>Thank you for your interest in {{company.name}} kitchens. Here is our proposal:</p>"
+                              + enTable + "<p><b>Total: {{totals.total}}</b> ({{totals.total_in_words}})</p>"
+                              + "<p>Best regards,<br>{{responsible.name}}<br>{{responsible.phone}}</p>",
+                          text: "{{client.salutation}}\nPlease find our proposal for {{totals.total}}.\n\nBest regards,\n{{responsible.name}}, {{company.name}}"),
+            TemplateInput(kind: "document", code: "invoice", name: "Счёт на оплату", recordKind: "deal", locale: "ru",
+                          subject: "Счёт на оплату № {{document.number}} от {{document.date}}",
+                          html: "<h1>Счёт на оплату № {{document.number}} от {{document.date}}</h1><p>Поставщик: {{company.name}}</p>"
+                              + "<p>Покупатель: {{client.company}} {{client.name}}</p>" + ruTable
+                              + "<p>В том числе НДС: {{totals.tax}}</p><p><b>Всего к оплате: {{totals.total}}</b></p><p>{{totals.total_in_words}}</p>"),
+            TemplateInput(kind: "document", code: "invoice", name: "Invoice", recordKind: "deal", locale: "en",
+                          subject: "Invoice {{document.number}} of {{document.date}}",
+                          html: "<h1>Invoice {{document.number}} of {{document.date}}</h1><p>From: {{company.name}}</p>"
+                              + "<p>To: {{client.company}} {{client.name}}</p>" + enTable
+                              + "<p>VAT included: {{totals.tax}}</p><p><b>Total due: {{totals.total}}</b></p><p>{{totals.total_in_words}}</p>"),
+            TemplateInput(kind: "email", code: "request_received", name: "Мы получили вашу заявку", recordKind: "lead", locale: "ru",
+                          subject: "Мы получили вашу заявку — {{company.name}}",
+                          text: "{{client.salutation}}\nСпасибо за обращение! {{responsible.name}} свяжется с вами в ближайшее время.\n{{company.name}}"),
+            TemplateInput(kind: "email", code: "request_received", name: "We received your request", recordKind: "lead", locale: "en",
+                          subject: "We received your request — {{company.name}}",
+                          text: "{{client.salutation}}\nThank you for contacting us! {{responsible.name}} will call you shortly.\n{{company.name}}"),
+            TemplateInput(kind: "sms", code: "visit_sms", name: "SMS о замере", recordKind: "visit", locale: "ru",
+                          text: "{{company.name}}: {{visit.kind}} {{visit.date}} в {{visit.time}}. Специалист: {{visit.technician_name}}, {{visit.technician_phone}}."),
+            TemplateInput(kind: "sms", code: "visit_sms", name: "Visit SMS", recordKind: "visit", locale: "en",
+                          text: "{{company.name}}: {{visit.kind}} on {{visit.date}} at {{visit.time}}. Your specialist: {{visit.technician_name}}, {{visit.technician_phone}}."),
+        ]
+        for input in inputs { _ = try await templates.create(input, by: nil) }
+    }
+}
