@@ -66,6 +66,7 @@ public struct ServiceSet: Sendable {
     public let callLists: CallListService
     public let templates: TemplateService
     public let outbox: OutboxService
+    public let webhooks: WebhookService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -109,6 +110,7 @@ public struct ServiceSet: Sendable {
         callLists = CallListService(env: env)
         templates = TemplateService(env: env)
         outbox = OutboxService(env: env)
+        webhooks = WebhookService(env: env)
     }
 }
 
@@ -166,6 +168,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     telephony.registerDial(on: api)
     CallListsAPI(callLists: services.callLists, views: services.savedViews).register(on: api)
     TemplatesAPI(templates: services.templates).register(on: api)
+    WebhooksAPI(webhooks: services.webhooks).register(on: api)
     let messages = MessagesAPI(outbox: services.outbox)
     messages.register(on: api)
     messages.registerReports(on: router.group("api/v1"))

@@ -46,6 +46,8 @@ public struct OutboxMessage: Equatable, Sendable {
     public var inReplyTo: String?
     /// The gateway's id of an SMS, for its delivery report.
     public var providerID: String?
+    /// The webhook subscription a webhook call is for (its URL's secret signs it).
+    public var webhookID: Int64?
     public var createdBy: Int64?
     public var createdAt: Date
     public var sentAt: Date?

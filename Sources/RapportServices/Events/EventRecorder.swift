@@ -28,5 +28,6 @@ struct EventRecorder: Sendable {
             authCache.removeAll()
             Database.afterCommit { authCache.removeAll() }
         }
+        try await WebhookService.fanOut(entity, id, action, changes: changes, by: actorID, at: clock.now(), on: db)
     }
 }

@@ -61,8 +61,7 @@ public struct OutboxService: Sendable {
         let gateway = try await env.database.read { db in
             try await IntegrationStore().list(on: db).first { $0.kind == .smsGateway && $0.active && $0.settings.sms != nil }
         }
-        let channels: [OutboxMessage.Channel] = gateway != nil ? [.sms] : []
-        guard !channels.isEmpty else { return 0 }
+        let channels: [OutboxMessage.Channel] = gateway != nil ? [.sms, .webhook] : [.webhook]
         let due = try await env.database.transaction { db in
             try await self.store.claimDue(now: now, lease: Self.lease, limit: limit, channels: channels, on: db)
         }
@@ -85,8 +84,10 @@ public struct OutboxService: Sendable {
         case .sms:
             guard let settings = gateway?.settings.sms else { outcome = .retry("no SMS gateway is set up"); break }
             outcome = await SMSGateway(settings: settings).send(message)
-        case .email, .webhook:
-            outcome = .retry("no \(message.channel.rawValue) delivery is set up")
+        case .webhook:
+            outcome = try await WebhookService(env: env).send(message)
+        case .email:
+            outcome = .retry("no e-mail delivery is set up")
         }
         let now = env.clock.now()
         try await env.database.transaction { db in

@@ -10,7 +10,7 @@ public struct OutboxStore: Sendable {
     static let columns = """
         id, channel, recipient, subject, body, html, attachments, state, attempts, next_attempt_at, last_error, link_entity,
         link_id, template_version_id, idempotency_key, message_id, in_reply_to, provider_id, created_by, created_at, sent_at,
-        delivered_at
+        delivered_at, webhook_id
         """
 
     /// Queues a message; with an idempotency key already used, the message queued then.
@@ -18,11 +18,13 @@ public struct OutboxStore: Sendable {
         if let key = m.idempotencyKey, let known = try await find(key: key, on: db) { return known }
         let id = try await db.raw("""
             INSERT INTO outbox_messages (channel, recipient, subject, body, html, attachments, state, attempts, next_attempt_at,
-                link_entity, link_id, template_version_id, idempotency_key, message_id, in_reply_to, created_by, created_at, updated_at)
+                link_entity, link_id, template_version_id, idempotency_key, message_id, in_reply_to, created_by, created_at, updated_at,
+                webhook_id)
             VALUES (\(bind: m.channel.rawValue), \(bind: m.recipient), \(bind: m.subject), \(bind: m.body), \(bind: m.html),
                 \(bind: JSONText.encode(m.attachmentIDs)), 'queued', 0, \(bind: (m.nextAttemptAt ?? m.createdAt).millis),
                 \(bind: m.link?.entity), \(bind: m.link?.id), \(bind: m.templateVersionID), \(bind: m.idempotencyKey),
-                \(bind: m.messageID), \(bind: m.inReplyTo), \(bind: m.createdBy), \(bind: m.createdAt.millis), \(bind: m.createdAt.millis))
+                \(bind: m.messageID), \(bind: m.inReplyTo), \(bind: m.createdBy), \(bind: m.createdAt.millis), \(bind: m.createdAt.millis),
+                \(bind: m.webhookID))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
         var saved = m
@@ -51,6 +53,13 @@ public struct OutboxStore: Sendable {
         try await db.raw("""
             SELECT \(unsafeRaw: Self.columns) FROM outbox_messages WHERE link_entity = \(bind: link.entity) AND link_id = \(bind: link.id)
             ORDER BY id DESC LIMIT \(literal: limit)
+            """).all().map(Self.decode)
+    }
+
+    /// A subscription's deliveries, newest first.
+    public func list(webhookID: Int64, limit: Int = 100, on db: any SQLDatabase) async throws -> [OutboxMessage] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Self.columns) FROM outbox_messages WHERE webhook_id = \(bind: webhookID) ORDER BY id DESC LIMIT \(literal: limit)
             """).all().map(Self.decode)
     }
 
@@ -137,6 +146,7 @@ public struct OutboxStore: Sendable {
         m.providerID = try row.decode(column: "provider_id", as: String?.self)
         m.sentAt = try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millis:))
         m.deliveredAt = try row.decode(column: "delivered_at", as: Int64?.self).map(Date.init(millis:))
+        m.webhookID = try row.decode(column: "webhook_id", as: Int64?.self)
         return m
     }
 }

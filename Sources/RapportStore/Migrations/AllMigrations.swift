@@ -37,5 +37,6 @@ public enum AllMigrations {
         M0034_PreliminaryPrice(),
         M0035_MessageTemplates(),
         M0036_Outbox(),
+        M0037_Webhooks(),
     ]
 }
