@@ -189,6 +189,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     WebFormAdminPages(pages: pages, forms: services.webForms, fields: services.customFields).register(on: web)
     DialPages(pages: pages, telephony: services.telephony).register(on: web)
     TemplatePages(pages: pages, templates: services.templates).register(on: web)
+    WebhookPages(pages: pages, webhooks: services.webhooks).register(on: web)
     CallListPages(pages: pages, callLists: services.callLists, views: services.savedViews, telephony: services.telephony)
         .register(on: web)
     DistributionPages(pages: pages, routing: services.routing, levels: services.serviceLevels, integrations: services.integrations,

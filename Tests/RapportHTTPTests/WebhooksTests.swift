@@ -68,4 +68,32 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func subscriptions_are_made_and_switched_on_the_page(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let admin = try await harness.admin()
+            let session = try await signIn(client, email: "admin@test.example")
+            let page = try await send(client, .get, "/admin/webhooks", headers: sessionHeaders(session))
+            #expect(page.status == .ok && page.body.contains("id=\"event-lead-created\""))
+            let csrf = try #require(csrfField(in: page.body))
+            func post(_ path: String, _ fields: [(String, String)]) async throws -> HTTPAnswer {
+                try await send(client, .post, path, headers: formHeaders(cookies: [(sessionCookieName, session)]),
+                               body: formEncode([("_csrf", csrf)] + fields))
+            }
+            let refused = try await post("/admin/webhooks", [("name", "ERP"), ("url", "ftp://erp"), ("event_lead.created", "1")])
+            #expect(refused.status == .unprocessableContent && refused.body.contains("value=\"ftp://erp\""))
+            #expect(refused.body.contains("id=\"event-lead-created\" checked"))
+            let made = try await post("/admin/webhooks", [("name", "ERP"), ("url", "https://erp.example/hook"), ("event_lead.created", "1"),
+                                                          ("event_deal.updated", "1")])
+            #expect(made.status == .ok && made.body.contains("id=\"webhook-secret\""))
+            let hook = try #require(try await harness.services.webhooks.list(by: admin).first)
+            #expect(hook.events == ["deal.updated", "lead.created"] && made.body.contains(hook.secret))
+            let off = try await post("/admin/webhooks/\(hook.id)/active", [("version", "\(hook.version)"), ("active", "0")])
+            #expect(off.status == .found)
+            #expect(try await harness.services.webhooks.list(by: admin).first?.active == false)
+            let listed = try await send(client, .get, "/admin/webhooks", headers: sessionHeaders(session))
+            #expect(!listed.body.contains(hook.secret) && listed.body.contains("id=\"webhook-toggle-\(hook.id)\""))
+        }
+    }
 }
