@@ -235,3 +235,21 @@ func signIn(_ client: any TestClientProtocol, email: String, password: String = 
 func sessionHeaders(_ session: String) -> HTTPFields {
     [.cookie: cookieHeader([(sessionCookieName, session)])]
 }
+
+// MARK: - The kitchen maker's sales team
+
+/// Seed 002's people: the kitchen pipelines in Russian, the company named `company`, the sales
+/// department headed by Глеб Главный, and its managers Анна Лисова and Борис Котов.
+enum SalesTeam {
+    static func make(_ harness: TestHarness, company: String, by admin: Principal) async throws -> (head: User, anna: User, boris: User) {
+        _ = try await KitchenPipelines(env: harness.services.env).install(.ru)
+        _ = try await harness.services.settings.update(.init(name: company, locale: "ru"), expectedVersion: nil, by: admin)
+        let sales = try await harness.department("Продажи")
+        let head = try await harness.makeUser("head@x.example", role: .headOfSales, first: "Глеб", last: "Главный")
+        _ = try await harness.services.departments.update(sales.id, .init(name: "Продажи", headUserID: head.id), expectedVersion: nil,
+                                                          by: admin)
+        let anna = try await harness.makeUser("anna@x.example", role: .salesManager, department: sales.id, first: "Анна", last: "Лисова")
+        let boris = try await harness.makeUser("boris@x.example", role: .salesManager, department: sales.id, first: "Борис", last: "Котов")
+        return (head, anna, boris)
+    }
+}

@@ -19,14 +19,7 @@ import Testing
     func a_missed_call_ends_in_a_confirmed_measurement(kind: DatabaseKind) async throws {
         try await TestApp.with(kind) { harness, client in
             let (_, admin, token) = try await adminWithToken(harness)
-            _ = try await KitchenPipelines(env: harness.services.env).install(.ru)
-            _ = try await harness.services.settings.update(.init(name: "Кухни Мастер", locale: "ru"), expectedVersion: nil, by: admin)
-            let sales = try await harness.department("Продажи")
-            let head = try await harness.makeUser("head@x.example", role: .headOfSales, first: "Глеб", last: "Главный")
-            _ = try await harness.services.departments.update(sales.id, .init(name: "Продажи", headUserID: head.id), expectedVersion: nil,
-                                                              by: admin)
-            let anna = try await harness.makeUser("anna@x.example", role: .salesManager, department: sales.id, first: "Анна", last: "Лисова")
-            let boris = try await harness.makeUser("boris@x.example", role: .salesManager, department: sales.id, first: "Борис", last: "Котов")
+            let (head, anna, boris) = try await SalesTeam.make(harness, company: "Кухни Мастер", by: admin)
             let measurer = try await harness.makeUser("pavel@x.example", role: .fieldTechnician, first: "Павел", last: "Замеров")
             _ = try await harness.services.users.update(measurer.id, UserInput(phone: "+7 903 300-20-01", skills: ["замер"]),
                                                         expectedVersion: nil, by: admin)

@@ -16,14 +16,7 @@ import Testing
     func a_call_back_not_made_in_ten_minutes_passes_the_lead_on(kind: DatabaseKind) async throws {
         try await TestApp.with(kind) { harness, client in
             let (_, admin, token) = try await adminWithToken(harness)
-            _ = try await KitchenPipelines(env: harness.services.env).install(.ru)
-            _ = try await harness.services.settings.update(.init(name: "Кухни", locale: "ru"), expectedVersion: nil, by: admin)
-            let sales = try await harness.department("Продажи")
-            let head = try await harness.makeUser("head@x.example", role: .headOfSales, first: "Глеб", last: "Главный")
-            _ = try await harness.services.departments.update(sales.id, .init(name: "Продажи", headUserID: head.id), expectedVersion: nil,
-                                                              by: admin)
-            let anna = try await harness.makeUser("anna@x.example", role: .salesManager, department: sales.id, first: "Анна", last: "Лисова")
-            let boris = try await harness.makeUser("boris@x.example", role: .salesManager, department: sales.id, first: "Борис", last: "Котов")
+            let (head, anna, boris) = try await SalesTeam.make(harness, company: "Кухни", by: admin)
             _ = try await harness.services.routing.create(RoutingRuleInput(name: "Звонки", pool: .init(userIDs: [anna.id, boris.id])),
                                                           by: admin)
             let level = try await client.api(.post, "/api/v1/service-levels", token: token,

@@ -21,4 +21,12 @@ import Testing
         encoder.outputFormatting = [.sortedKeys]
         #expect(JSONText.encode(simple) == String(decoding: try encoder.encode(simple), as: UTF8.self))
     }
+
+    /// A value written between a JSON template's own quotes (an SMS gateway's body) reads back whole.
+    @Test func an_escaped_value_fills_a_json_template() throws {
+        let text = "Замер 20.11 в 10:00 \"Кухни\"\\ok\n\u{1}"
+        let body = "{\"text\": \"" + JSONText.escaped(text) + "\"}"
+        let decoded = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String]
+        #expect(decoded?["text"] == text)
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import RapportDomain
+import RapportStore
 
 /// Hands one SMS to the HTTP gateway its settings describe, and reads the answer.
 struct SMSGateway {
@@ -20,7 +21,7 @@ struct SMSGateway {
         let json = settings.contentType == .json
         let rendered: String
         do {
-            rendered = try Placeholders(settings.bodyTemplate).render(values, escape: { json ? Self.jsonEscaped($0) : Self.formEncoded($0) })
+            rendered = try Placeholders(settings.bodyTemplate).render(values, escape: { json ? JSONText.escaped($0) : Self.formEncoded($0) })
         } catch {
             return .failed("the gateway's body template does not read \(error.description)")
         }
@@ -53,8 +54,11 @@ struct SMSGateway {
     }
 
     /// A field of a JSON answer (top level, or a dotted path such as `result.id`), as text.
+    /// An answer that is not JSON carries no id: the SMS is sent all the same, and its delivery
+    /// report cannot be matched (the gateway's own choice).
     static func field(_ path: String, in body: String) -> String? {
-        guard let data = body.data(using: .utf8), var value = try? JSONSerialization.jsonObject(with: data) else { return nil }
+        var value: Any
+        do { value = try JSONSerialization.jsonObject(with: Data(body.utf8)) } catch { return nil }
         for key in path.split(separator: ".") {
             if let array = value as? [Any], let first = array.first { value = first }
             guard let object = value as? [String: Any], let next = object[String(key)] else { return nil }
@@ -67,11 +71,6 @@ struct SMSGateway {
         }
     }
 
-    /// A value inside a JSON string of the template (the quotes are the template's).
-    static func jsonEscaped(_ text: String) -> String {
-        guard let data = try? JSONEncoder().encode(text), let quoted = String(data: data, encoding: .utf8) else { return "" }
-        return String(quoted.dropFirst().dropLast())
-    }
 
     static func formEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics

@@ -84,8 +84,17 @@ extension TelephonyService {
             employee: .init(id: user.id, email: user.email, phone: user.phoneE164 ?? user.phone, name: user.displayName), link: link))
         let answer = try await SignedPost.send(body, to: integration.settings.clickToCallURL!, secret: integration.secret,
                                                who: "the telephone exchange «\(integration.name)»")
-        let callID = (try? JSONDecoder().decode(DialAnswer.self, from: answer.body))?.callID.flatMap { $0.isEmpty ? nil : $0 }
-            ?? requestID
+        // The PBX may name its own id of the call; an answer without one (empty, or not the JSON
+        // asked for) keeps ours, which its events then carry.
+        var named: String?
+        if !answer.body.isEmpty {
+            do {
+                named = try JSONDecoder().decode(DialAnswer.self, from: answer.body).callID.flatMap { $0.isEmpty ? nil : $0 }
+            } catch {
+                env.logger.notice("the PBX's click-to-call answer names no call id", metadata: ["integration": "\(integration.id)"])
+            }
+        }
+        let callID = named ?? requestID
         let now = env.clock.now()
         return try await env.database.transaction { db in
             if let known = try await self.calls.findLocked(integrationID: integration.id, externalID: callID, on: db) { return known }

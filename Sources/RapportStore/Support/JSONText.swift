@@ -29,6 +29,19 @@ public enum JSONText {
     /// Appends `text` as a JSON string.
     static func quote(_ text: String, into out: inout String) {
         out += "\""
+        escape(text, into: &out)
+        out += "\""
+    }
+
+    /// `text` as the inside of a JSON string (without its quotes): for a value written into a
+    /// JSON template between quotes the template has.
+    public static func escaped(_ text: String) -> String {
+        var out = ""
+        escape(text, into: &out)
+        return out
+    }
+
+    static func escape(_ text: String, into out: inout String) {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -42,7 +55,6 @@ public enum JSONText {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
     }
 
     /// A string list column; the common empty list costs no decoder.
