@@ -1,14 +1,16 @@
 import Foundation
 
 /// An outside system that sends us events (a PBX's call events, a site's or a messenger's
-/// leads) or that we send through (an SMS gateway), each with its own secret: every request it
-/// sends is signed with it (HMAC-SHA256 of the body) or carries it (an SMS gateway's delivery
-/// reports), and what we send it (a click-to-call request) is signed the same way.
+/// leads) or that we send through (an SMS gateway, an SMTP server), each with its own secret:
+/// every request it sends is signed with it (HMAC-SHA256 of the body) or carries it (an SMS
+/// gateway's delivery reports), and what we send it (a click-to-call request) is signed the
+/// same way. An SMTP server's secret is the password of its account, set by the admin.
 public struct Integration: Equatable, Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         case telephony
         case leadWebhook = "lead_webhook"
         case smsGateway = "sms_gateway"
+        case smtp
     }
 
     /// What the integration needs beyond its secret.
@@ -21,6 +23,8 @@ public struct Integration: Equatable, Sendable {
         public var source: String?
         /// How to send an SMS through it (an SMS gateway).
         public var sms: SMSGatewaySettings?
+        /// How to send e-mail through it (an SMTP server).
+        public var smtp: SMTPSettings?
 
         public init(clickToCallURL: String? = nil, defaultOwnerID: Int64? = nil, source: String? = nil) {
             self.clickToCallURL = clickToCallURL
@@ -29,7 +33,7 @@ public struct Integration: Equatable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id", source, sms
+            case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id", source, sms, smtp
         }
     }
 

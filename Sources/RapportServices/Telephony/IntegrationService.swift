@@ -3,8 +3,10 @@ import RapportDomain
 import RapportStore
 import SQLKit
 
-/// The outside systems that send us events (settings right). A secret is shown once, when the
-/// integration is made or its secret replaced; after that only its first characters.
+/// The outside systems that send us events or that we send through (settings right). A
+/// secret is shown once, when the integration is made or its secret replaced; after that only
+/// its first characters. An SMTP server's secret is its account's password: set by the admin,
+/// never shown.
 public struct IntegrationService: Sendable {
     let env: ServiceEnvironment
     let store = IntegrationStore()
@@ -24,10 +26,16 @@ public struct IntegrationService: Sendable {
         public var source: String?
         /// An SMS gateway's settings (replaced whole).
         public var sms: SMSGatewaySettings?
+        /// An SMTP server's settings (replaced whole) and its account's password.
+        public var smtp: SMTPSettings?
+        public var password: String?
 
         public init(kind: String? = nil, name: String? = nil, active: Bool? = nil, clickToCallURL: String? = nil,
-                    defaultOwnerID: Int64? = nil, source: String? = nil, sms: SMSGatewaySettings? = nil) {
+                    defaultOwnerID: Int64? = nil, source: String? = nil, sms: SMSGatewaySettings? = nil, smtp: SMTPSettings? = nil,
+                    password: String? = nil) {
             self.sms = sms
+            self.smtp = smtp
+            self.password = password
             self.kind = kind
             self.name = name
             self.active = active
@@ -37,7 +45,7 @@ public struct IntegrationService: Sendable {
         }
 
         public enum CodingKeys: String, CodingKey, CaseIterable {
-            case kind, name, active, source, sms
+            case kind, name, active, source, sms, smtp, password
             case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
         }
     }
@@ -70,6 +78,10 @@ public struct IntegrationService: Sendable {
             if kind == .smsGateway, integration.settings.sms == nil, input.sms == nil {
                 v.add("sms", "required", "an SMS gateway needs its settings (sms.url at least)")
             }
+            if kind == .smtp {
+                if input.smtp == nil { v.add("smtp", "required", "an SMTP server needs its settings (smtp.host and smtp.from_address at least)") }
+                integration.secret = input.password ?? ""
+            }
             try v.throwIfInvalid()
             integration.id = try await self.store.insert(integration, on: db)
             try await self.events.record("integration", integration.id, .created, changes: Self.changes(nil, integration),
@@ -101,6 +113,9 @@ public struct IntegrationService: Sendable {
         return try await env.database.transaction { db in
             let before = try await self.found(id, db)
             try Access.requireVersion(expectedVersion, current: before.version)
+            guard before.kind != .smtp else {
+                throw RapportError.invalid("secret", "not_allowed", "an SMTP server's secret is its password: change it with the settings")
+            }
             var after = before
             after.secret = SecretGenerator.token()
             after.updatedAt = now
@@ -153,6 +168,40 @@ public struct IntegrationService: Sendable {
                 integration.settings.sms = Self.checked(sms, &v)
             }
         }
+        if let smtp = input.smtp {
+            if integration.kind != .smtp {
+                v.add("smtp", "not_allowed", "smtp settings belong to an integration of kind smtp")
+            } else {
+                integration.settings.smtp = Self.checked(smtp, &v)
+            }
+        }
+        if let password = input.password {
+            if integration.kind != .smtp {
+                v.add("password", "not_allowed", "a password belongs to an integration of kind smtp")
+            } else if password.count > 500 || password.contains(where: { $0.isNewline }) {
+                v.add("password", "invalid", "password must be one line of at most 500 characters")
+            } else {
+                integration.secret = password
+            }
+        }
+    }
+
+    /// An SMTP server's settings, checked: a host name, a port, a sender's address.
+    static func checked(_ smtp: SMTPSettings, _ v: inout Validator) -> SMTPSettings {
+        var out = smtp
+        out.host = smtp.host.trimmingCharacters(in: .whitespaces)
+        if out.host.isEmpty || out.host.count > 253 || out.host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == ":" && !out.host.hasPrefix("[") }) {
+            v.add("smtp.host", "invalid", "smtp.host must be a host name or an address")
+        }
+        if !(1...65535).contains(out.port) { v.add("smtp.port", "invalid", "smtp.port must be between 1 and 65535") }
+        if let address = Email.normalize(smtp.fromAddress) { out.fromAddress = address } else {
+            v.add("smtp.from_address", "invalid", "smtp.from_address must be an e-mail address")
+        }
+        out.fromName = v.optionalText(smtp.fromName, field: "smtp.from_name", maxLength: 200)
+        out.username = v.optionalText(smtp.username, field: "smtp.username", maxLength: 320)
+        out.heloName = v.optionalText(smtp.heloName, field: "smtp.helo_name", maxLength: 253)
+        if let helo = out.heloName, helo.contains(where: { $0.isWhitespace }) { v.add("smtp.helo_name", "invalid", "smtp.helo_name must be one word") }
+        return out
     }
 
     /// An SMS gateway's settings, checked: an http(s) address, a body template that reads and

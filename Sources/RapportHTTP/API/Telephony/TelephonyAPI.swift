@@ -94,7 +94,8 @@ struct IntegrationDTO: Encodable {
     var showSecret: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, name, active, source, secret, version, sms
+        case id, kind, name, active, source, secret, version, sms, smtp
+        case passwordSet = "password_set"
         case secretHint = "secret_hint", clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
         case eventsURL = "events_url", createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -109,14 +110,21 @@ struct IntegrationDTO: Encodable {
         try c.encode(integration.settings.clickToCallURL, forKey: .clickToCallURL)
         try c.encode(integration.settings.defaultOwnerID, forKey: .defaultOwnerID)
         if let sms = integration.settings.sms { try c.encode(sms, forKey: .sms) }
-        if showSecret { try c.encode(integration.secret, forKey: .secret) }
-        try c.encode(String(integration.secret.prefix(4)) + "…", forKey: .secretHint)
-        let events = switch integration.kind {
+        if integration.kind == .smtp {
+            // A password is never shown, not even a part of it.
+            try c.encode(integration.settings.smtp, forKey: .smtp)
+            try c.encode(!integration.secret.isEmpty, forKey: .passwordSet)
+        } else {
+            if showSecret { try c.encode(integration.secret, forKey: .secret) }
+            try c.encode(String(integration.secret.prefix(4)) + "…", forKey: .secretHint)
+        }
+        let events: String? = switch integration.kind {
         case .telephony: "/api/v1/telephony/\(integration.id)/events"
         case .leadWebhook: "/api/v1/inbound/\(integration.id)/leads"
         case .smsGateway: "/api/v1/sms/\(integration.id)/reports?token=<secret>"
+        case .smtp: nil
         }
-        try c.encode(events, forKey: .eventsURL)
+        try c.encodeIfPresent(events, forKey: .eventsURL)
         try c.encode(ISO8601.string(integration.createdAt), forKey: .createdAt)
         try c.encode(ISO8601.string(integration.updatedAt), forKey: .updatedAt)
         try c.encode(integration.version, forKey: .version)
