@@ -67,6 +67,7 @@ public struct ServiceSet: Sendable {
     public let templates: TemplateService
     public let outbox: OutboxService
     public let webhooks: WebhookService
+    public let messages: MessageService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -111,6 +112,7 @@ public struct ServiceSet: Sendable {
         templates = TemplateService(env: env)
         outbox = OutboxService(env: env)
         webhooks = WebhookService(env: env)
+        messages = MessageService(env: env)
     }
 }
 
@@ -169,7 +171,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     CallListsAPI(callLists: services.callLists, views: services.savedViews).register(on: api)
     TemplatesAPI(templates: services.templates).register(on: api)
     WebhooksAPI(webhooks: services.webhooks).register(on: api)
-    let messages = MessagesAPI(outbox: services.outbox)
+    let messages = MessagesAPI(outbox: services.outbox, messages: services.messages)
     messages.register(on: api)
     messages.registerReports(on: router.group("api/v1"))
     telephony.registerWebhook(on: router.group("api/v1"))

@@ -112,6 +112,12 @@ public final class LocalSMTPServer: Sendable {
         throw TestSetupError("the SMTP server did not start: \(said.suffix(2000))")
     }
 
+    /// A port nobody listens on now, free for a server started later on it (a server that
+    /// was there and went away).
+    public static func freePort() async throws -> Int {
+        try await with { $0.port }
+    }
+
     /// Closes its standard input (it exits then) and makes sure it is gone.
     public func stop() async {
         try? stdin.fileHandleForWriting.close()

@@ -33,6 +33,16 @@ public struct OutboxService: Sendable {
         }
     }
 
+    /// One message about a record the principal may read.
+    public func message(_ id: Int64, by principal: Principal) async throws -> OutboxMessage {
+        try await env.database.read { db in
+            guard let message = try await self.store.find(id: id, on: db), let link = message.link,
+                  try await LinkAccess.readableOwnership(link, principal, db) != nil
+            else { throw RapportError.notFound(entity: "message") }
+            return message
+        }
+    }
+
     /// A failed message queued again, on a record the principal may change.
     public func resend(_ id: Int64, by principal: Principal) async throws -> OutboxMessage {
         let now = env.clock.now()
@@ -54,56 +64,79 @@ public struct OutboxService: Sendable {
     // MARK: delivery
 
     /// Delivers the messages due now on the channels that can send (`limit` at most, `parallel`
-    /// at once); returns how many were tried.
+    /// at once; e-mails share `parallel / 2` SMTP sessions); returns how many were tried. The
+    /// outcomes are written together, in one transaction, once every try has ended.
     @discardableResult
     public func deliverDue(limit: Int = 100, parallel: Int = 8) async throws -> Int {
         let now = env.clock.now()
-        let gateway = try await env.database.read { db in
-            try await IntegrationStore().list(on: db).first { $0.kind == .smsGateway && $0.active && $0.settings.sms != nil }
-        }
-        let channels: [OutboxMessage.Channel] = gateway != nil ? [.sms, .webhook] : [.webhook]
+        let senders = try await env.database.read { db in try await IntegrationStore().list(on: db).filter(\.active) }
+        let gateway = senders.first { $0.kind == .smsGateway && $0.settings.sms != nil }
+        let mail = senders.first { $0.kind == .smtp && $0.settings.smtp != nil }
+        let channels: [OutboxMessage.Channel] = [.webhook] + (gateway != nil ? [.sms] : []) + (mail != nil ? [.email] : [])
         let due = try await env.database.transaction { db in
             try await self.store.claimDue(now: now, lease: Self.lease, limit: limit, channels: channels, on: db)
         }
         guard !due.isEmpty else { return 0 }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = due.makeIterator()
+        let emails = due.filter { $0.channel == .email }
+        let others = due.filter { $0.channel != .email }
+        let results = try await withThrowingTaskGroup(of: [EmailDelivery.Result].self) { group in
+            if let mail, let settings = mail.settings.smtp, !emails.isEmpty {
+                group.addTask { await EmailDelivery(env: self.env, integration: mail, settings: settings).deliver(emails, sessions: max(1, parallel / 2)) }
+            }
+            var next = others.makeIterator()
             func start() {
                 guard let message = next.next() else { return }
-                group.addTask { try await self.deliver(message, gateway: gateway) }
+                group.addTask { [message] in
+                    let outcome = try await self.deliver(message, gateway: gateway)
+                    return [EmailDelivery.Result(message: message, outcome: outcome, messageID: "")]
+                }
             }
-            for _ in 0..<min(parallel, due.count) { start() }
-            while try await group.next() != nil { start() }
+            for _ in 0..<min(parallel, others.count) { start() }
+            var all: [EmailDelivery.Result] = []
+            while let finished = try await group.next() {
+                all += finished
+                start()
+            }
+            return all
         }
+        try await record(results)
         return due.count
     }
 
-    func deliver(_ message: OutboxMessage, gateway: Integration?) async throws {
-        let outcome: SMSGateway.Outcome
+    /// One SMS or webhook call handed over.
+    func deliver(_ message: OutboxMessage, gateway: Integration?) async throws -> DeliveryOutcome {
         switch message.channel {
         case .sms:
-            guard let settings = gateway?.settings.sms else { outcome = .retry("no SMS gateway is set up"); break }
-            outcome = await SMSGateway(settings: settings).send(message)
+            guard let settings = gateway?.settings.sms else { return .retry("no SMS gateway is set up") }
+            return await SMSGateway(settings: settings).send(message)
         case .webhook:
-            outcome = try await WebhookService(env: env).send(message)
+            return try await WebhookService(env: env).send(message)
         case .email:
-            outcome = .retry("no e-mail delivery is set up")
+            return .retry("no SMTP server is set up")
         }
+    }
+
+    /// Writes what became of each try: sent, queued again after its pause, or failed for good.
+    func record(_ results: [EmailDelivery.Result]) async throws {
         let now = env.clock.now()
         try await env.database.transaction { db in
-            switch outcome {
-            case .sent(let providerID):
-                try await self.store.finish(message.id, state: .sent, error: nil, retryAt: nil, providerID: providerID, messageID: nil,
-                                            now: now, on: db)
-                try await self.tell(message, .sent, nil, now, db)
-            case .retry(let reason) where message.attempts < OutboxPolicy.maxAttempts:
-                let retryAt = now.addingTimeInterval(OutboxPolicy.delay(afterAttempt: message.attempts))
-                try await self.store.finish(message.id, state: .queued, error: reason, retryAt: retryAt, providerID: nil, messageID: nil,
-                                            now: now, on: db)
-            case .retry(let reason), .failed(let reason):
-                try await self.store.finish(message.id, state: .failed, error: reason, retryAt: nil, providerID: nil, messageID: nil,
-                                            now: now, on: db)
-                try await self.tell(message, .failed, reason, now, db)
+            for result in results.sorted(by: { $0.message.id < $1.message.id }) {
+                let message = result.message
+                let messageID = result.messageID.isEmpty ? nil : result.messageID
+                switch result.outcome {
+                case .sent(let providerID):
+                    try await self.store.finish(message.id, state: .sent, error: nil, retryAt: nil, providerID: providerID,
+                                                messageID: messageID, now: now, on: db)
+                    try await self.tell(message, .sent, nil, now, db)
+                case .retry(let reason) where message.attempts < OutboxPolicy.maxAttempts:
+                    let retryAt = now.addingTimeInterval(OutboxPolicy.delay(afterAttempt: message.attempts))
+                    try await self.store.finish(message.id, state: .queued, error: reason, retryAt: retryAt, providerID: nil,
+                                                messageID: messageID, now: now, on: db)
+                case .retry(let reason), .failed(let reason):
+                    try await self.store.finish(message.id, state: .failed, error: reason, retryAt: nil, providerID: nil,
+                                                messageID: messageID, now: now, on: db)
+                    try await self.tell(message, .failed, reason, now, db)
+                }
             }
         }
     }

@@ -9,14 +9,7 @@ import RapportStore
 struct SMSGateway {
     let settings: SMSGatewaySettings
 
-    /// How a try ended: taken (with the gateway's id), to be tried again, or refused for good.
-    enum Outcome: Equatable {
-        case sent(providerID: String?)
-        case retry(String)
-        case failed(String)
-    }
-
-    func send(_ message: OutboxMessage, timeout: TimeAmount = .seconds(10)) async -> Outcome {
+    func send(_ message: OutboxMessage, timeout: TimeAmount = .seconds(10)) async -> DeliveryOutcome {
         let values = ["to": message.recipient, "text": message.body, "message_id": String(message.id), "sender": settings.sender ?? ""]
         let json = settings.contentType == .json
         let rendered: String

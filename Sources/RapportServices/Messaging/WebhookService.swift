@@ -172,7 +172,7 @@ public struct WebhookService: Sendable {
     }
 
     /// Sends one queued call to its subscription: any answer but 2xx, or none, is tried again.
-    func send(_ message: OutboxMessage) async throws -> SMSGateway.Outcome {
+    func send(_ message: OutboxMessage) async throws -> DeliveryOutcome {
         guard let id = message.webhookID,
               let hook = try await env.database.read({ db in try await self.store.find(id: id, on: db) }) else {
             return .failed("the subscription was removed")

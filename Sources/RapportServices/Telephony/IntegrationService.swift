@@ -123,6 +123,36 @@ public struct IntegrationService: Sendable {
         }
     }
 
+    /// "Send a test message": an e-mail through the SMTP server's settings now, outside the
+    /// outbox, so the admin sees at once what the server says. Returns its final reply.
+    public func sendTestMessage(_ id: Int64, to: String?, by principal: Principal) async throws -> String {
+        try Access.requireAny(principal, .update, .settings)
+        let integration = try await env.database.read { db in try await self.found(id, db) }
+        guard integration.kind == .smtp, let settings = integration.settings.smtp else {
+            throw RapportError.invalid("id", "not_allowed", "a test message goes through an integration of kind smtp")
+        }
+        guard let address = Email.normalize(to ?? ""), SMTPCommand.isSafeAddress(address) else {
+            throw RapportError.invalid("to", to == nil ? "required" : "invalid", "to must be an e-mail address")
+        }
+        let sender = try await env.database.read { db in try await UserStore().find(id: principal.userID, on: db) }
+        let russian = sender?.locale == .ru
+        let message = MIMEMessage(from: MailAddress(settings.fromAddress, name: settings.fromName), to: [MailAddress(address)],
+                                  subject: russian ? "Проверка почты Rapport" : "Rapport test message",
+                                  text: russian ? "Это проверочное письмо: настройки SMTP «\(integration.name)» работают."
+                                      : "This is a test message: the SMTP settings \"\(integration.name)\" work.",
+                                  messageID: MIMEMessage.newMessageID(domain: settings.senderDomain), date: env.clock.now())
+        let client = SMTPClient(settings: settings, password: integration.secret.isEmpty ? nil : integration.secret,
+                                replyTimeout: .seconds(15), dataTimeout: .seconds(30))
+        do {
+            let reply = try await client.session { session in
+                try await session.send(from: settings.fromAddress, to: address, data: message.rendered())
+            }
+            return reply.text
+        } catch let error as SMTPError {
+            throw RapportError.upstream(error.description)
+        }
+    }
+
     func save(_ after: Integration, before: Integration, by principal: Principal, _ db: any SQLDatabase) async throws -> Integration {
         var saved = after
         guard let version = try await store.update(after, expectedVersion: before.version, on: db) else {

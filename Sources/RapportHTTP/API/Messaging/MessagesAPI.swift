@@ -3,13 +3,22 @@ import Hummingbird
 import RapportDomain
 import RapportServices
 
-/// `/api/v1/messages`: what was sent about a record and how it went, and sending a failed
-/// message again; `/api/v1/sms/{id}/reports`: an SMS gateway's delivery reports (outside
+/// `/api/v1/messages`: sending an e-mail or an SMS about a record, what was sent about it and
+/// how it went, and sending a failed message again; `/api/v1/sms/{id}/reports`: an SMS gateway's delivery reports (outside
 /// sign-in: the integration's secret comes as `token`).
+extension MessageService.Draft: StrictInput { typealias Keys = CodingKeys }
+
 struct MessagesAPI {
     let outbox: OutboxService
+    let messages: MessageService
 
     func register(on group: RouterGroup<RapportRequestContext>) {
+        group.post("messages") { request, context in
+            let draft = try await JSONBody.decode(MessageService.Draft.self, from: request, context: context)
+            let message = try await messages.send(draft, by: try context.requirePrincipal())
+            return try JSONResponse.make(OutboxMessageDTO(message: message), status: .created,
+                                         headers: [.location: "/api/v1/messages/\(message.id)"])
+        }
         group.get("messages") { request, context in
             let query = QueryReader(request: request)
             guard let entity = try query.string("link_entity", maxLength: 20), WorkTask.Link.entities[entity] != nil else {
@@ -18,6 +27,10 @@ struct MessagesAPI {
             guard let id = try query.int64("link_id") else { throw RapportError.invalid("link_id", "required", "link_id is required") }
             let list = try await outbox.messages(of: .init(entity: entity, id: id), by: try context.requirePrincipal())
             return try JSONResponse.make(["data": list.map(OutboxMessageDTO.init)])
+        }
+        group.get("messages/{id}") { _, context in
+            let message = try await outbox.message(try context.id(entity: "message"), by: try context.requirePrincipal())
+            return try JSONResponse.make(OutboxMessageDTO(message: message))
         }
         group.post("messages/{id}/resend") { _, context in
             let message = try await outbox.resend(try context.id(entity: "message"), by: try context.requirePrincipal())
@@ -58,7 +71,8 @@ struct OutboxMessageDTO: Encodable {
     var message: OutboxMessage
 
     enum CodingKeys: String, CodingKey {
-        case id, channel, recipient, subject, body, state, attempts
+        case id, channel, recipient, subject, body, html, state, attempts
+        case attachmentIDs = "attachment_ids", inReplyTo = "in_reply_to"
         case nextAttemptAt = "next_attempt_at", lastError = "last_error", linkEntity = "link_entity", linkID = "link_id"
         case templateVersionID = "template_version_id", providerID = "provider_id", messageID = "message_id"
         case createdAt = "created_at", sentAt = "sent_at", deliveredAt = "delivered_at"
@@ -71,6 +85,9 @@ struct OutboxMessageDTO: Encodable {
         try c.encode(message.recipient, forKey: .recipient)
         try c.encode(message.subject, forKey: .subject)
         try c.encode(message.body, forKey: .body)
+        try c.encode(message.html, forKey: .html)
+        try c.encode(message.attachmentIDs, forKey: .attachmentIDs)
+        try c.encode(message.inReplyTo, forKey: .inReplyTo)
         try c.encode(message.state.rawValue, forKey: .state)
         try c.encode(message.attempts, forKey: .attempts)
         try c.encode(message.state == .queued ? message.nextAttemptAt.map(ISO8601.string) : nil, forKey: .nextAttemptAt)

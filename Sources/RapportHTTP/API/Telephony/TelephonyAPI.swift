@@ -41,6 +41,12 @@ struct TelephonyAPI {
                                                       by: try context.requirePrincipal())
             return try JSONResponse.make(IntegrationDTO(integration: saved, showSecret: false), version: saved.version)
         }
+        group.post("integrations/{id}/test-message") { request, context in
+            let body = try await JSONBody.decode(TestMessageBody.self, from: request, context: context)
+            let reply = try await integrations.sendTestMessage(try context.id(entity: "integration"), to: body.to,
+                                                               by: try context.requirePrincipal())
+            return try JSONResponse.make(["outcome": "sent", "reply": reply])
+        }
         group.post("integrations/{id}/secret") { request, context in
             let saved = try await integrations.replaceSecret(try context.id(entity: "integration"),
                                                              expectedVersion: try request.ifMatchVersion(),
@@ -86,6 +92,13 @@ struct TelephonyAPI {
                                                           linkID: link.id), status: duplicate ? .ok : .created)
         }
     }
+}
+
+/// Where "send a test message" sends it.
+struct TestMessageBody: StrictInput {
+    var to: String?
+    enum CodingKeys: String, CodingKey, CaseIterable { case to }
+    typealias Keys = CodingKeys
 }
 
 struct IntegrationDTO: Encodable {

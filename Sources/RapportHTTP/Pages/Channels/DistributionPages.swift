@@ -152,7 +152,7 @@ struct DistributionPages {
              "events_url": item.kind == .telephony ? "/api/v1/telephony/\(item.id)/events" : "/api/v1/inbound/\(item.id)/leads"]
         }
         // An SMS gateway needs its settings: it is set up through the API for now.
-        model["integration_kinds"] = Integration.Kind.allCases.filter { $0 != .smsGateway }.map {
+        model["integration_kinds"] = Integration.Kind.allCases.filter { $0 != .smsGateway && $0 != .smtp }.map {
             PageModel.option($0.rawValue, pages.text("integration_kind_\($0.rawValue)", locale), selected: false)
         }
         if let secret { model["new_secret"] = secret }

@@ -1,0 +1,166 @@
+import Foundation
+import RapportDomain
+import RapportStore
+import SQLKit
+
+/// What a manager sends from a card: an e-mail or an SMS about a record, written by hand or
+/// from a template (then edited or not), to the client's address unless another is given,
+/// with files of the record attached. It is queued in the outbox in one transaction with the
+/// record's history entry; the outbox's worker delivers it.
+public struct MessageService: Sendable {
+    let env: ServiceEnvironment
+    let events: EventRecorder
+
+    public init(env: ServiceEnvironment) {
+        self.env = env
+        self.events = EventRecorder(clock: env.clock, authCache: env.authCache)
+    }
+
+    public struct Draft: Sendable, Equatable, Decodable {
+        public var channel: String?
+        public var linkEntity: String?
+        public var linkID: Int64?
+        /// An e-mail address or a phone number; the client's when not given.
+        public var to: String?
+        public var templateID: Int64?
+        /// What the manager wrote or changed: each replaces the template's text.
+        public var subject: String?
+        public var text: String?
+        public var html: String?
+        public var attachmentIDs: [Int64]?
+        /// The Message-ID of the e-mail this answers (a reply in its thread).
+        public var inReplyTo: String?
+
+        public init(channel: String? = nil, linkEntity: String? = nil, linkID: Int64? = nil, to: String? = nil, templateID: Int64? = nil,
+                    subject: String? = nil, text: String? = nil, html: String? = nil, attachmentIDs: [Int64]? = nil, inReplyTo: String? = nil) {
+            self.channel = channel
+            self.linkEntity = linkEntity
+            self.linkID = linkID
+            self.to = to
+            self.templateID = templateID
+            self.subject = subject
+            self.text = text
+            self.html = html
+            self.attachmentIDs = attachmentIDs
+            self.inReplyTo = inReplyTo
+        }
+
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case channel, to, subject, text, html
+            case linkEntity = "link_entity", linkID = "link_id", templateID = "template_id", attachmentIDs = "attachment_ids"
+            case inReplyTo = "in_reply_to"
+        }
+    }
+
+    static let maxSMSLength = 1000
+    static let maxSubjectLength = 500
+    static let maxBodyLength = 200_000
+
+    /// Queues the draft (a repeated request is the HTTP layer's `Idempotency-Key`'s to answer).
+    public func send(_ draft: Draft, by principal: Principal) async throws -> OutboxMessage {
+        let now = env.clock.now()
+        return try await env.database.transaction { db in
+            var v = Validator()
+            let channel = OutboxMessage.Channel(rawValue: draft.channel ?? "")
+            if channel == nil || channel == .webhook { v.add("channel", draft.channel == nil ? "required" : "invalid", "channel must be email or sms") }
+            guard let entity = draft.linkEntity, let permission = WorkTask.Link.entities[entity] else {
+                throw RapportError.invalid("link_entity", "required", "link_entity (company, contact, lead or deal) is required")
+            }
+            guard let id = draft.linkID else { throw RapportError.invalid("link_id", "required", "link_id is required") }
+            let link = WorkTask.Link(entity: entity, id: id)
+            guard let ownership = try await LinkAccess.readableOwnership(link, principal, db) else { throw RapportError.notFound(entity: entity) }
+            try Access.require(principal, .update, permission, record: ownership)
+            try v.throwIfInvalid()
+            guard let channel else { throw RapportError.invalid("channel", "invalid", "channel must be email or sms") }
+
+            var subject = draft.subject, text = draft.text, html = draft.html
+            var versionID: Int64?
+            if let templateID = draft.templateID {
+                if let template = try await TemplateStore().find(id: templateID, on: db), template.active,
+                   template.kind.rawValue == channel.rawValue {
+                    let filled = try await TemplateService(env: env).render(template, for: link, now: now, db)
+                    subject = subject ?? filled.subject
+                    text = text ?? filled.text
+                    html = html ?? (filled.html.isEmpty ? nil : filled.html)
+                    versionID = filled.versionID
+                } else {
+                    v.add("template_id", "not_found", "no active \(channel.rawValue) template with id \(templateID)")
+                }
+            }
+            let recipient = try await self.recipient(draft.to, channel, link, &v, db)
+            text = text?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if (text ?? "").isEmpty && (html ?? "").isEmpty { v.add("text", "required", "the message has no text") }
+            switch channel {
+            case .sms:
+                if (text ?? "").count > Self.maxSMSLength { v.add("text", "too_long", "an SMS must be at most \(Self.maxSMSLength) characters") }
+                if html != nil { v.add("html", "not_allowed", "an SMS has no HTML") }
+                if draft.attachmentIDs?.isEmpty == false { v.add("attachment_ids", "not_allowed", "an SMS carries no files") }
+            default:
+                subject = subject?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if (subject ?? "").isEmpty { v.add("subject", "required", "an e-mail needs a subject") }
+                if (subject ?? "").count > Self.maxSubjectLength || subject?.contains(where: \.isNewline) == true {
+                    v.add("subject", "invalid", "subject must be one line of at most \(Self.maxSubjectLength) characters")
+                }
+                if (text ?? "").count + (html ?? "").count > Self.maxBodyLength { v.add("text", "too_long", "the message is too long") }
+            }
+            let files = try await self.files(draft.attachmentIDs ?? [], of: link, &v, db)
+            if let reply = draft.inReplyTo, reply.isEmpty || reply.count > 500 || reply.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) {
+                v.add("in_reply_to", "invalid", "in_reply_to must be a Message-ID without angle brackets")
+            }
+            try v.throwIfInvalid()
+
+            var message = OutboxMessage(channel: channel, recipient: recipient, subject: channel == .email ? subject : nil,
+                                        body: text ?? "", html: html, attachmentIDs: files, link: link, templateVersionID: versionID,
+                                        createdBy: principal.userID, createdAt: now)
+            message.inReplyTo = draft.inReplyTo
+            let queued = try await OutboxService(env: env).queue(message, db)
+            try await self.events.record(entity, id, .updated,
+                                         changes: [FieldChange(field: "message", old: nil, new: OutboxService.describe(queued, .queued, nil))],
+                                         by: principal.userID, on: db)
+            return queued
+        }
+    }
+
+    /// The address given, or the client's: an e-mail address for an e-mail, a number in E.164 for an SMS.
+    func recipient(_ given: String?, _ channel: OutboxMessage.Channel, _ link: WorkTask.Link, _ v: inout Validator,
+                   _ db: any SQLDatabase) async throws -> String {
+        var address = given?.trimmingCharacters(in: .whitespaces)
+        if address?.isEmpty ?? true {
+            let context = try await TemplateContext.load(link, locale: .en, now: env.clock.now(), env: env, db)
+            address = channel == .email ? context.values["client.email"] : context.values["client.phone"]
+            guard let address, !address.isEmpty else {
+                v.add("to", "required", channel == .email ? "the client has no e-mail address: give one in to" : "the client has no phone number: give one in to")
+                return ""
+            }
+        }
+        if channel == .email {
+            guard let normalized = Email.normalize(address ?? ""), SMTPCommand.isSafeAddress(normalized) else {
+                v.add("to", "invalid", "to is not an e-mail address")
+                return ""
+            }
+            return normalized
+        }
+        guard let phone = Phone.normalize(address ?? "") else {
+            v.add("to", "invalid", "to is not a phone number")
+            return ""
+        }
+        return phone
+    }
+
+    /// The files to attach: each must be one of the record's.
+    func files(_ ids: [Int64], of link: WorkTask.Link, _ v: inout Validator, _ db: any SQLDatabase) async throws -> [Int64] {
+        guard !ids.isEmpty else { return [] }
+        if ids.count > 20 { v.add("attachment_ids", "too_many", "at most 20 files go with one message") }
+        var total: Int64 = 0
+        for id in Set(ids) {
+            guard let file = try await AttachmentStore().find(id: id, on: db), file.entity == link.entity, file.entityID == link.id else {
+                v.add("attachment_ids", "not_found", "file \(id) is not one of this \(link.entity)'s files")
+                continue
+            }
+            total += file.size
+        }
+        if total > Int64(env.maxAttachmentBytes) { v.add("attachment_ids", "too_large", "the files together are larger than one message may carry") }
+        var seen = Set<Int64>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+}
