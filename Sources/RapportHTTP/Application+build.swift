@@ -192,6 +192,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     DialPages(pages: pages, telephony: services.telephony).register(on: web)
     TemplatePages(pages: pages, templates: services.templates).register(on: web)
     WebhookPages(pages: pages, webhooks: services.webhooks).register(on: web)
+    DeliveryPages(pages: pages, integrations: services.integrations).register(on: web)
     CallListPages(pages: pages, callLists: services.callLists, views: services.savedViews, telephony: services.telephony)
         .register(on: web)
     DistributionPages(pages: pages, routing: services.routing, levels: services.serviceLevels, integrations: services.integrations,
@@ -220,7 +221,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
                                             clock: services.env.clock)
     interactionPages.register(on: web)
     let interactionCard = RecordInteractionsCard(pages: interactionPages, telephony: services.telephony)
-    let messagesCard = MessagesCard(pages: pages, outbox: services.outbox)
+    let messagesCard = MessagesCard(pages: pages, outbox: services.outbox, messages: services.messages, attachments: services.attachments)
     messagesCard.register(on: web)
     let visitPages = VisitPages(pages: pages, visits: services.visits, users: services.users, leads: services.leads,
                                 deals: services.deals, clock: services.env.clock, maxUpload: services.attachments.maxBytes)

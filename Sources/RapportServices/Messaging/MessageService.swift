@@ -80,8 +80,10 @@ public struct MessageService: Sendable {
                    template.kind.rawValue == channel.rawValue {
                     let filled = try await TemplateService(env: env).render(template, for: link, now: now, db)
                     subject = subject ?? filled.subject
+                    // A text changed from the template's makes its HTML wrong: then the text alone goes, unless HTML is given too.
+                    let textKept = text == nil || text?.trimmingCharacters(in: .whitespacesAndNewlines) == filled.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     text = text ?? filled.text
-                    html = html ?? (filled.html.isEmpty ? nil : filled.html)
+                    if html == nil, textKept, !filled.html.isEmpty { html = filled.html }
                     versionID = filled.versionID
                 } else {
                     v.add("template_id", "not_found", "no active \(channel.rawValue) template with id \(templateID)")
@@ -118,6 +120,33 @@ public struct MessageService: Sendable {
                                          changes: [FieldChange(field: "message", old: nil, new: OutboxService.describe(queued, .queued, nil))],
                                          by: principal.userID, on: db)
             return queued
+        }
+    }
+
+    /// A draft for the compose form: the client's address and, with a template, its subject and
+    /// text filled for the record. Nothing is checked beyond the record being readable.
+    public func prefill(channel: OutboxMessage.Channel, link: WorkTask.Link, templateID: Int64?, by principal: Principal) async throws -> Draft {
+        let now = env.clock.now()
+        return try await env.database.read { db in
+            guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
+            let context = try await TemplateContext.load(link, locale: .en, now: now, env: env, db)
+            var draft = Draft(channel: channel.rawValue, linkEntity: link.entity, linkID: link.id,
+                              to: channel == .email ? context.values["client.email"] : context.values["client.phone"])
+            if let templateID, let template = try await TemplateStore().find(id: templateID, on: db), template.active,
+               template.kind.rawValue == channel.rawValue {
+                let filled = try await TemplateService(env: env).render(template, for: link, now: now, db)
+                draft.templateID = templateID
+                draft.subject = filled.subject
+                draft.text = filled.text
+            }
+            return draft
+        }
+    }
+
+    /// The active templates a message about `link` on `channel` may start from.
+    public func templates(channel: OutboxMessage.Channel, about entity: String) async throws -> [MessageTemplate] {
+        try await env.database.read { db in
+            try await TemplateStore().list(on: db).filter { $0.active && $0.kind.rawValue == channel.rawValue && $0.subject.rawValue == entity }
         }
     }
 

@@ -4,12 +4,41 @@ import RapportDomain
 import RapportServices
 
 /// The "Messages" card of a lead or deal: what was sent about it (SMS, e-mails) and how it
-/// went — queued with the next try, sent, delivered, failed with the reason and "Send again".
+/// went — queued with the next try, sent, delivered, failed with the reason and "Send again";
+/// and the page that writes a new one (`/messages/new`): from a template or by hand, to the
+/// client's address, with the record's files.
 struct MessagesCard {
     let pages: PageRenderer
     let outbox: OutboxService
+    let messages: MessageService
+    let attachments: AttachmentService
 
     func register(on group: RouterGroup<RapportRequestContext>) {
+        group.get("messages/new") { request, context in
+            let principal = try context.requirePrincipal()
+            let query = QueryReader(request: request)
+            let link = try Self.link(query.string("link_entity", maxLength: 20), query.int64("link_id"))
+            let channel = OutboxMessage.Channel(rawValue: try query.string("channel", maxLength: 10) ?? "") == .sms ? OutboxMessage.Channel.sms : .email
+            let draft = try await messages.prefill(channel: channel, link: link, templateID: try query.int64("template_id"), by: principal)
+            return try await compose(request, context, draft: draft, files: [], errors: [:])
+        }
+        group.post("messages") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let link = try Self.link(form["link_entity"], form.id("link_id"))
+            let files = form.values.keys.compactMap { $0.hasPrefix("file_") ? Int64($0.dropFirst(5)) : nil }.sorted()
+            func given(_ key: String) -> String? { (form[key] ?? "").isEmpty ? nil : form[key] }
+            let draft = MessageService.Draft(channel: form["channel"], linkEntity: link.entity, linkID: link.id, to: given("to"),
+                                             templateID: form.id("template_id"), subject: form["subject"], text: form["text"],
+                                             attachmentIDs: files)
+            do {
+                _ = try await messages.send(draft, by: principal)
+                return pages.redirect(to: RecordPaths.path(link.entity, link.id) + "#record-messages", flash: "flash_message_queued")
+            } catch let error as RapportError {
+                guard case .validation = error else { throw error }
+                return try await compose(request, context, draft: draft, files: Set(files), errors: pages.errors(error, pages.locale(request, context)))
+            }
+        }
         group.post("messages/{id}/resend") { request, context in
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
@@ -19,12 +48,53 @@ struct MessagesCard {
         }
     }
 
+    static func link(_ entity: String?, _ id: Int64?) throws -> WorkTask.Link {
+        guard let entity, WorkTask.Link.entities[entity] != nil else {
+            throw RapportError.invalid("link_entity", "required", "link_entity (company, contact, lead or deal) is required")
+        }
+        guard let id else { throw RapportError.invalid("link_id", "required", "link_id is required") }
+        return WorkTask.Link(entity: entity, id: id)
+    }
+
+    /// The compose form: channel tabs, a template to start from, the address, subject, text and files.
+    func compose(_ request: Request, _ context: RapportRequestContext, draft: MessageService.Draft, files chosen: Set<Int64>,
+                 errors: [String: String]) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let link = try Self.link(draft.linkEntity, draft.linkID)
+        let channel = OutboxMessage.Channel(rawValue: draft.channel ?? "") ?? .email
+        var model = try await pages.model(request, context, titleKey: channel == .sms ? "compose_sms" : "compose_email", nav: link.entity + "s")
+        let owner = AttachmentService.Owner(rawValue: link.entity)
+        var files: [Attachment] = []
+        if channel == .email, let owner { files = try await attachments.list(of: owner, link.id, by: principal) }
+        let base = "/messages/new?link_entity=\(link.entity)&link_id=\(link.id)"
+        // The viewer's language first.
+        let locale = pages.locale(request, context)
+        let templates = try await messages.templates(channel: channel, about: link.entity)
+            .sorted { ($0.locale == locale ? 0 : 1, $0.name) < ($1.locale == locale ? 0 : 1, $1.name) }
+        model["compose"] = [
+            "link_entity": link.entity, "link_id": link.id, "channel": channel.rawValue, "is_email": channel == .email,
+            "back": RecordPaths.path(link.entity, link.id), "email_url": base + "&channel=email", "sms_url": base + "&channel=sms",
+            "to": draft.to ?? "", "subject": draft.subject ?? "", "text": draft.text ?? "", "template_id": draft.templateID.map(String.init) ?? "",
+            "has_templates": !templates.isEmpty, "has_files": !files.isEmpty,
+            "templates": templates.map { t -> [String: Any] in
+                ["id": t.id, "name": "\(t.name) (\(t.locale.rawValue))", "url": base + "&channel=\(channel.rawValue)&template_id=\(t.id)",
+                 "current": t.id == draft.templateID]
+            },
+            "files": files.map { f -> [String: Any] in
+                ["id": f.id, "name": f.fileName, "size": AttachmentPages.size(f.size, locale: pages.locale(request, context)), "checked": chosen.contains(f.id)]
+            },
+        ] as [String: Any]
+        model["errors"] = errors
+        return pages.render("message_compose", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
     func model(_ link: WorkTask.Link, by principal: Principal, locale: AppLocale) async throws -> [String: Any] {
         let list = try await outbox.messages(of: link, by: principal)
         let zone = principal.user.timeZone
         let canResend = principal.may(.update, WorkTask.Link.entities[link.entity] ?? .lead)
+        let base = "/messages/new?link_entity=\(link.entity)&link_id=\(link.id)"
         return [
-            "messages_card": true,
+            "messages_card": true, "can_write": canResend, "write_email_url": base + "&channel=email", "write_sms_url": base + "&channel=sms",
             "record_messages": list.map { m -> [String: Any] in
                 ["id": m.id, "channel": m.channel == .sms ? "SMS" : m.channel == .email ? "E-mail" : "Webhook",
                  "recipient": m.recipient, "summary": String((m.subject ?? m.body).prefix(160)),
