@@ -16,7 +16,10 @@ public struct TestHarness: Sendable {
         self.clock = ManualClock()
         var logger = Logger(label: "rapport.test")
         logger.logLevel = .warning
-        let env = ServiceEnvironment(database: database, clock: clock, hasher: PasswordHasher(cost: 4), logger: logger)
+        let fonts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/RapportHTTP/Resources/Fonts")
+        let env = ServiceEnvironment(database: database, clock: clock, hasher: PasswordHasher(cost: 4), logger: logger,
+                                     fonts: DocumentFonts(folder: fonts))
         self.services = ServiceSet(env: env)
     }
 

@@ -14,12 +14,15 @@ public struct ServiceEnvironment: Sendable {
     /// Where attached files are kept, and the largest one accepted.
     public var files: FileStore
     public var maxAttachmentBytes: Int
+    /// The faces PDF documents are set in.
+    public var fonts: DocumentFonts
 
     public static let defaultMaxAttachmentBytes = 25 << 20
 
     public init(database: Database, clock: any WallClock = SystemClock(), hasher: PasswordHasher = PasswordHasher(),
                 logger: Logger, authCache: AuthCache = AuthCache(), files: FileStore = .temporary(),
-                maxAttachmentBytes: Int = ServiceEnvironment.defaultMaxAttachmentBytes) {
+                maxAttachmentBytes: Int = ServiceEnvironment.defaultMaxAttachmentBytes, fonts: DocumentFonts = DocumentFonts(folder: nil)) {
+        self.fonts = fonts
         self.authCache = authCache
         self.files = files
         self.maxAttachmentBytes = maxAttachmentBytes

@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
                 try await runtime.requireMigrated(migrateIfNeeded: migrate)
                 try await runtime.services.setup.ensureBuiltInRoles()
                 var http = HTTPSettings(host: settings.host, port: settings.port, secureCookies: settings.secureCookies)
-                if let path = settings.resourcesPath { http.resources = ResourceFiles(root: URL(fileURLWithPath: path)) }
+                http.resources = settings.resources
                 let app = try await buildApplication(settings: http, services: runtime.services, logger: runtime.logger)
                 if try await runtime.services.setup.needsFirstAdministrator() {
                     runtime.logger.notice("no users yet: open http://\(settings.host):\(settings.port)/setup to create the first administrator")

@@ -24,7 +24,8 @@ struct Runtime {
         }
         let env = ServiceEnvironment(database: database, hasher: PasswordHasher(cost: settings.bcryptCost), logger: logger,
                                      files: FileStore(root: URL(fileURLWithPath: settings.filesDirectory, isDirectory: true)),
-                                     maxAttachmentBytes: settings.maxAttachmentBytes)
+                                     maxAttachmentBytes: settings.maxAttachmentBytes,
+                                     fonts: DocumentFonts(folder: settings.resources.root.appendingPathComponent("Fonts")))
         return Runtime(settings: settings, database: database, services: ServiceSet(env: env), logger: logger)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RapportHTTP
 import Logging
 import RapportStore
 
@@ -24,6 +25,8 @@ struct RuntimeSettings {
     var jsonLogs: Bool
     var secureCookies: Bool
     var resourcesPath: String?
+    /// The bundled resources, or those at `resourcesPath`.
+    var resources: ResourceFiles { resourcesPath.map { ResourceFiles(root: URL(fileURLWithPath: $0)) } ?? .bundled() }
     var filesDirectory: String
     var maxAttachmentBytes: Int
 
