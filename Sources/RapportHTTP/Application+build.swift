@@ -68,6 +68,7 @@ public struct ServiceSet: Sendable {
     public let outbox: OutboxService
     public let webhooks: WebhookService
     public let messages: MessageService
+    public let documents: DocumentService
 
     public init(env: ServiceEnvironment) {
         self.env = env
@@ -113,6 +114,7 @@ public struct ServiceSet: Sendable {
         outbox = OutboxService(env: env)
         webhooks = WebhookService(env: env)
         messages = MessageService(env: env)
+        documents = DocumentService(env: env)
     }
 }
 
@@ -175,6 +177,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     messages.register(on: api)
     messages.registerReports(on: router.group("api/v1"))
     telephony.registerWebhook(on: router.group("api/v1"))
+    DocumentsAPI(documents: services.documents).register(on: api)
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)
 
@@ -223,12 +226,15 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     let interactionCard = RecordInteractionsCard(pages: interactionPages, telephony: services.telephony)
     let messagesCard = MessagesCard(pages: pages, outbox: services.outbox, messages: services.messages, attachments: services.attachments)
     messagesCard.register(on: web)
+    let documentsCard = DocumentsCard(pages: pages, documents: services.documents, messages: services.messages)
+    documentsCard.register(on: web)
     let visitPages = VisitPages(pages: pages, visits: services.visits, users: services.users, leads: services.leads,
                                 deals: services.deals, clock: services.env.clock, maxUpload: services.attachments.maxBytes)
     visitPages.register(on: web)
     PipelineRecordPages(pages: pages, pipelines: services.pipelines, leads: services.leads, deals: services.deals,
                         companies: services.companies, contacts: services.contacts, support: clientSupport, tasksCard: taskCard,
-                        interactionCard: interactionCard, visitPages: visitPages, files: files, messages: messagesCard).register(on: web)
+                        interactionCard: interactionCard, visitPages: visitPages, files: files, messages: messagesCard,
+                        documents: documentsCard).register(on: web)
     CompanyPages(pages: pages, companies: services.companies, contacts: services.contacts, support: clientSupport,
                  ties: ties, views: views, files: files, taskCard: taskCard, interactionCard: interactionCard).register(on: web)
     ContactPages(pages: pages, contacts: services.contacts, companies: services.companies, support: clientSupport,

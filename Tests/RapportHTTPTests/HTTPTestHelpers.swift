@@ -32,6 +32,13 @@ func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path
     return (response.status, response.headers, String(buffer: response.body))
 }
 
+/// Sends bytes and reads bytes (pictures, PDFs), where `send` reads text.
+func sendBytes(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String,
+               headers: HTTPFields = [:], body: Data? = nil) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: Data) {
+    let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+    return (response.status, response.headers, Data(response.body.readableBytesView))
+}
+
 // MARK: - People and tokens
 
 /// A personal API token's secret for `user`.

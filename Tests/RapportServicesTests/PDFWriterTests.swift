@@ -14,36 +14,9 @@ import Testing
         return try! DocumentFonts(folder: folder).fonts()
     }()
 
-    /// A blue ring with a transparent inside and outside, as a stamp is.
-    static func stamp(size: Int = 60) -> Data {
-        var pixels = [UInt8](repeating: 0, count: size * size * 4)
-        for y in 0..<size {
-            for x in 0..<size {
-                let d = ((Double(x) - Double(size) / 2) * (Double(x) - Double(size) / 2) + (Double(y) - Double(size) / 2) * (Double(y) - Double(size) / 2)).squareRoot()
-                if abs(d - Double(size) * 0.4) < 3 { pixels.replaceSubrange((y * size + x) * 4..<(y * size + x) * 4 + 4, with: [20, 40, 200, 220]) }
-            }
-        }
-        return PNGWriter.rgba(width: size, height: size, pixels: pixels)
-    }
-
-    static func poppler(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func write(_ pdf: Data) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-pdf-\(UUID().uuidString).pdf")
-        try pdf.write(to: url)
-        return url
-    }
+    static func stamp(size: Int = 60) -> Data { DocumentTestTools.stamp(size: size) }
+    static func poppler(_ tool: String, _ arguments: [String]) throws -> String { try DocumentTestTools.poppler(tool, arguments) }
+    static func write(_ pdf: Data) throws -> URL { try DocumentTestTools.write(pdf) }
 
     @Test func three_languages_a_long_table_and_pictures_read_back() throws {
         let rows = (1...500).map { "<tr><td>\($0)</td><td>Фасад МДФ, эмаль RAL 9003 — позиция \($0)</td><td align=\"right\">1 шт</td><td align=\"right\">12 500,00 ₽</td></tr>" }

@@ -15,8 +15,8 @@ public enum TemplateCatalogue {
     public static let companyFields = ["name", "full_name", "inn", "kpp", "phone", "email", "region", "legal_address"]
     public static let clientFields = ["name", "first_name", "salutation", "phone", "email", "company"]
     public static let responsibleFields = ["name", "first_name", "last_name", "position", "phone", "email"]
-    public static let ownCompanyFields = ["name", "phone", "email", "site", "address", "inn", "kpp", "bank_name", "bik", "account",
-                                          "correspondent_account"]
+    public static let ownCompanyFields = ["name", "full_name", "phone", "email", "site", "address", "inn", "kpp", "ogrn", "bank_name", "bik",
+                                          "account", "correspondent_account", "director", "accountant"]
     public static let visitFields = ["kind", "date", "time", "address", "technician_name", "technician_phone"]
     public static let documentFields = ["number", "date"]
     public static let totalsFields = ["amount", "tax", "total", "total_in_words"]

@@ -74,6 +74,16 @@ public indirect enum GateCondition: Equatable, Sendable {
         }
     }
 
+    /// Whether judging it needs the codes of the documents sent from the record.
+    public var readsSentDocuments: Bool {
+        switch self {
+        case .documentSent: true
+        case .compare, .has, .stageTasksDone, .workingTime: false
+        case .not(let inner): inner.readsSentDocuments
+        case .all(let parts), .any(let parts): parts.contains { $0.readsSentDocuments }
+        }
+    }
+
     var isAtom: Bool {
         switch self {
         case .compare, .has, .documentSent, .stageTasksDone, .workingTime: true

@@ -7,6 +7,8 @@ public struct CompanySettings: Equatable, Sendable {
     /// ISO 4217 code.
     public var currency: String
     public var locale: AppLocale
+    /// The legal details and pictures its documents carry.
+    public var requisites = CompanyRequisites()
     public var updatedAt: Date
     public var version: Int64
 

@@ -222,17 +222,17 @@ public struct CompanyService: Sendable {
     }
 
     /// A Russian bank account: BIK 9 digits, account and correspondent account 20 digits each.
-    static func bankAccount(_ bank: BankAccount, validator v: inout Validator) -> BankAccount? {
+    static func bankAccount(_ bank: BankAccount, validator v: inout Validator, prefix: String = "bank_account.") -> BankAccount? {
         func digits(_ raw: String?, _ count: Int, _ field: String) -> String? {
             guard let text = raw?.filter({ !$0.isWhitespace }), !text.isEmpty else { return nil }
             guard text.count == count, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                v.add("bank_account.\(field)", "invalid", "\(field) must have \(count) digits")
+                v.add(prefix + field, "invalid", "\(field) must have \(count) digits")
                 return nil
             }
             return text
         }
         let result = BankAccount(
-            bankName: v.optionalText(bank.bankName, field: "bank_account.bank_name", maxLength: 200),
+            bankName: v.optionalText(bank.bankName, field: prefix + "bank_name", maxLength: 200),
             bik: digits(bank.bik, 9, "bik"), account: digits(bank.account, 20, "account"),
             correspondentAccount: digits(bank.correspondentAccount, 20, "correspondent_account"))
         return result == BankAccount() ? nil : result

@@ -137,8 +137,9 @@ public struct AttachmentService: Sendable {
         env.files.remove([removed.storageName])
     }
 
-    /// Removes a deleted record's files: the rows in its transaction, the bytes once it commits.
+    /// Removes a deleted record's files and documents: the rows in its transaction, the bytes once it commits.
     static func removeAll(of entity: String, _ id: Int64, files: FileStore, on db: any SQLDatabase) async throws {
+        try await DocumentStore().deleteAll(WorkTask.Link(entity: entity, id: id), on: db)
         let names = try await AttachmentStore().deleteAll(entity: entity, id: id, on: db)
         if !names.isEmpty { Database.afterCommit { files.remove(names) } }
     }

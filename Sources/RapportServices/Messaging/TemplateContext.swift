@@ -18,6 +18,15 @@ struct TemplateContext {
         let settings = try await SettingsStore().get(on: db)
         let zone = settings?.timeZone ?? "UTC"
         context.values["company.name"] = settings?.name
+        if let r = settings?.requisites {
+            let facts: [(String, String?)] = [
+                ("full_name", r.fullName ?? settings?.name), ("phone", r.phone), ("email", r.email), ("site", r.website), ("address", r.legalAddress),
+                ("inn", r.inn), ("kpp", r.kpp), ("ogrn", r.ogrn), ("bank_name", r.bankAccount?.bankName), ("bik", r.bankAccount?.bik),
+                ("account", r.bankAccount?.account), ("correspondent_account", r.bankAccount?.correspondentAccount),
+                ("director", r.director), ("accountant", r.accountant),
+            ]
+            for (code, value) in facts { context.values["company." + code] = value }
+        }
         context.values["today"] = Formatting.date(Self.day(now, zone), locale: locale)
         if let document {
             context.values["document.number"] = document.number

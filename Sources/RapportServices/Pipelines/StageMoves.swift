@@ -36,7 +36,11 @@ struct StageMoves: Sendable {
         if rule.condition?.readsWorkingTime == true {
             workingTime = try await WorkCalendarService(env: env).calendar(on: db).isWorkingTime(env.clock.now())
         }
-        return GateFacts(fields: fields, sentTemplates: [], stageTasksDone: tasksDone, workingTime: workingTime)
+        var sent: Set<String> = []
+        if record.id != 0, rule.condition?.readsSentDocuments == true {
+            sent = try await DocumentStore().sentCodes(WorkTask.Link(entity: R.entity.rawValue, id: record.id), on: db)
+        }
+        return GateFacts(fields: fields, sentTemplates: sent, stageTasksDone: tasksDone, workingTime: workingTime)
     }
 
     /// Everything in the way of moving `record` to `stageID`; throws `stage_id`/`reason_id`

@@ -38,5 +38,6 @@ public enum AllMigrations {
         M0035_MessageTemplates(),
         M0036_Outbox(),
         M0037_Webhooks(),
+        M0038_Documents(),
     ]
 }

@@ -15,9 +15,9 @@ public struct SettingsStore: Sendable {
 
     func read(on db: any SQLDatabase) async throws -> CompanySettings? {
         try await db.raw("""
-            SELECT name, time_zone, currency, locale, updated_at, version FROM company_settings WHERE id = 1
+            SELECT name, time_zone, currency, locale, requisites, updated_at, version FROM company_settings WHERE id = 1
             """).first().map {
-            CompanySettings(
+            var settings = CompanySettings(
                 name: try $0.decode(column: "name", as: String.self),
                 timeZone: try $0.decode(column: "time_zone", as: String.self),
                 currency: try $0.decode(column: "currency", as: String.self),
@@ -25,15 +25,17 @@ public struct SettingsStore: Sendable {
                 updatedAt: Date(millis: try $0.decode(column: "updated_at", as: Int64.self)),
                 version: try $0.decode(column: "version", as: Int64.self)
             )
+            settings.requisites = try JSONText.decode(CompanyRequisites.self, try $0.decode(column: "requisites", as: String.self))
+            return settings
         }
     }
 
     public func insert(_ settings: CompanySettings, on db: any SQLDatabase) async throws {
         TransactionMemo.current?.forget(Self.memoKey)
         try await db.raw("""
-            INSERT INTO company_settings (id, name, time_zone, currency, locale, updated_at, version)
+            INSERT INTO company_settings (id, name, time_zone, currency, locale, requisites, updated_at, version)
             VALUES (1, \(bind: settings.name), \(bind: settings.timeZone), \(bind: settings.currency),
-                    \(bind: settings.locale.rawValue), \(bind: settings.updatedAt.millis), 1)
+                    \(bind: settings.locale.rawValue), \(bind: JSONText.encode(settings.requisites)), \(bind: settings.updatedAt.millis), 1)
             """).run()
     }
 
@@ -43,7 +45,7 @@ public struct SettingsStore: Sendable {
         return try await db.raw("""
             UPDATE company_settings SET name = \(bind: settings.name), time_zone = \(bind: settings.timeZone),
                 currency = \(bind: settings.currency), locale = \(bind: settings.locale.rawValue),
-                updated_at = \(bind: settings.updatedAt.millis), version = version + 1
+                requisites = \(bind: JSONText.encode(settings.requisites)), updated_at = \(bind: settings.updatedAt.millis), version = version + 1
             WHERE id = 1 AND version = \(bind: expectedVersion)
             RETURNING version
             """).first().map { try $0.decode(column: "version", as: Int64.self) }

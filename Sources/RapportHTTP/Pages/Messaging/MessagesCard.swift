@@ -20,7 +20,9 @@ struct MessagesCard {
             let link = try Self.link(query.string("link_entity", maxLength: 20), query.int64("link_id"))
             let channel = OutboxMessage.Channel(rawValue: try query.string("channel", maxLength: 10) ?? "") == .sms ? OutboxMessage.Channel.sms : .email
             let draft = try await messages.prefill(channel: channel, link: link, templateID: try query.int64("template_id"), by: principal)
-            return try await compose(request, context, draft: draft, files: [], errors: [:])
+            // A document's "Send by e-mail" comes with its PDF ticked.
+            let attach = try query.int64("attach").map { Set([$0]) } ?? []
+            return try await compose(request, context, draft: draft, files: attach, errors: [:])
         }
         group.post("messages") { request, context in
             let principal = try context.requirePrincipal()

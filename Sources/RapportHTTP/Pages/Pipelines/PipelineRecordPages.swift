@@ -20,6 +20,7 @@ struct PipelineRecordPages {
     let visitPages: VisitPages
     let files: AttachmentPages
     let messages: MessagesCard
+    let documents: DocumentsCard
 
     func register(on group: RouterGroup<RapportRequestContext>) {
         group.get("leads/new") { request, context in
@@ -367,6 +368,7 @@ struct PipelineRecordPages {
             _, new in new
         }
         model.merge(try await messages.model(.init(entity: entity.rawValue, id: id), by: principal, locale: locale)) { _, new in new }
+        model.merge(try await documents.model(.init(entity: entity.rawValue, id: id), by: principal, locale: locale)) { _, new in new }
         model.merge(try await files.model(readable, canEdit: principal.may(.update, entity.permission), names: names, by: principal,
                                           locale: locale)) { _, new in new }
         model.merge(try await visitPages.card(.init(entity: entity.rawValue, id: id),
