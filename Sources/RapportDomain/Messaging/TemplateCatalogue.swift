@@ -13,13 +13,13 @@ public enum TemplateCatalogue {
     public static let dealFields = ["title", "amount", "preliminary_amount", "currency", "close_date", "probability"]
     public static let contactFields = ["name", "first_name", "middle_name", "last_name", "position", "phone", "email", "region"]
     public static let companyFields = ["name", "full_name", "inn", "kpp", "phone", "email", "region", "legal_address"]
-    public static let clientFields = ["name", "first_name", "salutation", "phone", "email", "company"]
+    public static let clientFields = ["name", "first_name", "salutation", "phone", "email", "company", "buyer"]
     public static let responsibleFields = ["name", "first_name", "last_name", "position", "phone", "email"]
     public static let ownCompanyFields = ["name", "full_name", "phone", "email", "site", "address", "inn", "kpp", "ogrn", "bank_name", "bik",
                                           "account", "correspondent_account", "director", "accountant"]
     public static let visitFields = ["kind", "date", "time", "address", "technician_name", "technician_phone"]
     public static let documentFields = ["number", "date"]
-    public static let totalsFields = ["amount", "tax", "total", "total_in_words"]
+    public static let totalsFields = ["amount", "tax", "total", "total_in_words", "count"]
     public static let lineItemFields = ["position", "name", "quantity", "unit", "price", "discount", "tax", "total"]
     public static let sections = ["line_items"]
 

@@ -130,6 +130,7 @@ public struct DemoService: Sendable {
         let (leads, deals) = try await fillPipelines(owners: heads.values.sorted())
         try await fillDistribution()
         try await fillTemplates()
+        try await fillCompanyDetails()
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
                        contacts: contacts, tasks: tasks, interactions: interactions, leads: leads, deals: deals,
                        adminEmail: Self.adminEmail)

@@ -48,8 +48,22 @@ public struct PDFLayout {
             paragraph(runs, size: size, align: align, width: Self.contentWidth, x: Self.left)
             y += size * 0.5
         case .paragraph(let runs, let align, let pictures, let small):
-            if !pictures.isEmpty { place(pictures, align: align) }
-            if !runs.isEmpty { paragraph(runs, size: small ? Self.smallSize : Self.bodySize, align: align, width: Self.contentWidth, x: Self.left) }
+            let size = small ? Self.smallSize : Self.bodySize
+            if runs.isEmpty {
+                place(pictures, align: align)
+            } else if pictures.isEmpty {
+                paragraph(runs, size: size, align: align, width: Self.contentWidth, x: Self.left)
+            } else {
+                // Text with pictures (a signature line with its signature and stamp): the
+                // pictures follow the last line's text, centred on it, as ink over a line.
+                let lines = wrap(runs, width: Self.contentWidth, size: size)
+                let tallest = pictureSizes(pictures).map(\.height).max() ?? 0
+                ensure(Double(lines.count) * size * Self.lineFactor + tallest / 2)
+                paragraph(runs, size: size, align: .left, width: Self.contentWidth, x: Self.left)
+                let lastWidth = lines.last.map { $0.reduce(0) { $0 + width($1.text, bold: $1.bold, size: size) } } ?? 0
+                let lineMiddle = y - size * Self.lineFactor / 2
+                place(pictures, align: .left, from: Self.left + lastWidth + 12, middle: lineMiddle)
+            }
             y += 5
         case .table(let rows, let border):
             table(rows, border: border)
@@ -70,34 +84,48 @@ public struct PDFLayout {
         }
     }
 
-    /// Pictures side by side on one line, as tall as the tallest.
-    mutating func place(_ list: [DocumentMarkup.Picture], align: DocumentMarkup.Align) {
-        var placed: [(index: Int, width: Double, height: Double)] = []
-        for picture in list {
-            guard let image = pictures[picture.source] else { continue }
+    /// The size each known picture is drawn at: as asked, the other side by its proportions.
+    func pictureSizes(_ list: [DocumentMarkup.Picture]) -> [(source: String, width: Double, height: Double)] {
+        list.compactMap { picture in
+            guard let image = pictures[picture.source] else { return nil }
             let ratio = Double(image.height) / Double(image.width)
             var width = picture.width ?? picture.height.map { $0 / ratio } ?? min(Double(image.width) * 0.75, Self.contentWidth)
             var height = picture.height ?? width * ratio
             if width > Self.contentWidth { (width, height) = (Self.contentWidth, Self.contentWidth * ratio) }
-            let index = pictureIndex[picture.source] ?? {
-                file.images.append(image)
+            return (picture.source, width, height)
+        }
+    }
+
+    /// Pictures side by side: on a line of their own, as tall as the tallest; or from `from`,
+    /// centred on `middle` (over a line of text), moving on below them.
+    mutating func place(_ list: [DocumentMarkup.Picture], align: DocumentMarkup.Align, from start: Double? = nil, middle: Double? = nil) {
+        let sizes = pictureSizes(list)
+        guard !sizes.isEmpty else { return }
+        let tallest = sizes.map(\.height).max() ?? 0
+        let total = sizes.reduce(0) { $0 + $1.width } + Double(sizes.count - 1) * 8
+        var x: Double
+        if let start, start + total <= Self.pageWidth - Self.right { x = start } else {
+            x = align == .right ? Self.pageWidth - Self.right - total : align == .center ? Self.left + (Self.contentWidth - total) / 2 : Self.left
+        }
+        let top: Double
+        if let middle, start.map({ $0 + total <= Self.pageWidth - Self.right }) == true {
+            top = middle - tallest / 2
+        } else {
+            ensure(tallest)
+            top = y
+        }
+        for item in sizes {
+            let index = pictureIndex[item.source] ?? {
+                file.images.append(pictures[item.source]!)
                 return file.images.count - 1
             }()
-            pictureIndex[picture.source] = index
-            placed.append((index, width, height))
-        }
-        guard !placed.isEmpty else { return }
-        let tallest = placed.map(\.height).max() ?? 0
-        ensure(tallest)
-        let total = placed.reduce(0) { $0 + $1.width } + Double(placed.count - 1) * 8
-        var x = align == .right ? Self.pageWidth - Self.right - total : align == .center ? Self.left + (Self.contentWidth - total) / 2 : Self.left
-        for item in placed {
-            let bottom = Self.pageHeight - (y + tallest)
-            file.pages[file.pages.count - 1].images.insert(item.index)
-            file.pages[file.pages.count - 1].content += "q \(n(item.width)) 0 0 \(n(item.height)) \(n(x)) \(n(bottom)) cm /Im\(item.index) Do Q\n"
+            pictureIndex[item.source] = index
+            let bottom = Self.pageHeight - (top + (tallest + item.height) / 2)
+            file.pages[file.pages.count - 1].images.insert(index)
+            file.pages[file.pages.count - 1].content += "q \(n(item.width)) 0 0 \(n(item.height)) \(n(x)) \(n(bottom)) cm /Im\(index) Do Q\n"
             x += item.width + 8
         }
-        y += tallest + 4
+        y = max(y, top + tallest + 4)
     }
 
     // MARK: tables

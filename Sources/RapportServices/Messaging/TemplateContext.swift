@@ -78,6 +78,9 @@ struct TemplateContext {
             context.addClient(name: contact?.displayName ?? company?.shortName, first: contact?.firstName, middle: contact?.middleName,
                               phone: channels.first { $0.kind == .phone }?.value, email: channels.first { $0.kind == .email }?.value,
                               company: company?.shortName, locale: locale)
+            if let company {
+                context.values["client.buyer"] = [company.fullName ?? company.shortName, company.inn.map { (locale == .ru ? "ИНН " : "INN ") + $0 }].compactMap { $0 }.joined(separator: ", ")
+            }
             try await context.addLines(.deal, deal.id, amount: deal.amount, currency: deal.currency, locale: locale, db)
         case "contact":
             guard let contact = try await ContactStore().find(id: link.id, on: db) else { throw RapportError.notFound(entity: "contact") }
@@ -134,6 +137,8 @@ struct TemplateContext {
         values["client.phone"] = phone
         values["client.email"] = email
         values["client.company"] = company
+        // Who pays: the company when there is one, else the person.
+        values["client.buyer"] = company ?? name
         let addressed = [first, middle].compactMap { $0 }.joined(separator: " ")
         values["client.salutation"] = locale == .ru
             ? (addressed.isEmpty ? "Здравствуйте!" : "Здравствуйте, \(addressed)!")
@@ -162,6 +167,7 @@ struct TemplateContext {
         let total = totals?.total ?? amount
         values["totals.amount"] = (totals?.net ?? amount).map(money)
         values["totals.tax"] = totals.map { money($0.tax) }
+        values["totals.count"] = String(items.count)
         values["totals.total"] = total.map(money)
         values["totals.total_in_words"] = total.map {
             locale == .ru ? AmountInWords.russian(minor: $0, currency: currency) : AmountInWords.english(minor: $0, currency: currency)

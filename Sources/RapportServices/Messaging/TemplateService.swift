@@ -164,8 +164,9 @@ public struct TemplateService: Sendable {
             let trimmed = code.trimmingCharacters(in: .whitespaces).lowercased()
             if trimmed.isEmpty || trimmed.count > 60 || !trimmed.allSatisfy({ ($0.isLetter && $0.isASCII) || $0.isNumber || $0 == "_" }) {
                 v.add("code", "invalid", "code must be 1–60 latin letters, digits or _ (such as proposal)")
-            } else if try await store.codeTaken(trimmed, locale: template.locale, except: template.id == 0 ? nil : template.id, on: db) {
-                v.add("code", "taken", "another \(template.locale.rawValue) template has the code \(trimmed)")
+            } else if try await store.codeTaken(trimmed, kind: template.kind, locale: template.locale, except: template.id == 0 ? nil : template.id,
+                                                on: db) {
+                v.add("code", "taken", "another \(template.locale.rawValue) \(template.kind.rawValue) template has the code \(trimmed)")
             } else {
                 template.code = trimmed
             }

@@ -387,7 +387,7 @@ public struct VisitService: Sendable {
             let locale = settings?.locale ?? .en
             var message = OutboxMessage(channel: .sms, recipient: phone, body: "", link: visit.link, createdAt: now)
             // The company's "visit_sms" template when it has one; else the built-in text.
-            if let template = try await TemplateStore().find(code: "visit_sms", locale: locale, on: db),
+            if let template = try await TemplateStore().find(kind: .sms, code: "visit_sms", locale: locale, on: db),
                template.kind == .sms, template.subject == .visit {
                 let rendered = try await TemplateService(env: env).render(template, for: .init(entity: "visit", id: visit.id), now: now, db)
                 message.body = rendered.text

@@ -104,8 +104,8 @@ public struct SettingsService: Sendable {
     /// Sets the logo, stamp or signature: a JPEG or PNG a document can show (refused with the
     /// reason otherwise), kept as a file of the settings; the one before is removed.
     public func setPicture(_ picture: CompanyRequisites.Picture, fileName: String, contentType: String?, bytes: Data,
-                           by principal: Principal) async throws -> CompanySettings {
-        try Access.requireAny(principal, .update, .settings)
+                           by principal: Principal?) async throws -> CompanySettings {
+        if let principal { try Access.requireAny(principal, .update, .settings) }
         try AttachmentService.check(fileName: fileName, bytes: bytes, limit: Self.maxPictureBytes)
         do { _ = try PDFImage(bytes) } catch let failure as PDFImage.Failure {
             throw RapportError.invalid("file", "unsupported", failure.description)
@@ -115,7 +115,7 @@ public struct SettingsService: Sendable {
         let file = Attachment(entity: "settings", entityID: 1, fileName: Attachment.cleanName(fileName) ?? "\(picture.rawValue).png",
                               contentType: Attachment.verifiedType(AttachmentService.contentType(contentType), firstBytes: bytes),
                               size: stored.size, sha256: stored.sha256, storageName: stored.storageName, createdAt: now,
-                              createdBy: principal.userID)
+                              createdBy: principal?.userID)
         do {
             return try await replacePicture(picture, with: file, by: principal)
         } catch {
@@ -141,7 +141,7 @@ public struct SettingsService: Sendable {
         }
     }
 
-    func replacePicture(_ picture: CompanyRequisites.Picture, with file: Attachment?, by principal: Principal) async throws -> CompanySettings {
+    func replacePicture(_ picture: CompanyRequisites.Picture, with file: Attachment?, by principal: Principal?) async throws -> CompanySettings {
         let now = env.clock.now()
         let (saved, old) = try await env.database.transaction { db -> (CompanySettings, String?) in
             guard var current = try await self.settings.get(on: db) else {
@@ -162,7 +162,7 @@ public struct SettingsService: Sendable {
             current.version = version
             try await self.events.record("settings", 1, .updated,
                                          changes: [FieldChange(field: picture.rawValue, old: oldName == nil ? nil : "set", new: file?.fileName)],
-                                         by: principal.userID, on: db)
+                                         by: principal?.userID, on: db)
             return (current, oldName)
         }
         if let old { env.files.remove([old]) }

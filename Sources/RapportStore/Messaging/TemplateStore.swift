@@ -21,18 +21,20 @@ public struct TemplateStore: Sendable {
         try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: Self.from) WHERE t.id = \(bind: id)").first().map(Self.decode)
     }
 
-    /// The active template with this code in `locale`, else in any language.
-    public func find(code: String, locale: AppLocale, on db: any SQLDatabase) async throws -> MessageTemplate? {
+    /// The active template of this kind and code in `locale`, else in any language.
+    public func find(kind: MessageTemplate.Kind, code: String, locale: AppLocale, on db: any SQLDatabase) async throws -> MessageTemplate? {
         try await db.raw("""
             SELECT \(unsafeRaw: Self.columns) FROM \(unsafeRaw: Self.from)
-            WHERE t.code = \(bind: code) AND t.active ORDER BY CASE WHEN t.locale = \(bind: locale.rawValue) THEN 0 ELSE 1 END, t.id
+            WHERE t.kind = \(bind: kind.rawValue) AND t.code = \(bind: code) AND t.active ORDER BY CASE WHEN t.locale = \(bind: locale.rawValue) THEN 0 ELSE 1 END, t.id
             LIMIT 1
             """).first().map(Self.decode)
     }
 
-    public func codeTaken(_ code: String, locale: AppLocale, except id: Int64?, on db: any SQLDatabase) async throws -> Bool {
+    /// Whether another template of the kind has the code in the language (an e-mail and a
+    /// document may share one: the proposal's e-mail goes with the proposal's PDF).
+    public func codeTaken(_ code: String, kind: MessageTemplate.Kind, locale: AppLocale, except id: Int64?, on db: any SQLDatabase) async throws -> Bool {
         try await db.raw("""
-            SELECT 1 AS x FROM message_templates WHERE code = \(bind: code) AND locale = \(bind: locale.rawValue)
+            SELECT 1 AS x FROM message_templates WHERE kind = \(bind: kind.rawValue) AND code = \(bind: code) AND locale = \(bind: locale.rawValue)
                 AND id <> \(bind: id ?? 0)
             """).first() != nil
     }

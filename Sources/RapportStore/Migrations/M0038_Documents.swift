@@ -1,5 +1,6 @@
 /// Documents (P8): the company's legal details and pictures for them, each document made from
-/// a template with its number and date, numbered per template code.
+/// a template with its number and date, numbered per template code; a template's code unique
+/// per kind and language.
 struct M0038_Documents: Migration {
     let version = 38
     let name = "documents"
@@ -27,6 +28,9 @@ struct M0038_Documents: Migration {
             "CREATE INDEX documents_record ON documents (entity, entity_id, id)",
             "CREATE UNIQUE INDEX documents_number ON documents (code, number)",
             "CREATE TABLE document_counters (code TEXT PRIMARY KEY, last_number BIGINT NOT NULL)",
+            // A proposal's e-mail and its PDF share the code.
+            "DROP INDEX message_templates_code",
+            "CREATE UNIQUE INDEX message_templates_code ON message_templates (kind, code, locale)",
         ]
     }
 }
