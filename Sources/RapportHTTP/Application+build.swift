@@ -178,6 +178,7 @@ public func buildRouter(settings: HTTPSettings, services: ServiceSet) async thro
     messages.registerReports(on: router.group("api/v1"))
     telephony.registerWebhook(on: router.group("api/v1"))
     DocumentsAPI(documents: services.documents).register(on: api)
+    InboundMailAPI(inbound: InboundMailService(env: services.env)).register(on: api)
     LeadsAPI(leads: services.leads).register(on: api)
     DealsAPI(deals: services.deals).register(on: api)
 

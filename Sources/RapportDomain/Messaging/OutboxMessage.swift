@@ -48,6 +48,8 @@ public struct OutboxMessage: Equatable, Sendable {
     public var providerID: String?
     /// The webhook subscription a webhook call is for (its URL's secret signs it).
     public var webhookID: Int64?
+    /// An automatic answer (`Auto-Submitted: auto-replied`): never more than one a day to an address.
+    public var autoReply = false
     public var createdBy: Int64?
     public var createdAt: Date
     public var sentAt: Date?

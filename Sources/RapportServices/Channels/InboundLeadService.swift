@@ -80,7 +80,7 @@ public struct InboundLeadService: Sendable {
             let subject = (ru ? "Сообщение: " : "Message: ") + (lead.source ?? integration.name)
             let details = [name, phone, email, message].compactMap { $0 }.joined(separator: "\n")
             let link = try await LeadIntake(env: self.env).receive(lead, kind: .messenger, subject: subject, details: details,
-                                                                    defaultOwnerID: integration.settings.defaultOwnerID, now: now, db)
+                                                                    defaultOwnerID: integration.settings.defaultOwnerID, now: now, db).link
             try await requests.insert(integrationID: integration.id, externalID: externalID, link: link, at: now, on: db)
             return (false, link)
         }

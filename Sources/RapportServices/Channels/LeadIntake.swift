@@ -89,25 +89,26 @@ struct LeadIntake: Sendable {
 
     /// Takes in a written request (a form, a message): to the known client or open lead with its
     /// phone or e-mail — an interaction of `kind` and a task for their responsible — or a new lead.
+    @discardableResult
     func receive(_ input: LeadInput, kind: Interaction.Kind, subject: String, details: String, defaultOwnerID: Int64?, now: Date,
-                 _ db: any SQLDatabase) async throws -> WorkTask.Link {
+                 _ db: any SQLDatabase) async throws -> (link: WorkTask.Link, interaction: Interaction?) {
         let phones = (input.phones ?? []).compactMap { Phone.normalize($0) }
         let emails = (input.emails ?? []).compactMap { Email.normalize($0) }
         let locale = try await SettingsStore().get(on: db)?.locale ?? .en
         if let link = try await known(phones: phones, emails: emails, db), let owner = try await owner(of: link, db) {
-            _ = try await log(InteractionInput(kind: kind.rawValue, subject: subject, details: details, startAt: ISO8601.string(now),
-                                               direction: "incoming", linkEntity: link.entity, linkID: link.id),
-                              holder: owner, now: now, db)
+            let logged = try await log(InteractionInput(kind: kind.rawValue, subject: subject, details: details, startAt: ISO8601.string(now),
+                                                        direction: "incoming", linkEntity: link.entity, linkID: link.id),
+                                       holder: owner, now: now, db)
             let who = try await name(of: link, db) ?? ""
             _ = try await answerTask((locale == .ru ? "Ответить на заявку: " : "Answer the request: ") + who, description: details,
                                      owner: owner, link: link, within: Self.answerWithin, now: now, db)
-            return link
+            return (link, logged)
         }
         let lead = try await newLead(input, defaultOwnerID: defaultOwnerID, db)
         let link = WorkTask.Link(entity: "lead", id: lead.id)
-        _ = try await log(InteractionInput(kind: kind.rawValue, subject: subject, details: details, startAt: ISO8601.string(now),
-                                           direction: "incoming", linkEntity: "lead", linkID: lead.id),
-                          holder: lead.ownerID, now: now, db)
-        return link
+        let logged = try await log(InteractionInput(kind: kind.rawValue, subject: subject, details: details, startAt: ISO8601.string(now),
+                                                    direction: "incoming", linkEntity: "lead", linkID: lead.id),
+                                   holder: lead.ownerID, now: now, db)
+        return (link, logged)
     }
 }

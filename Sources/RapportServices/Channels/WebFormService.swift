@@ -245,7 +245,7 @@ public struct WebFormService: Sendable {
             if let page = input.referrer { details.append((ru ? "Страница: " : "Page: ") + page) }
             let link = try await LeadIntake(env: self.env).receive(
                 input, kind: .note, subject: (ru ? "Заявка с сайта: " : "Web form: ") + form.name,
-                details: details.joined(separator: "\n"), defaultOwnerID: nil, now: now, db)
+                details: details.joined(separator: "\n"), defaultOwnerID: nil, now: now, db).link
             return .received(link)
         }
     }

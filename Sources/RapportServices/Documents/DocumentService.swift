@@ -82,6 +82,9 @@ public struct DocumentService: Sendable {
         }
     }
 
+    /// Pictures converted for PDFs, by their stored file's name.
+    static let convertedPictures = NIOLockedValueBox<[String: PDFImage]>([:])
+
     /// The company's logo, stamp and signature as `<img src="company:…">` names them.
     func companyPictures() async throws -> [String: PDFImage] {
         let files = try await env.database.read { db in
@@ -96,12 +99,24 @@ public struct DocumentService: Sendable {
         }
         var pictures: [String: PDFImage] = [:]
         for (name, file) in files {
+            // A stored file never changes (a new picture is a new file): read and converted once.
+            if let known = Self.convertedPictures.withLockedValue({ $0[file.storageName] }) {
+                pictures[name] = known
+                continue
+            }
             guard let path = env.files.path(file.storageName), let data = FileManager.default.contents(atPath: path) else {
                 env.logger.warning("a company picture's file is missing", metadata: ["picture": "\(name)", "file": "\(file.id)"])
                 continue
             }
             // Checked when it was uploaded; one that no longer reads is left out rather than stopping every document.
-            do { pictures[name] = try PDFImage(data) } catch {
+            do {
+                let image = try PDFImage(data)
+                pictures[name] = image
+                Self.convertedPictures.withLockedValue { cache in
+                    if cache.count > 64 { cache.removeAll() }
+                    cache[file.storageName] = image
+                }
+            } catch {
                 env.logger.warning("a company picture does not read", metadata: ["picture": "\(name)", "error": "\(error)"])
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Writes a PDF 1.7 file: pages of drawing commands, the two fonts as embedded TrueType
 /// subsets (Type 0 / CIDFontType2, Identity-H, with a ToUnicode map so the text can be found
@@ -85,8 +86,8 @@ struct PDFFile {
                 + "/FontBBox [\(Int(Double(box.0) * scale)) \(Int(Double(box.1) * scale)) \(Int(Double(box.2) * scale)) \(Int(Double(box.3) * scale))] "
                 + "/ItalicAngle \(font.italicAngle) /Ascent \(Int(Double(font.ascent) * scale)) /Descent \(Int(Double(font.descent) * scale)) "
                 + "/CapHeight \(Int(Double(font.capHeight) * scale)) /StemV 80 /FontFile2 \(file) 0 R >>")
-            let subset = font.subset(Set(used.keys))
-            object(file, "/Filter /FlateDecode /Length1 \(subset.count)", stream: Zlib.compress(subset))
+            let (length, compressed) = Self.subsets.subset(of: font, used.keys)
+            object(file, "/Filter /FlateDecode /Length1 \(length)", stream: compressed)
             object(toUnicode, "/Filter /FlateDecode", stream: Zlib.compress(Data(Self.toUnicode(used).utf8)))
         }
         for (index, image) in images.enumerated() {
@@ -115,6 +116,29 @@ struct PDFFile {
         for offset in offsets { write(String(format: "%010d 00000 n \n", offset)) }
         write("trailer\n<< /Size \(offsets.count + 1) /Root \(catalog) 0 R /Info \(info) 0 R >>\nstartxref\n\(xref)\n%%EOF\n")
         return out
+    }
+
+    /// Font subsets already made and deflated: documents of one template use the same glyphs.
+    static let subsets = SubsetCache()
+
+    final class SubsetCache: Sendable {
+        let made = NIOLockedValueBox<[String: (Int, Data)]>([:])
+        static let limit = 256
+
+        /// The subset of `font` for `glyphs`: its length and its deflated bytes.
+        func subset(of font: TrueTypeFont, _ glyphs: some Collection<UInt16>) -> (Int, Data) {
+            let sorted = glyphs.sorted()
+            var key = font.postScriptName + ":"
+            for glyph in sorted { appendHex(glyph, to: &key) }
+            if let known = made.withLockedValue({ $0[key] }) { return known }
+            let subset = font.subset(Set(sorted))
+            let result = (subset.count, Zlib.compress(subset))
+            made.withLockedValue { cache in
+                if cache.count >= Self.limit { cache.removeAll() }
+                cache[key] = result
+            }
+            return result
+        }
     }
 
     /// The map from glyph ids back to text, so the PDF's text can be searched and copied.

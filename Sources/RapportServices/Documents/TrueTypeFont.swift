@@ -84,9 +84,11 @@ public struct TrueTypeFont: Sendable {
 
     // MARK: subset
 
-    /// The font with the outlines of `glyphs` only (and the glyphs they are made of): the
-    /// others keep their ids and advances but draw nothing. Tables a PDF viewer does not need
-    /// for an embedded font (names of glyphs, layout features) are left out.
+    /// The font with the outlines of `glyphs` only (and the glyphs they are made of): glyph
+    /// ids stay as they are (the PDF maps them one to one), the glyphs past the highest one used
+    /// are cut off, the others below it keep their advances but draw nothing. Tables a PDF
+    /// viewer does not need for an embedded CID font (the character map, glyph names, layout
+    /// features) are left out.
     public func subset(_ glyphs: Set<UInt16>) -> Data {
         let glyf = tables["glyf"]!, loca = tables["loca"]!.lowerBound
         func range(_ glyph: Int) -> Range<Int> {
@@ -98,12 +100,14 @@ public struct TrueTypeFont: Sendable {
         var keep: Set<Int> = [0]
         var pending = glyphs.map(Int.init).filter { $0 < glyphCount }
         while let glyph = pending.popLast() {
-            guard keep.insert(glyph).inserted || glyph == 0 else { continue }
+            guard keep.insert(glyph).inserted else { continue }
             pending += components(range(glyph)).filter { !keep.contains($0) && $0 < glyphCount }
         }
+        let count = (keep.max() ?? 0) + 1
         var newGlyf: [UInt8] = [], newLoca: [UInt8] = []
         newGlyf.reserveCapacity(keep.count * 200)
-        for glyph in 0..<glyphCount {
+        newLoca.reserveCapacity(4 * (count + 1))
+        for glyph in 0..<count {
             Self.put32(&newLoca, UInt32(newGlyf.count))
             if keep.contains(glyph) {
                 newGlyf += data[range(glyph)]
@@ -115,8 +119,20 @@ public struct TrueTypeFont: Sendable {
         head[50] = 0
         head[51] = 1  // long loca offsets
         head[8..<12] = [0, 0, 0, 0]  // checksum adjustment: not needed inside a PDF
-        var out: [String: [UInt8]] = ["head": head, "glyf": newGlyf, "loca": newLoca]
-        for tag in ["hhea", "hmtx", "maxp", "cvt ", "fpgm", "prep", "OS/2", "cmap"] {
+        // The metrics of the glyphs kept: full records up to the font's own count, then side bearings only.
+        let hhea = tables["hhea"]!, hmtx = tables["hmtx"]!.lowerBound
+        let longMetrics = min(Int(Self.u16(data, hhea.lowerBound + 34)), count)
+        var newHmtx = [UInt8](data[hmtx..<hmtx + 4 * longMetrics])
+        for glyph in longMetrics..<count {
+            let at = hmtx + 4 * longMetrics + 2 * (glyph - longMetrics)
+            newHmtx += [data[at], data[at + 1]]
+        }
+        var newHhea = [UInt8](data[hhea])
+        newHhea[34] = UInt8(longMetrics >> 8); newHhea[35] = UInt8(longMetrics & 0xFF)
+        var maxp = [UInt8](data[tables["maxp"]!])
+        maxp[4] = UInt8(count >> 8); maxp[5] = UInt8(count & 0xFF)
+        var out: [String: [UInt8]] = ["head": head, "glyf": newGlyf, "loca": newLoca, "hmtx": newHmtx, "hhea": newHhea, "maxp": maxp]
+        for tag in ["cvt ", "fpgm", "prep"] {
             if let table = tables[tag] { out[tag] = [UInt8](data[table]) }
         }
         return Data(Self.assemble(out))

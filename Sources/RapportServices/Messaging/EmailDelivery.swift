@@ -90,6 +90,10 @@ struct EmailDelivery {
             mime.inReplyTo = inReplyTo
             mime.references = [inReplyTo]
         }
+        if message.autoReply {
+            // RFC 3834: other systems must not answer it; Exchange's own flag too.
+            mime.extraHeaders += [.init("Auto-Submitted", "auto-replied"), .init("X-Auto-Response-Suppress", "All")]
+        }
         if !message.attachmentIDs.isEmpty {
             let files = try await env.database.read { db in
                 try await message.attachmentIDs.asyncMap { id in try await AttachmentStore().find(id: id, on: db) }

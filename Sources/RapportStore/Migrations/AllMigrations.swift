@@ -39,5 +39,6 @@ public enum AllMigrations {
         M0036_Outbox(),
         M0037_Webhooks(),
         M0038_Documents(),
+        M0039_InboundMail(),
     ]
 }
