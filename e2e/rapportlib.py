@@ -151,10 +151,11 @@ class RapportServer:
             return ""
 
     # --- CLI -------------------------------------------------------------------------------
-    def cli(self, *args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess:
-        """Runs `rapport ARGS` against the same database."""
+    def cli(self, *args: str, timeout: float = 60, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
+        """Runs `rapport ARGS` against the same database (`input` on its standard input)."""
         cp = subprocess.run([*self.prefix, self.binary, *args], env=self.env, cwd=self.workdir,
-                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+                            stdin=subprocess.DEVNULL if input is None else None, input=input,
+                            capture_output=True, text=True, timeout=timeout)
         if check and cp.returncode != 0:
             raise AssertionError(f"rapport {' '.join(args)} exited {cp.returncode}\n"
                                  f"stdout: {cp.stdout}\nstderr: {cp.stderr}")

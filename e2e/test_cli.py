@@ -204,3 +204,22 @@ def test_demo_calls_feed_a_running_server(make_server, sqlite_url):
     assert refused.returncode == 1 and "could not be reached" in refused.stderr, refused.stderr
     bad = server.cli("demo", "calls", "--count", "0", check=False)
     assert bad.returncode != 0 and "--count" in bad.stderr
+
+
+def test_mail_ingest_takes_a_message_from_a_pipe(make_server, sqlite_url):
+    """`rapport mail ingest` as a mail server's pipe runs it: a message becomes a lead (0),
+    the same message again is taken once (0), what is not a message is bounced (65)."""
+    server = make_server(sqlite_url)
+    server.cli("demo")
+    message = ("From: =?UTF-8?B?0JjRgNC40L3QsA==?= <irina.pipe@example.ru>\r\nTo: sales@kitchen.example\r\n"
+               "Subject: =?UTF-8?B?0JrRg9GF0L3Rjw==?=\r\nMessage-ID: <pipe.1@example.ru>\r\n\r\nХочу кухню.\r\n")
+    taken = server.cli("mail", "ingest", input=message)
+    assert taken.stdout.startswith("Taken: lead ") and "(a new lead)" in taken.stdout, taken.stdout
+    again = server.cli("mail", "ingest", input=message)
+    assert again.stdout.startswith("Already taken: lead "), again.stdout
+    bad = server.cli("mail", "ingest", input="not a message at all", check=False)
+    assert bad.returncode == 65 and bad.stderr.startswith("rapport:"), (bad.returncode, bad.stderr)
+    server.start()
+    token = server.create_token("admin@kitchen.example", name="mail")
+    leads = server.api(token).get("/api/v1/leads?limit=200").json()["data"]
+    assert [lead["title"] for lead in leads if "irina.pipe@example.ru" in lead.get("emails", [])] == ["Кухня"]

@@ -84,7 +84,7 @@ enum DocumentMarkup {
         }
 
         mutating func text(_ raw: String) {
-            let collapsed = raw.replacing(/\s+/, with: " ")
+            let collapsed = Self.collapsedWhitespace(raw)
             guard !collapsed.isEmpty else { return }
             let run = Run(text: collapsed, bold: boldDepth > 0 || cell?.header == true || heading != nil)
             if cell != nil { cell!.runs.append(run) } else if rows != nil { return } else { runs.append(run) }
@@ -219,11 +219,53 @@ enum DocumentMarkup {
             return nil
         }
 
+        /// Runs of spaces, tabs and line breaks as one space (HTML's whitespace). Scanned by hand:
+        /// a document has thousands of text pieces and a regular expression costs a parse each time.
+        static func collapsedWhitespace(_ text: String) -> String {
+            var out = ""
+            out.reserveCapacity(text.utf8.count)
+            var inSpace = false
+            for character in text {
+                if character.isWhitespace && character != "\u{00A0}" {
+                    if !inSpace { out.append(" ") }
+                    inSpace = true
+                } else {
+                    out.append(character)
+                    inSpace = false
+                }
+            }
+            return out
+        }
+
+        /// `name="value" name='value' name=value name` → lower-case names and decoded values.
         static func attributes(_ text: String) -> [String: String] {
             var out: [String: String] = [:]
-            for match in text.matches(of: /([A-Za-z_:][-A-Za-z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/) {
-                let value = match.output.2 ?? match.output.3 ?? match.output.4 ?? ""
-                out[String(match.output.1).lowercased()] = decodeEntities(String(value))
+            let characters = Array(text)
+            var index = 0
+            func skipSpaces() { while index < characters.count, characters[index].isWhitespace || characters[index] == "/" { index += 1 } }
+            while true {
+                skipSpaces()
+                guard index < characters.count else { break }
+                var name = ""
+                while index < characters.count, !characters[index].isWhitespace, characters[index] != "=", characters[index] != "/" {
+                    name.append(characters[index])
+                    index += 1
+                }
+                while index < characters.count, characters[index].isWhitespace { index += 1 }
+                var value = ""
+                if index < characters.count, characters[index] == "=" {
+                    index += 1
+                    while index < characters.count, characters[index].isWhitespace { index += 1 }
+                    if index < characters.count, characters[index] == "\"" || characters[index] == "'" {
+                        let quote = characters[index]
+                        index += 1
+                        while index < characters.count, characters[index] != quote { value.append(characters[index]); index += 1 }
+                        index += 1
+                    } else {
+                        while index < characters.count, !characters[index].isWhitespace { value.append(characters[index]); index += 1 }
+                    }
+                }
+                if !name.isEmpty { out[name.lowercased()] = decodeEntities(value) }
             }
             return out
         }
@@ -234,14 +276,31 @@ enum DocumentMarkup {
 
         static func decodeEntities(_ text: String) -> String {
             guard text.contains("&") else { return text }
-            return text.replacing(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/) { match in
-                let name = String(match.output.1)
-                if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                    return UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) } ?? ""
+            var out = ""
+            var rest = Substring(text)
+            while let amp = rest.firstIndex(of: "&") {
+                out += rest[..<amp]
+                let after = rest[rest.index(after: amp)...]
+                if let semicolon = after.prefix(10).firstIndex(of: ";") {
+                    let name = after[..<semicolon]
+                    var decoded: String?
+                    if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                        decoded = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+                    } else if name.hasPrefix("#") {
+                        decoded = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+                    } else {
+                        decoded = named[name.lowercased()]
+                    }
+                    if let decoded {
+                        out += decoded
+                        rest = after[after.index(after: semicolon)...]
+                        continue
+                    }
                 }
-                if name.hasPrefix("#") { return UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) } ?? "" }
-                return named[name.lowercased()] ?? String(match.output.0)
+                out += "&"
+                rest = after
             }
+            return out + rest
         }
     }
 }
