@@ -78,6 +78,10 @@ import Testing
         #expect(error?.description == "only 8-bit PNG pictures go into documents (this one is 16-bit)")
     }
 
+    @Test func coordinates_are_written_with_at_most_two_decimals() {
+        #expect([12, 12.5, 12.345, -0.05, 0.004, 595.28, -3].map(PDFFile.number) == ["12", "12.5", "12.35", "-0.05", "0", "595.28", "-3"])
+    }
+
     @Test func markup_reads_as_blocks() {
         let blocks = DocumentMarkup.blocks("<h2 style='text-align: center'>T&amp;C</h2><p>a  <b>b</b>\n c</p><table><tr><th>x</th></tr><tr><td colspan=2>y</td></tr></table>")
         #expect(blocks.count == 3)

@@ -113,7 +113,10 @@ struct PDFFile {
         }
         let xref = out.count
         write("xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n")
-        for offset in offsets { write(String(format: "%010d 00000 n \n", offset)) }
+        for offset in offsets {
+            let digits = String(offset)
+            write(String(repeating: "0", count: max(0, 10 - digits.count)) + digits + " 00000 n \n")
+        }
         write("trailer\n<< /Size \(offsets.count + 1) /Root \(catalog) 0 R /Info \(info) 0 R >>\nstartxref\n\(xref)\n%%EOF\n")
         return out
     }
@@ -179,8 +182,15 @@ struct PDFFile {
         return out + ">"
     }
 
+    /// A coordinate with at most two decimals (`12`, `12.5`, `-0.05`), written by hand: a page
+    /// has thousands of them and `String(format:)` is slow.
     static func number(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
+        let hundredths = Int((value * 100).rounded())
+        let magnitude = abs(hundredths)
+        let whole = String(magnitude / 100), fraction = magnitude % 100
+        let sign = hundredths < 0 ? "-" : ""
+        if fraction == 0 { return sign + whole }
+        let digits = fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction)
+        return sign + whole + "." + digits
     }
 }
