@@ -5,17 +5,8 @@ import Foundation
 /// whatever charset and transfer encoding they came in, the attachments, and whether it was
 /// sent by a machine (an auto-reply, a bounce, a list), which must never be answered.
 public struct ParsedMail: Sendable, Equatable {
-    public struct File: Sendable, Equatable {
-        public var fileName: String
-        public var contentType: String
-        public var data: Data
-
-        public init(fileName: String, contentType: String, data: Data) {
-            self.fileName = fileName
-            self.contentType = contentType
-            self.data = data
-        }
-    }
+    /// A file the message carries (the same shape as one Rapport attaches).
+    public typealias File = MIMEMessage.Attachment
 
     public var from: MailAddress?
     public var to: [MailAddress] = []

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import RapportServices
 
 /// A `multipart/form-data` body (RFC 7578), read whole: text fields and files by field name.
 /// The body is already bounded by the route's size limit.
@@ -11,6 +13,16 @@ struct MultipartForm {
 
     private(set) var fields: [String: String] = [:]
     private(set) var files: [String: File] = [:]
+
+    /// A page's multipart form, read whole within `limit` plus room for the framing: refused as
+    /// a CSRF failure unless it is well-formed and carries the session's `_csrf` field.
+    static func read(_ request: Request, context: RapportRequestContext, csrf expected: String?, limit: Int) async throws -> MultipartForm {
+        let body = Data(buffer: try await request.body.collect(upTo: limit + (64 << 10)))
+        guard let boundary = boundary(request.headers[.contentType]), let form = MultipartForm(body, boundary: boundary),
+              let expected, let sent = form.fields["_csrf"], SecretGenerator.constantTimeEquals(sent, expected)
+        else { throw RapportHTTPError.csrf }
+        return form
+    }
 
     /// The boundary from a `Content-Type: multipart/form-data; boundary=…` header.
     static func boundary(_ contentType: String?) -> String? {

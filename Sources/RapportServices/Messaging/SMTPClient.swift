@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import RapportDomain
 
 /// Why an SMTP session or one message in it did not go through. `isPermanent` says whether
@@ -78,6 +79,7 @@ public struct SMTPClient: Sendable {
         // SNI takes a name, never an address.
         let serverName = Self.isIPAddress(settings.host) ? nil : settings.host
         let implicitTLS = settings.security == .tls
+        let handshake = TLSHandshakeWatch.State(nil)
         let channel: NIOAsyncChannel<String, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -86,6 +88,7 @@ public struct SMTPClient: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         if implicitTLS, let tlsContext {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
+                            try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(handshake))
                         }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
                         return try NIOAsyncChannel<String, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -96,7 +99,7 @@ public struct SMTPClient: Sendable {
         }
         return try await channel.executeThenClose { inbound, outbound in
             let session = SMTPSession(channel: channel.channel, lines: inbound.makeAsyncIterator(), outbound: outbound, client: self,
-                                      tlsContext: tlsContext, serverName: serverName)
+                                      tlsContext: tlsContext, serverName: serverName, handshake: implicitTLS ? handshake : nil)
             try await session.open()
             let result = try await body(session)
             await session.quit()
@@ -123,10 +126,13 @@ public final class SMTPSession {
     let client: SMTPClient
     let tlsContext: NIOSSLContext?
     let serverName: String?
+    /// Once TLS began: whether its handshake completed, and how it failed.
+    var handshake: TLSHandshakeWatch.State?
     public private(set) var capabilities = SMTPCapabilities()
 
     init(channel: any Channel, lines: NIOAsyncChannelInboundStream<String>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-         client: SMTPClient, tlsContext: NIOSSLContext?, serverName: String?) {
+         client: SMTPClient, tlsContext: NIOSSLContext?, serverName: String?, handshake: TLSHandshakeWatch.State?) {
+        self.handshake = handshake
         self.channel = channel
         self.lines = lines
         self.outbound = outbound
@@ -160,10 +166,13 @@ public final class SMTPSession {
     func startTLS() async throws {
         guard let tlsContext else { throw SMTPError.tls("no TLS context") }
         let serverName = serverName
+        let watch = TLSHandshakeWatch.State(nil)
+        handshake = watch
         do {
             try await channel.eventLoop.submit { [channel] in
-                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName),
-                                                               position: .first)
+                let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName)
+                try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(watch), position: .after(tls))
             }.get()
         } catch {
             throw SMTPError.tls("\(error)")
@@ -216,7 +225,7 @@ public final class SMTPSession {
             let refused = replies.firstIndex { $0.code / 100 != 2 && $0.code != 354 } ?? replies.count - 1
             throw SMTPError.refused(step: envelope[refused].0, replies[refused])
         }
-        do { try await outbound.write(ByteBuffer(bytes: SMTPCommand.data(data))) } catch { throw SMTPError.closed(step: "the message") }
+        do { try await outbound.write(ByteBuffer(bytes: SMTPCommand.data(data))) } catch { throw ended("the message", false) }
         let final = try await reply("the message", timeout: client.dataTimeout)
         guard final.code / 100 == 2 else { throw SMTPError.refused(step: "the message", final) }
         return final
@@ -239,7 +248,7 @@ public final class SMTPSession {
     }
 
     func write(_ command: String) async throws {
-        do { try await outbound.write(ByteBuffer(string: command)) } catch { throw SMTPError.closed(step: String(command.prefix(4))) }
+        do { try await outbound.write(ByteBuffer(string: command)) } catch { throw ended(String(command.prefix(4)), false) }
     }
 
     func expect(_ reply: SMTPReply, _ code: Int, _ step: String) throws {
@@ -264,17 +273,51 @@ public final class SMTPSession {
             } catch let error as BoringSSLError {
                 throw SMTPError.tls("\(error)")
             } catch {
-                throw expired.withLockedValue { $0 } ? SMTPError.timedOut(step: step) : SMTPError.closed(step: step)
+                throw ended(step, expired.withLockedValue { $0 })
             }
-            guard let line else {
-                throw expired.withLockedValue { $0 } ? SMTPError.timedOut(step: step) : SMTPError.closed(step: step)
-            }
+            guard let line else { throw ended(step, expired.withLockedValue { $0 }) }
             do {
                 if let reply = try parser.feed(line) { return reply }
             } catch {
                 throw SMTPError.malformedReply(line)
             }
         }
+    }
+}
+
+extension SMTPSession {
+    /// Why the replies stopped: a TLS handshake that never completed (the server may close
+    /// before its alert is read), else the time limit, else the server closing.
+    func ended(_ step: String, _ expired: Bool) -> SMTPError {
+        if let handshake, let state = handshake.withLockedValue({ $0 }), !state.completed {
+            return .tls(state.error ?? "the TLS handshake did not complete")
+        }
+        return expired ? .timedOut(step: step) : .closed(step: step)
+    }
+}
+
+/// Notes whether the TLS handshake completed and the error that ended it, for `SMTPSession.ended`.
+final class TLSHandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias State = NIOLockedValueBox<(completed: Bool, error: String?)?>
+
+    let state: State
+
+    init(_ state: State) {
+        self.state = state
+        state.withLockedValue { $0 = (false, nil) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { state.withLockedValue { $0?.completed = true } }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        state.withLockedValue { current in
+            if current?.completed == false, current?.error == nil { current?.error = "\(error)" }
+        }
+        context.fireErrorCaught(error)
     }
 }
 

@@ -24,22 +24,13 @@ struct SettingsPages {
                 return pages.redirect(to: "/admin/settings", flash: "flash_saved")
             } catch let error as RapportError {
                 guard case .validation = error else { throw error }
-                // `requisites.inn` → `requisites_inn`: a dotted name would read as a path in the template.
-                let errors = pages.errors(error, pages.locale(request, context)).reduce(into: [String: String]()) {
-                    $0[$1.key.replacingOccurrences(of: ".", with: "_")] = $1.value
-                }
-                return try await page(request, context, values: form.values, errors: errors)
+                return try await page(request, context, values: form.values, errors: pages.flatErrors(error, pages.locale(request, context)))
             }
         }
         for picture in CompanyRequisites.Picture.allCases {
             group.post("admin/settings/pictures/\(picture.rawValue)") { request, context in
                 let principal = try context.requirePrincipal()
-                let body = Data(buffer: try await request.body.collect(upTo: (5 << 20) + (64 << 10)))
-                guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
-                      let form = MultipartForm(body, boundary: boundary),
-                      let expected = csrfToken(principal), let sent = form.fields["_csrf"],
-                      SecretGenerator.constantTimeEquals(sent, expected)
-                else { throw RapportHTTPError.csrf }
+                let form = try await MultipartForm.read(request, context: context, csrf: csrfToken(principal), limit: (5 << 20))
                 guard let file = form.files["file"], !file.fileName.isEmpty else {
                     return pages.redirect(to: "/admin/settings#pictures", flash: "flash_file_missing_refused")
                 }

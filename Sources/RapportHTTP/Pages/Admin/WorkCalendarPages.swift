@@ -39,12 +39,7 @@ struct WorkCalendarPages {
     /// by line with its text in the box, nothing saved.
     func loadFile(_ request: Request, _ context: RapportRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let body = Data(buffer: try await request.body.collect(upTo: Self.maxFileBytes + (64 << 10)))
-        guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
-              let form = MultipartForm(body, boundary: boundary),
-              let expected = csrfToken(principal), let sent = form.fields["_csrf"],
-              SecretGenerator.constantTimeEquals(sent, expected)
-        else { throw RapportHTTPError.csrf }
+        let form = try await MultipartForm.read(request, context: context, csrf: csrfToken(principal), limit: Self.maxFileBytes)
         guard let file = form.files["file"], !file.fileName.isEmpty, !file.bytes.isEmpty else {
             return pages.redirect(to: "/admin/calendar", flash: "flash_file_missing_refused")
         }

@@ -33,12 +33,7 @@ struct ImportPages {
         }
         group.post("clients/import") { request, context in
             let principal = try context.requirePrincipal()
-            let body = Data(buffer: try await request.body.collect(upTo: imports.maxBytes + (64 << 10)))
-            guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
-                  let form = MultipartForm(body, boundary: boundary),
-                  let expected = csrfToken(principal), let sent = form.fields["_csrf"],
-                  SecretGenerator.constantTimeEquals(sent, expected)
-            else { throw RapportHTTPError.csrf }
+            let form = try await MultipartForm.read(request, context: context, csrf: csrfToken(principal), limit: imports.maxBytes)
             let entity = form.fields["entity"] ?? "company"
             guard let file = form.files["file"], !file.fileName.isEmpty else {
                 return pages.redirect(to: "/clients/import?entity=\(entity)", flash: "flash_file_missing_refused")

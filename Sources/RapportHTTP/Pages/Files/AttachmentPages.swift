@@ -15,12 +15,7 @@ struct AttachmentPages {
             group.post("\(base)/{id}/attachments") { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try context.id(entity: owner.rawValue)
-                let body = Data(buffer: try await request.body.collect(upTo: attachments.maxBytes + (64 << 10)))
-                guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
-                      let form = MultipartForm(body, boundary: boundary),
-                      let expected = csrfToken(principal), let sent = form.fields["_csrf"],
-                      SecretGenerator.constantTimeEquals(sent, expected)
-                else { throw RapportHTTPError.csrf }
+                let form = try await MultipartForm.read(request, context: context, csrf: csrfToken(principal), limit: attachments.maxBytes)
                 guard let file = form.files["file"], !file.fileName.isEmpty else {
                     return pages.redirect(to: "/\(base)/\(id)", flash: "flash_file_missing_refused")
                 }

@@ -85,11 +85,7 @@ struct DeliveryPages {
             guard case .validation = error else { throw error }
             var values = form.values
             values.removeValue(forKey: "password")
-            // `smtp.host` → `smtp_host`: a dotted name would read as a path in the template.
-            let errors = pages.errors(error, pages.locale(request, context)).reduce(into: [String: String]()) {
-                $0[$1.key.replacingOccurrences(of: ".", with: "_")] = $1.value
-            }
-            return try await page(request, context, values: values, errors: errors, editing: prefix)
+            return try await page(request, context, values: values, errors: pages.flatErrors(error, pages.locale(request, context)), editing: prefix)
         }
     }
 

@@ -63,12 +63,7 @@ struct VisitPages {
         group.post("visits/{id}/results") { request, context in
             let principal = try context.requirePrincipal()
             let id = try context.id(entity: "visit")
-            let body = Data(buffer: try await request.body.collect(upTo: maxUpload + (64 << 10)))
-            guard let boundary = MultipartForm.boundary(request.headers[.contentType]),
-                  let form = MultipartForm(body, boundary: boundary),
-                  let expected = csrfToken(principal), let sent = form.fields["_csrf"],
-                  SecretGenerator.constantTimeEquals(sent, expected)
-            else { throw RapportHTTPError.csrf }
+            let form = try await MultipartForm.read(request, context: context, csrf: csrfToken(principal), limit: maxUpload)
             let layout = form.files["layout"].flatMap { file in
                 file.fileName.isEmpty && file.bytes.isEmpty ? nil
                     : VisitService.ResultFile(fileName: file.fileName, contentType: file.contentType, bytes: file.bytes)

@@ -190,6 +190,12 @@ extension PageRenderer {
         return map
     }
 
+    /// The same, keyed `requisites_inn` for `requisites.inn`: a dotted name would read as a path
+    /// in a template.
+    func flatErrors(_ error: RapportError, _ locale: AppLocale) -> [String: String] {
+        errors(error, locale).reduce(into: [:]) { $0[$1.key.replacingOccurrences(of: ".", with: "_")] = $1.value }
+    }
+
     /// One field error in the viewer's language.
     func message(_ error: FieldError, _ locale: AppLocale) -> String {
         let key = "field_error_\(error.code)"
