@@ -56,6 +56,20 @@ import Testing
             let interactions = try await harness.services.interactions.list(.init(record: .init(entity: "lead", id: leadID)), page: .init(), by: admin).items
             #expect(interactions.contains { $0.kind == .email && $0.direction == .incoming && ($0.details ?? "").contains("Хочу кухню 3 метра") })
 
+            // Answering from the card: in her thread, "Re:" her subject, to her address.
+            let session = try await signIn(client, email: "admin@test.example")
+            let compose = try await send(client, .get, "/messages/new?link_entity=lead&link_id=\(leadID)&channel=email", headers: sessionHeaders(session))
+            #expect(compose.body.contains("name=\"in_reply_to\" value=\"req.1@example.ru\"") && compose.body.contains("value=\"Re: Кухня на заказ\""))
+            let csrf = try #require(csrfField(in: compose.body))
+            let answeredByHand = try await send(client, .post, "/messages", headers: formHeaders(cookies: [(sessionCookieName, session)]),
+                                                body: formEncode([("_csrf", csrf), ("channel", "email"), ("link_entity", "lead"),
+                                                                  ("link_id", String(leadID)), ("to", "irina@example.ru"),
+                                                                  ("subject", "Re: Кухня на заказ"), ("text", "Ирина, перезвоню в 18:00."),
+                                                                  ("in_reply_to", "req.1@example.ru")]))
+            #expect(answeredByHand.status == .found)
+            let byHand = try #require(try await harness.services.outbox.messages(of: .init(entity: "lead", id: leadID), by: admin).first { !$0.autoReply })
+            #expect(byHand.inReplyTo == "req.1@example.ru" && byHand.recipient == "irina@example.ru")
+
             // The same message again: taken once.
             let again = try await Self.post(client, token, """
                 From: Irina@Example.ru

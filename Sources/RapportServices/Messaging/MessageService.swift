@@ -124,7 +124,9 @@ public struct MessageService: Sendable {
     }
 
     /// A draft for the compose form: the client's address and, with a template, its subject and
-    /// text filled for the record. Nothing is checked beyond the record being readable.
+    /// text filled for the record; an e-mail to a record the client last wrote to by e-mail
+    /// answers that message (its thread, "Re:" its subject, to its sender). Nothing is checked
+    /// beyond the record being readable.
     public func prefill(channel: OutboxMessage.Channel, link: WorkTask.Link, templateID: Int64?, by principal: Principal) async throws -> Draft {
         let now = env.clock.now()
         return try await env.database.read { db in
@@ -138,6 +140,18 @@ public struct MessageService: Sendable {
                 draft.templateID = templateID
                 draft.subject = filled.subject
                 draft.text = filled.text
+            }
+            if channel == .email, let last = try await db.raw("""
+                SELECT message_id, from_address, subject FROM inbound_emails
+                WHERE link_entity = \(bind: link.entity) AND link_id = \(bind: link.id) AND message_id IS NOT NULL
+                ORDER BY id DESC LIMIT 1
+                """).first() {
+                draft.inReplyTo = try last.decode(column: "message_id", as: String.self)
+                draft.to = try last.decode(column: "from_address", as: String.self)
+                if draft.subject == nil {
+                    let subject = try last.decode(column: "subject", as: String.self)
+                    draft.subject = subject.lowercased().hasPrefix("re:") ? subject : "Re: " + subject
+                }
             }
             return draft
         }

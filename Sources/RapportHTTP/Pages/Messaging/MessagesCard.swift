@@ -32,7 +32,7 @@ struct MessagesCard {
             func given(_ key: String) -> String? { (form[key] ?? "").isEmpty ? nil : form[key] }
             let draft = MessageService.Draft(channel: form["channel"], linkEntity: link.entity, linkID: link.id, to: given("to"),
                                              templateID: form.id("template_id"), subject: form["subject"], text: form["text"],
-                                             attachmentIDs: files)
+                                             attachmentIDs: files, inReplyTo: given("in_reply_to"))
             do {
                 _ = try await messages.send(draft, by: principal)
                 return pages.redirect(to: RecordPaths.path(link.entity, link.id) + "#record-messages", flash: "flash_message_queued")
@@ -77,6 +77,7 @@ struct MessagesCard {
             "link_entity": link.entity, "link_id": link.id, "channel": channel.rawValue, "is_email": channel == .email,
             "back": RecordPaths.path(link.entity, link.id), "email_url": base + "&channel=email", "sms_url": base + "&channel=sms",
             "to": draft.to ?? "", "subject": draft.subject ?? "", "text": draft.text ?? "", "template_id": draft.templateID.map(String.init) ?? "",
+            "in_reply_to": draft.inReplyTo ?? "",
             "has_templates": !templates.isEmpty, "has_files": !files.isEmpty,
             "templates": templates.map { t -> [String: Any] in
                 ["id": t.id, "name": "\(t.name) (\(t.locale.rawValue))", "url": base + "&channel=\(channel.rawValue)&template_id=\(t.id)",
