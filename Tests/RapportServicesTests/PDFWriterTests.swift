@@ -32,7 +32,7 @@ import Testing
             <tr><td colspan="3" align="right"><b>Итого:</b></td><td align="right"><b>6 250 000,00 ₽</b></td></tr>
             </table>
             <p>Всего к оплате: Шесть миллионов двести пятьдесят тысяч рублей 00 копеек</p>
-            <table><tr><td>Слово-без-пробелов-которое-никак-не-помещается-в-узкую-ячейку-таблицы-и-должно-быть-разрезано-на-части-чтобы-влезть</td><td width="20%">Подпись</td></tr></table>
+            <table><tr><td>Слово-без-пробелов-которое-никак-не-помещается-в-узкую-ячейку-таблицы-и-должно-быть-разрезано-на-части-чтобы-влезть</td><td width="20%">Подпись<br><img src="company:signature" height="30"></td></tr></table>
             <p><img src="company:signature" height="40"> <img src="company:stamp" height="90"></p>
             <ul><li>first</li><li>second</li></ul>
             <hr>
@@ -68,6 +68,16 @@ import Testing
         // The font is a subset: a page of text is not a whole font file.
         let onePage = PDFLayout.render(html: "<p>Коротко.</p>", title: "", fonts: Self.fonts)
         #expect(onePage.count < 60_000)
+    }
+
+    @Test func a_picture_in_a_table_cell_is_drawn_under_its_text() {
+        let html = "<table border=\"1\"><tr><td>Руководитель</td><td>Подпись<br><img src=\"company:stamp\" height=\"40\"></td></tr></table>"
+        let pdf = PDFLayout.render(html: html, title: "", fonts: Self.fonts, pictures: ["company:stamp": try! PDFImage(Self.stamp())])
+        let text = String(decoding: pdf, as: UTF8.self)
+        #expect(text.contains("/XObject << /Im0") && text.contains("/Subtype /Image"))
+        let blocks = DocumentMarkup.blocks(html)
+        guard case .table(let rows, _) = blocks.first else { Issue.record("no table"); return }
+        #expect(rows[0].cells[1].pictures.map(\.source) == ["company:stamp"])
     }
 
     @Test func pictures_that_cannot_go_in_are_refused_with_the_reason() {

@@ -24,6 +24,8 @@ enum DocumentMarkup {
 
     struct Cell: Sendable, Equatable {
         var runs: [Run] = []
+        /// Pictures drawn below the cell's text (a signature, a stamp).
+        var pictures: [Picture] = []
         var align: Align = .left
         var span = 1
         var header = false
@@ -132,7 +134,7 @@ enum DocumentMarkup {
             case ("img", _):
                 let size = { (key: String) in attributes[key].flatMap { Double($0.replacingOccurrences(of: "px", with: "")) } }
                 let picture = Picture(source: attributes["src"] ?? "", width: size("width"), height: size("height"))
-                if cell != nil { cell!.runs.append(Run(text: "", bold: false)) } else { pictures.append(picture) }
+                if cell != nil { cell!.pictures.append(picture) } else { pictures.append(picture) }
             case ("table", false):
                 flushParagraph()
                 tableDepth += 1

@@ -187,8 +187,10 @@ public struct PDFLayout {
     func rowHeight(_ row: DocumentMarkup.Row, _ widths: [Double]) -> Double {
         var column = 0, tallest = 0.0
         for cell in row.cells where column < widths.count {
-            let lines = wrap(cell.runs, width: cellWidth(widths, from: column, span: cell.span) - 2 * Self.cellPadding, size: Self.bodySize)
-            tallest = max(tallest, Double(max(1, lines.count)) * Self.bodySize * Self.lineFactor)
+            let inner = cellWidth(widths, from: column, span: cell.span) - 2 * Self.cellPadding
+            let lines = wrap(cell.runs, width: inner, size: Self.bodySize)
+            let text = cell.runs.isEmpty && !cell.pictures.isEmpty ? 0 : Double(max(1, lines.count)) * Self.bodySize * Self.lineFactor
+            tallest = max(tallest, text + cellPicturesHeight(cell, inner))
             column += cell.span
         }
         return tallest + 2 * Self.cellPadding
@@ -206,11 +208,41 @@ public struct PDFLayout {
                      align: cell.align)
                 lineTop += Self.bodySize * Self.lineFactor
             }
+            if !cell.pictures.isEmpty {
+                drawCellPictures(cell, x: x + Self.cellPadding, top: cell.runs.isEmpty ? y + Self.cellPadding : lineTop, width: width - 2 * Self.cellPadding)
+            }
             if border { rectangle(x: x, y: y, width: width, height: height) }
             x += width
             column += cell.span
         }
         y += height
+    }
+
+    /// A cell's pictures side by side, scaled down to its width.
+    func cellPictureSizes(_ cell: DocumentMarkup.Cell, _ width: Double) -> [(source: String, width: Double, height: Double)] {
+        let sizes = pictureSizes(cell.pictures)
+        let total = sizes.reduce(0) { $0 + $1.width } + Double(max(0, sizes.count - 1)) * 4
+        let scale = total > width && total > 0 ? width / total : 1
+        return sizes.map { ($0.source, $0.width * scale, $0.height * scale) }
+    }
+
+    func cellPicturesHeight(_ cell: DocumentMarkup.Cell, _ width: Double) -> Double {
+        cellPictureSizes(cell, width).map(\.height).max() ?? 0
+    }
+
+    mutating func drawCellPictures(_ cell: DocumentMarkup.Cell, x start: Double, top: Double, width: Double) {
+        var x = start
+        for item in cellPictureSizes(cell, width) {
+            let index = pictureIndex[item.source] ?? {
+                file.images.append(pictures[item.source]!)
+                return file.images.count - 1
+            }()
+            pictureIndex[item.source] = index
+            file.pages[file.pages.count - 1].images.insert(index)
+            file.pages[file.pages.count - 1].content +=
+                "q \(n(item.width)) 0 0 \(n(item.height)) \(n(x)) \(n(Self.pageHeight - top - item.height)) cm /Im\(index) Do Q\n"
+            x += item.width + 4
+        }
     }
 
     // MARK: text
