@@ -176,6 +176,28 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.kinds)
+    func replies_go_out_on_the_request_s_channel(kind: DatabaseKind) async throws {
+        try await TestApp.with(kind) { harness, client in
+            let admin = try await harness.admin()
+            try await Self.setUp(harness, admin)
+            var bySMS = LeadInput()
+            (bySMS.title, bySMS.source, bySMS.phones, bySMS.emails) = ("По SMS", "sms", ["+7 916 555-00-11"], ["x@example.ru"])
+            var byMail = LeadInput()
+            (byMail.title, byMail.source, byMail.phones, byMail.emails) = ("По почте", "e-mail", ["+7 916 555-00-12"], ["y@example.ru"])
+            var phoneOnly = LeadInput()
+            (phoneOnly.title, phoneOnly.source, phoneOnly.phones) = ("Звонок", "phone", ["+7 916 555-00-13"])
+            let session = try await signIn(client, email: "admin@test.example")
+            for (input, channel) in [(bySMS, "sms"), (byMail, "email"), (phoneOnly, "sms")] {
+                let lead = try await harness.services.leads.create(input, by: admin)
+                let card = try await send(client, .get, "/leads/\(lead.id)", headers: sessionHeaders(session))
+                #expect(card.body.contains("id=\"message-reply\""))
+                let reply = try await send(client, .get, "/messages/new?link_entity=lead&link_id=\(lead.id)", headers: sessionHeaders(session))
+                #expect(reply.body.contains("name=\"channel\" value=\"\(channel)\""), "\(input.title ?? "")")
+            }
+        }
+    }
+
     @Test func the_mail_server_pipe() async throws {
         // `rapport mail ingest` is run by the e2e tests against a real binary; here its service on stdin-like bytes.
         try await TestApp.with(.sqlite) { harness, _ in

@@ -157,6 +157,22 @@ public struct MessageService: Sendable {
         }
     }
 
+    /// The channel a reply goes out on (P8: the one the request came by): SMS for a lead that
+    /// came by SMS, e-mail for one that came by e-mail; otherwise e-mail when the client has an
+    /// address, else SMS when they have a phone.
+    public func replyChannel(for link: WorkTask.Link, by principal: Principal) async throws -> OutboxMessage.Channel {
+        let now = env.clock.now()
+        return try await env.database.read { db in
+            guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
+            if link.entity == "lead", let source = try await LeadStore().find(id: link.id, on: db)?.source?.lowercased() {
+                if ["sms", "смс"].contains(source) { return .sms }
+                if ["e-mail", "email", "почта"].contains(source) { return .email }
+            }
+            let context = try await TemplateContext.load(link, locale: .en, now: now, env: env, db)
+            return context.values["client.email"] == nil && context.values["client.phone"] != nil ? .sms : .email
+        }
+    }
+
     /// The active templates a message about `link` on `channel` may start from.
     public func templates(channel: OutboxMessage.Channel, about entity: String) async throws -> [MessageTemplate] {
         try await env.database.read { db in

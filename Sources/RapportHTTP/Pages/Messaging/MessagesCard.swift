@@ -18,7 +18,9 @@ struct MessagesCard {
             let principal = try context.requirePrincipal()
             let query = QueryReader(request: request)
             let link = try Self.link(query.string("link_entity", maxLength: 20), query.int64("link_id"))
-            let channel = OutboxMessage.Channel(rawValue: try query.string("channel", maxLength: 10) ?? "") == .sms ? OutboxMessage.Channel.sms : .email
+            // Without a channel: the one the request came by.
+            let asked = try query.string("channel", maxLength: 10).flatMap(OutboxMessage.Channel.init(rawValue:))
+            let channel: OutboxMessage.Channel = asked == .sms ? .sms : asked == .email ? .email : try await messages.replyChannel(for: link, by: principal)
             let draft = try await messages.prefill(channel: channel, link: link, templateID: try query.int64("template_id"), by: principal)
             // A document's "Send by e-mail" comes with its PDF ticked.
             let attach = try query.int64("attach").map { Set([$0]) } ?? []
@@ -98,6 +100,7 @@ struct MessagesCard {
         let base = "/messages/new?link_entity=\(link.entity)&link_id=\(link.id)"
         return [
             "messages_card": true, "can_write": canResend, "write_email_url": base + "&channel=email", "write_sms_url": base + "&channel=sms",
+            "reply_url": base,
             "record_messages": list.map { m -> [String: Any] in
                 ["id": m.id, "channel": m.channel == .sms ? "SMS" : m.channel == .email ? "E-mail" : "Webhook",
                  "recipient": m.recipient, "summary": String((m.subject ?? m.body).prefix(160)),
