@@ -113,6 +113,8 @@ public struct SMTPClient: Sendable {
         do { return try NIOSSLContext(configuration: configuration) } catch { throw SMTPError.tls("\(error)") }
     }
 
+    /// Whether `host` is a numeric address (SNI takes names only). `SocketAddress` throws for
+    /// anything that is not an address: that is the answer "no", not an error to report.
     static func isIPAddress(_ host: String) -> Bool {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
