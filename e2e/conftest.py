@@ -6,6 +6,8 @@
                     every server it made is stopped at teardown
     sqlite_url      a fresh SQLite database URL in a temp dir
     pg_url          a fresh PostgreSQL database URL (skips when no cluster is configured)
+    driver          a headless chromium through selenium (a screenshot of the page when the test fails)
+    screenshots_dir e2e/screenshots, emptied once per run
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import rapportlib  # noqa: E402
+from browserlib import CHROMEDRIVER, CHROMIUM, DESKTOP, SCREENSHOTS, set_viewport  # noqa: E402
 from rapportlib import RapportServer  # noqa: E402
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
 
 
 def pytest_sessionstart(session):
@@ -102,3 +107,37 @@ def sqlite_server(make_server, sqlite_url):
 @pytest.fixture
 def pg_server(pg_url, make_server):  # pg_url first: its database is dropped after the server stops
     return _admin_server(make_server, pg_url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_dir():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def driver(request):
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        pytest.fail(f"need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium, chromium-driver)")
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager try to download
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=en-US", "--no-first-run",
+                "--disable-extensions", "--disable-background-networking"):
+        options.add_argument(arg)
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    drv.set_page_load_timeout(30)
+    set_viewport(drv, *DESKTOP)
+    yield drv
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        try:
+            set_viewport(drv, *DESKTOP)
+            drv.save_screenshot(str(SCREENSHOTS / f"failure-{request.node.name}.png"))
+            print(f"\nfailure screenshot: e2e/screenshots/failure-{request.node.name}.png; URL {drv.current_url}")
+        except Exception as exc:  # the browser itself may be what failed
+            print(f"no failure screenshot: {exc}")
+    drv.quit()

@@ -7,176 +7,20 @@ redirect, the page language) and cross-checks the stored record through the API.
 
 from __future__ import annotations
 
-import os
 import re
-import struct
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import urlparse
 
-import pytest
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from rapportlib import ADMIN_EMAIL, ADMIN_PASSWORD, E2E_DIR
+from browserlib import (DESKTOP, DRAG_AND_DROP, PHONE, WAIT, Shots, body_text, fill, find, page_lang, path_of, set_viewport,
+                        sign_in, submit_and_wait, switch_language, wait_for)
+from rapportlib import ADMIN_EMAIL, ADMIN_PASSWORD
 
-CHROMIUM = os.environ.get("RAPPORT_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("RAPPORT_CHROMEDRIVER", "/usr/bin/chromedriver")
-SCREENSHOTS = E2E_DIR / "screenshots"
-DESKTOP = (1440, 900)
-PHONE = (390, 844)
-WAIT = 15  # seconds for any page change
 SCOPES = {"none", "own", "department", "department_tree", "all"}
-
-
-def set_viewport(driver, width: int, height: int, mobile: bool = False) -> None:
-    # --window-size includes the (invisible) browser chrome even when headless; the device
-    # metrics override makes the page's viewport, and so the screenshot, exactly this size.
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    with open(path, "rb") as f:
-        header = f.read(24)
-    return struct.unpack(">II", header[16:24])
-
-
-class Shots:
-    """Numbered screenshots: shots("login") -> screenshots/01-login.png."""
-
-    def __init__(self, driver):
-        self.driver = driver
-        self.n = 0
-        self.size = DESKTOP
-
-    def __call__(self, name: str) -> Path:
-        self.n += 1
-        path = SCREENSHOTS / f"{self.n:02d}-{name}.png"
-        assert self.driver.save_screenshot(str(path)), f"could not save {path}"
-        assert png_size(path) == self.size, f"{path.name} is {png_size(path)}, expected {self.size}"
-        return path
-
-
-@pytest.fixture(scope="module", autouse=True)
-def screenshots_dir():
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
-    return SCREENSHOTS
-
-
-@pytest.fixture
-def driver(request):
-    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
-        pytest.fail(f"need {CHROMIUM} and {CHROMEDRIVER} (Debian: chromium, chromium-driver)")
-    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager try to download
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=en-US", "--no-first-run",
-                "--disable-extensions", "--disable-background-networking"):
-        options.add_argument(arg)
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    drv.set_page_load_timeout(30)
-    set_viewport(drv, *DESKTOP)
-    yield drv
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        try:
-            set_viewport(drv, *DESKTOP)
-            drv.save_screenshot(str(SCREENSHOTS / f"failure-{request.node.name}.png"))
-            print(f"\nfailure screenshot: e2e/screenshots/failure-{request.node.name}.png; URL {drv.current_url}")
-        except Exception as exc:  # the browser itself may be what failed
-            print(f"no failure screenshot: {exc}")
-    drv.quit()
-
-
-def path_of(driver) -> str:
-    return urlparse(driver.current_url).path
-
-
-def body_text(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "body").text
-
-
-def wait_for(driver, css: str):
-    try:
-        return WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-    except TimeoutException:
-        raise AssertionError(f"{css!r} not on {driver.current_url} within {WAIT} s; page says:\n"
-                             f"{body_text(driver)[:1500]}") from None
-
-
-def submit_and_wait(driver, button) -> None:
-    """Clicks a submit button and waits until the browser has left the page it was on."""
-    old_html = driver.find_element(By.TAG_NAME, "html")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
-
-    def left(_driver) -> bool:
-        # While the browser swaps documents, asking about the old one can fail in other ways
-        # than "stale element" (e.g. a lost execution context): that also means it is gone.
-        try:
-            old_html.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    WebDriverWait(driver, WAIT).until(left)
-    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def fill(driver, css: str, value: str) -> None:
-    el = wait_for(driver, css)
-    el.clear()
-    el.send_keys(value)
-
-
-def sign_in(driver, base: str) -> None:
-    """Signs in as the test administrator through the login page."""
-    driver.get(base + "/login")
-    fill(driver, "#email", ADMIN_EMAIL)
-    fill(driver, "#password", ADMIN_PASSWORD)
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
-
-
-def page_lang(driver) -> str:
-    return (driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or "").lower()
-
-
-LANGUAGE_WORDS = {"ru": r"\bru\b|рус", "en": r"\ben\b|engl"}
-
-
-def switch_language(driver, target: str) -> None:
-    """Clicks the .lang-switch button that leads to `target`; a single button is a toggle."""
-    buttons = driver.find_elements(By.CSS_SELECTOR, ".lang-switch")
-    assert buttons, f"no .lang-switch button on {driver.current_url}"
-
-    def words(button) -> str:
-        parts = [button.text, button.get_attribute("value"), button.get_attribute("data-locale"),
-                 button.get_attribute("title"), button.get_attribute("aria-label")]
-        # Several one-button forms (EN | RU): the form's hidden field tells where each leads.
-        for hidden in button.find_elements(By.XPATH, "./ancestor::form//input[@type='hidden']"):
-            if hidden.get_attribute("name") != "_csrf":
-                parts.append(hidden.get_attribute("value"))
-        return " ".join(p for p in parts if p)
-
-    button = next((b for b in buttons if re.search(LANGUAGE_WORDS[target], words(b), re.IGNORECASE)), None)
-    if button is None:
-        assert len(buttons) == 1, f"none of the .lang-switch buttons leads to {target!r}: " \
-                                  f"{[words(b) for b in buttons]}"
-        button = buttons[0]
-    submit_and_wait(driver, button)
-
-
-def find(items: list[dict], **match) -> dict | None:
-    return next((i for i in items if all(i.get(k) == v for k, v in match.items())), None)
 
 
 def test_admin_pages(sqlite_server, driver):
@@ -821,15 +665,6 @@ def test_interactions_from_a_card_to_the_queue(sqlite_server, driver):
     assert path_of(driver) == "/" and f"Просит скидку {suffix}" in driver.find_element(By.ID, "record-interactions").text
 
 
-DRAG_AND_DROP = """
-const [source, target] = arguments;
-const data = new DataTransfer();
-source.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
-target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
-target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
-"""
-
-
 def test_the_calendar_moves_what_is_dragged(sqlite_server, driver):
     """The week shows a planned meeting and a task; dragging the meeting to another day and hour
     moves it (its reminder with it); the month and a department's week show them too."""
@@ -868,145 +703,6 @@ def test_the_calendar_moves_what_is_dragged(sqlite_server, driver):
     WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
     assert api.get(f"/api/v1/tasks/{task['id']}").json()["deadline"].startswith("2099-03-10T09:00:00")
     shots("calendar-month")
-
-
-def board_card(driver, lead_id: int):
-    return wait_for(driver, f"[data-card='{lead_id}']")
-
-
-def column_of(driver, lead_id: int) -> str:
-    card = board_card(driver, lead_id)
-    return card.find_element(By.XPATH, "ancestor::section[@data-stage]").find_element(By.CSS_SELECTOR, ".board-column-title").text
-
-
-def test_seed_002_lead_on_the_board(make_server, sqlite_url, driver):
-    """Seed 002 on the kitchen maker's pipelines of `rapport demo`: a request by phone becomes a
-    lead in "New"; dragged to "Client is ours" the stage asks for exactly the client's name,
-    topic and type, and filling them completes the move; skipping ahead is refused; closing the
-    proposal task without an e-mail keeps the lead and gives the manager a task to get it; once
-    the e-mail is there, closing that task moves the lead to "Measurement scheduled"."""
-    server = make_server(sqlite_url).start(migrate=True, timeout=30)
-    server.cli("demo", timeout=120)
-    base = server.base_url
-    shots = Shots(driver)
-    shots.n = 200
-    driver.get(base + "/login")
-    fill(driver, "#email", "admin@kitchen.example")
-    fill(driver, "#password", "demo-password-1")
-    submit_and_wait(driver, driver.find_element(By.ID, "login-submit"))
-
-    # A missed call: the manager writes down the number.
-    driver.get(base + "/leads")
-    wait_for(driver, "[data-board]")
-    shots("board-leads")
-    submit_and_wait(driver, driver.find_element(By.ID, "record-new"))
-    wait_for(driver, "#f-phones").send_keys("+7 916 555-12-34")
-    fill(driver, "#f-source", "phone")
-    submit_and_wait(driver, driver.find_element(By.ID, "record-save"))
-    lead_id = int(path_of(driver).rsplit("/", 1)[1])
-    assert driver.find_element(By.ID, "record-stage").text == "Новый"
-    assert "Связаться с клиентом +7 916 555-12-34" in driver.find_element(By.ID, "record-tasks").text
-    assert "Перезвоните клиенту" in driver.find_element(By.ID, "stage-hint").text
-    shots("lead-new")
-
-    # Dragged to "Client is ours": the dialog asks for exactly what the stage needs.
-    driver.get(base + "/leads")
-    card = board_card(driver, lead_id)
-    target = driver.find_element(By.XPATH, "//section[@data-stage][.//h2[starts-with(normalize-space(.), 'Клиент наш')]]")
-    old_html = driver.find_element(By.TAG_NAME, "html")
-    driver.execute_script(DRAG_AND_DROP, card, target)
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
-    dialog = wait_for(driver, "#quick-fill")
-    asked = [el.get_attribute("name") for el in dialog.find_elements(By.CSS_SELECTOR, "input[type=text]")]
-    assert asked == ["last_name", "first_name", "topic", "client_type"], asked
-    shots("quick-fill")
-    fill(driver, "#fill-last_name", "Котова")
-    fill(driver, "#fill-first_name", "Ирина")
-    fill(driver, "#fill-topic", "угловые кухни")
-    fill(driver, "#fill-client_type", "конечный покупатель")
-    submit_and_wait(driver, driver.find_element(By.ID, "quick-fill-submit"))
-    assert column_of(driver, lead_id).startswith("Клиент наш")
-    shots("moved")
-
-    # Skipping "Catalogue and proposal sent" in the strict pipeline is refused.
-    card = board_card(driver, lead_id)
-    Select(card.find_element(By.TAG_NAME, "select")).select_by_visible_text("Замер назначен")
-    submit_and_wait(driver, card.find_element(By.CSS_SELECTOR, ".board-card-move button"))
-    assert "нельзя пропускать" in wait_for(driver, "#quick-fill").text
-    submit_and_wait(driver, driver.find_element(By.ID, "quick-fill-cancel"))
-
-    # The keyboard way to the next stage: its task comes with a script and a checklist.
-    card = board_card(driver, lead_id)
-    Select(card.find_element(By.TAG_NAME, "select")).select_by_visible_text("Каталог и КП отправлены")
-    submit_and_wait(driver, card.find_element(By.CSS_SELECTOR, ".board-card-move button"))
-    assert column_of(driver, lead_id).startswith("Каталог и КП отправлены")
-    driver.get(base + f"/leads/{lead_id}")
-    task_link = driver.find_element(By.XPATH, "//section[@id='record-tasks']//a[starts-with(., 'Отправить каталог и КП')]")
-    submit_and_wait(driver, task_link)
-    assert "Здравствуйте, Ирина!" in body_text(driver)
-    shots("proposal-task")
-
-    # Closing it without an e-mail: the lead stays and a task to get the e-mail appears.
-    submit_and_wait(driver, driver.find_element(By.ID, "task-quick-status"))
-    driver.get(base + f"/leads/{lead_id}")
-    assert driver.find_element(By.ID, "record-stage").text == "Каталог и КП отправлены"
-    email_task = driver.find_element(By.XPATH, "//section[@id='record-tasks']//a[starts-with(., 'Узнать e-mail клиента')]")
-    shots("refused-advance")
-
-    # The e-mail written down and that task closed: the lead moves on by itself.
-    email_href = email_task.get_attribute("href")
-    fill(driver, "#f-emails", "irina.kotova@example.ru")
-    submit_and_wait(driver, driver.find_element(By.ID, "record-save"))
-    driver.get(email_href)
-    submit_and_wait(driver, driver.find_element(By.ID, "task-quick-status"))
-    driver.get(base + f"/leads/{lead_id}")
-    assert driver.find_element(By.ID, "record-stage").text == "Замер назначен"
-    assert "Созвониться с клиентом по КП" in driver.find_element(By.ID, "record-tasks").text
-    shots("measurement-scheduled")
-
-    # Someone else moves the card back: the open board shows it where it is now by itself.
-    api = server.api(server.create_token("director@kitchen.example"))
-    stages = {st["name"]: st["id"] for st in api.get("/api/v1/pipelines?entity=lead").json()["data"][0]["stages"]}
-    driver.get(base + "/leads")
-    assert column_of(driver, lead_id).startswith("Замер назначен")
-    old_html = driver.find_element(By.TAG_NAME, "html")
-    moved = api.post(f"/api/v1/leads/{lead_id}/move", json={"stage_id": stages["Клиент наш"]})
-    assert moved.status_code == 200, moved.text
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
-    assert column_of(driver, lead_id).startswith("Клиент наш")
-
-    # The same board in English.
-    driver.get(base + "/leads")
-    switch_language(driver, "en")
-    wait_for(driver, "[data-board]")
-    assert "Only mine" in body_text(driver)
-    shots("board-leads-en")
-
-    # The list view finds the lead by its client's name and says where it stands.
-    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, "List"))
-    fill(driver, "#list-q", "Котова")
-    submit_and_wait(driver, driver.find_element(By.CSS_SELECTOR, ".filter-bar button[type=submit]"))
-    table = wait_for(driver, "#record-table").text
-    assert "Котова Ирина" in table and "Клиент наш" in table, table
-    shots("lead-list")
-
-    # The stage's settings: a condition that does not read is refused with where it fails, and
-    # the gate can be tried on a real lead.
-    driver.get(base + "/admin/pipelines")
-    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, "Обращения"))
-    submit_and_wait(driver, driver.find_element(By.LINK_TEXT, "Клиент наш"))
-    condition = wait_for(driver, "#stage-condition")
-    condition.clear()
-    condition.send_keys("has(email) and")
-    submit_and_wait(driver, driver.find_element(By.ID, "stage-save"))
-    assert "at character 15" in driver.find_element(By.ID, "condition-error").text
-    shots("stage-settings-refused")
-    fresh = api.post("/api/v1/leads", json={"phones": ["+7 903 111-22-33"]}).json()
-    fill(driver, "#preview-record", str(fresh["id"]))
-    submit_and_wait(driver, driver.find_element(By.ID, "preview-run"))
-    result = driver.find_element(By.ID, "preview-result").text
-    assert "Topic of the request" in result and "Client type" in result, result
-    shots("stage-gate-preview")
 
 
 def test_web_form_from_a_plain_page(make_server, sqlite_url, driver, tmp_path):

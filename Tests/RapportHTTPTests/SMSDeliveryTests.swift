@@ -104,6 +104,23 @@ import Testing
                 #expect(try problem(bad).errors?.map { "\($0.field):\($0.code)" } == ["sms.url:invalid", "sms.body_template:unknown_field"])
                 let none = try await client.api(.post, "/api/v1/integrations", token: token, json: #"{"kind": "sms_gateway", "name": "None"}"#)
                 #expect(try problem(none).errors?.map { "\($0.field):\($0.code)" } == ["sms:required"])
+
+                // A client with no phone: no SMS can go, so the responsible gets a task to tell them.
+                var noPhone = LeadInput()
+                noPhone.emails = ["irina@example.ru"]
+                let quiet = try await harness.services.leads.create(noPhone, by: admin)
+                let booked = try await harness.services.visits.book(
+                    VisitInput(kindID: kind.id, technicianID: measurer.id, start: "2026-11-20T09:00:00Z", linkEntity: "lead",
+                               linkID: quiet.id, address: "Москва, ул. Лесная, 5"), by: admin)
+                // Two days ahead: confirmed with the client first, then the SMS would go.
+                #expect(booked.state == .booked)
+                #expect(try await harness.services.visits.confirm(booked.id, expectedVersion: nil, by: admin).state == .confirmed)
+                #expect(try await outbox.messages(of: .init(entity: "lead", id: quiet.id), by: admin).isEmpty)
+                let tasks = try await client.api(.get, "/api/v1/tasks?view=all&open=true&link_entity=lead&link_id=\(quiet.id)", token: token)
+                let tell = try #require((jsonValue(tasks.body, "data") as? [[String: Any]])?
+                    .first { ($0["title"] as? String)?.hasPrefix("Сообщить клиенту о визите: замер") == true })
+                #expect((tell["title"] as? String)?.hasSuffix("нет телефона для SMS") == true)
+                #expect(tell["owner_id"] as? Int == Int(quiet.ownerID) && tell["priority"] as? String == "high")
             }
         }
     }

@@ -16,7 +16,7 @@ import Testing
             let csv = """
                 ФИО;Телефон;Email;Тема обращения;Тип клиента;Этап;Сумма
                 Котова Ирина;+7 916 555-12-34;;угловые кухни;designer;;250000
-                Петров Олег;+7 916 555-00-01;petrov@example.ru;прямые кухни;end customer;Measurement scheduled;180000
+                Петров Олег;+7 916 555-00-01;petrov@example.ru;прямые кухни;end customer;Catalogue and proposal sent;180000
                 Сидоров Иван;+7 916 555-00-02;;кухни с островом;dealer;Measurement scheduled;
                 Смирнова Анна;+7 916 555-00-03;;;;Client is ours;
                 Орлова Мария;+7 916 555-00-04;;;;No such stage;
@@ -29,14 +29,15 @@ import Testing
             let done = try await imports.get(item.id, by: admin)
             #expect((done.created, done.rejected) == (2, 3))
             let report = try await imports.report(item.id, by: admin).split(separator: "\r\n").map(String.init)
-            // No e-mail: "Measurement scheduled" refuses the row; no topic or type: "Client is ours" does.
-            #expect(report.contains { $0.hasPrefix("4,rejected,") && $0.contains("has(email)") })
+            // No e-mail and no proposal sent: "Measurement scheduled" refuses the row; no topic or
+            // type: "Client is ours" does.
+            #expect(report.contains { $0.hasPrefix("4,rejected,") && $0.contains("E-mail; the document “proposal” sent by e-mail") })
             #expect(report.contains { $0.hasPrefix("5,rejected,") && $0.contains("Topic of the request") && $0.contains("Client type") })
             #expect(report.contains { $0.hasPrefix("6,rejected,") && $0.contains("stage") })
             let leads = try await harness.services.leads.list(PipelineRecordQuery(), page: .init(), by: admin).items
             let stage = Dictionary(uniqueKeysWithValues: installed.lead.stages.map { ($0.id, $0.name) })
             #expect(Set(leads.map { "\($0.title) → \(stage[$0.place.stageID] ?? "")" })
-                == ["Котова Ирина → New", "Петров Олег → Measurement scheduled"])
+                == ["Котова Ирина → New", "Петров Олег → Catalogue and proposal sent"])
             #expect(leads.allSatisfy { $0.source == "import" })
             #expect(leads.first { $0.lastName == "Петров" }?.amount == 18_000_000)
         }

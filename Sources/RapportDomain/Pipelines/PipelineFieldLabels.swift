@@ -12,6 +12,7 @@ public enum PipelineFieldLabels {
         "contact_id": "Contact", "close_date": "Expected close date", "probability": "Probability",
         // What a record's history says besides its fields.
         "stage": "Stage", "stage_refused": "Automatic move refused", "routing": "Distribution", "visit": "Visit", "visit_results": "Visit results", "visit_confirmed": "Visit confirmed", "service_level": "Service level", "close_reason": "Reason", "converted": "Converted",
+        "message": "Message", "document": "Document",
     ]
     static let ru: [String: String] = [
         "title": "Название", "full_name": "ФИО", "client_name": "Имя клиента", "first_name": "Имя", "middle_name": "Отчество",
@@ -23,6 +24,7 @@ public enum PipelineFieldLabels {
         "company_id": "Компания", "contact_id": "Контакт", "close_date": "Предполагаемая дата закрытия",
         "probability": "Вероятность",
         "stage": "Этап", "stage_refused": "Автопереход не выполнен", "routing": "Распределение", "visit": "Выезд", "visit_results": "Итоги выезда", "visit_confirmed": "Выезд подтверждён", "service_level": "Уровень сервиса", "close_reason": "Причина", "converted": "Конвертирован",
+        "message": "Сообщение", "document": "Документ",
     ]
 
     /// The field's label; a custom field's from `custom`, an unknown code as it is.

@@ -85,11 +85,15 @@ public struct MoveRefusal: Equatable, Sendable {
     public var obstacles: [MoveObstacle]
     /// `cf.<code>` → the field's label.
     public var customLabels: [String: String]
+    /// A document template's code → its name (for `document_sent("code")`).
+    public var documentNames: [String: String]
 
-    public init(stageID: Int64, obstacles: [MoveObstacle], customLabels: [String: String] = [:]) {
+    public init(stageID: Int64, obstacles: [MoveObstacle], customLabels: [String: String] = [:],
+                documentNames: [String: String] = [:]) {
         self.stageID = stageID
         self.obstacles = obstacles
         self.customLabels = customLabels
+        self.documentNames = documentNames
     }
 
     /// The fields the record lacks, in the order the stage names them.
@@ -105,13 +109,25 @@ public struct MoveRefusal: Equatable, Sendable {
     public func description(of obstacle: MoveObstacle, _ locale: AppLocale) -> String {
         switch obstacle {
         case .missingField(let field): PipelineFieldLabels.label(field, locale, custom: customLabels)
-        case .unmet(let condition): condition.text
+        case .unmet(let condition): words(condition, locale)
         case .notInPipeline: locale == .ru ? "этап другой воронки" : "a stage of another pipeline"
         case .skipsStages: locale == .ru ? "этапы нельзя пропускать" : "stages may not be skipped"
         case .reasonRequired: locale == .ru ? "причина" : "a reason"
         case .conditionUnreadable(let text):
             locale == .ru ? "условие этапа не читается, исправьте его в настройках: \(text)"
                 : "the stage's condition does not read; fix it in the settings: \(text)"
+        }
+    }
+
+    /// An unmet part of a condition in people's words where it has them: a field it wants, a
+    /// document to send; anything else as the condition's own text.
+    func words(_ condition: GateCondition, _ locale: AppLocale) -> String {
+        switch condition {
+        case .has(let field): return PipelineFieldLabels.label(field, locale, custom: customLabels)
+        case .documentSent(let code):
+            let name = documentNames[code] ?? code
+            return locale == .ru ? "отправленный по e-mail документ «\(name)»" : "the document “\(name)” sent by e-mail"
+        default: return condition.text
         }
     }
 }

@@ -23,7 +23,8 @@ extension DemoService {
             input.phones = [generator.phone()]
             input.source = generator.pick(sources)
             input.ownerID = owners[index % owners.count]
-            input.stageID = stage.kind == .lost ? leadStages[0].id : stage.id
+            // Past "Catalogue and proposal sent" only with the proposal sent: made there first.
+            input.stageID = stage.kind == .lost ? leadStages[0].id : (stage.position >= 3 ? leadStages[2].id : stage.id)
             if stage.position >= 1 {
                 input.topic = generator.pick(topics)
                 input.clientType = generator.pick(types)
@@ -33,6 +34,11 @@ extension DemoService {
             if stage.kind == .won || index % 5 == 0 { input.objectAddress = "Москва, ул. Лесная, \(index + 3), кв. \(index * 7 % 120 + 1)" }
             if index % 3 == 0 { input.utmSource = "yandex"; input.utmMedium = "cpc"; input.utmCampaign = "kitchens-autumn" }
             let lead = try await leads.create(input, by: nil)
+            if stage.position >= 3 && stage.kind != .lost {
+                let admin = try await demoPrincipal()
+                try await proposalSent(lead.id, by: admin)
+                if stage.position > 3 { _ = try await leads.move(lead.id, to: stage.id, expectedVersion: nil, by: admin) }
+            }
             if stage.kind == .lost {
                 let admin = try await demoPrincipal()
                 _ = try await leads.move(lead.id, to: stage.id, reasonID: installed.junkReasons[index % installed.junkReasons.count].id,
@@ -71,6 +77,29 @@ extension DemoService {
             dealCount += 1
         }
         return (leadCount, dealCount)
+    }
+
+    /// Seed 002's step past "Catalogue and proposal sent": the proposal made from its template
+    /// and e-mailed — recorded as taken by the mail server, the demo's history having none —
+    /// then the stage's task closed, which moves the lead on by itself.
+    func proposalSent(_ leadID: Int64, by admin: Principal) async throws {
+        let link = WorkTask.Link(entity: "lead", id: leadID)
+        let template = try await TemplateService(env: env).list(by: admin)
+            .first { $0.kind == .document && $0.code == "proposal" && $0.locale == .ru }
+        let (_, file) = try await DocumentService(env: env).make(templateID: template?.id, for: link, by: admin)
+        let message = try await MessageService(env: env).send(
+            .init(channel: "email", linkEntity: "lead", linkID: leadID, subject: "Коммерческое предложение",
+                  text: "Здравствуйте! Во вложении наше коммерческое предложение и каталог.", attachmentIDs: [file.id]),
+            by: admin)
+        let now = env.clock.now()
+        try await env.database.transaction { db in
+            try await OutboxStore().finish(message.id, state: .sent, error: nil, retryAt: nil, providerID: nil,
+                                           messageID: "<demo-\(message.id)@kitchen.example>", now: now, on: db)
+        }
+        let tasks = TaskService(env: env)
+        for task in try await tasks.list(.init(view: .all, openOnly: true, link: link), page: .init(), by: admin).items {
+            _ = try await tasks.update(task.id, TaskInput(status: "done"), expectedVersion: nil, by: admin)
+        }
     }
 
     /// The demo's administrator, for the moves people make.

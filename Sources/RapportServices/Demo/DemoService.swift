@@ -127,10 +127,11 @@ public struct DemoService: Sendable {
         let (companies, contacts) = try await fillClients(owners: heads.values.sorted())
         let tasks = try await fillTasks(owners: heads.values.sorted())
         let interactions = try await fillInteractions()
-        let (leads, deals) = try await fillPipelines(owners: heads.values.sorted())
-        try await fillDistribution()
+        // The templates and the company's details first: the leads past the proposal have theirs.
         try await fillTemplates()
         try await fillCompanyDetails()
+        let (leads, deals) = try await fillPipelines(owners: heads.values.sorted())
+        try await fillDistribution()
         return Summary(companyName: "Кухни Мастер", departments: tree.count, users: people.count, companies: companies,
                        contacts: contacts, tasks: tasks, interactions: interactions, leads: leads, deals: deals,
                        adminEmail: Self.adminEmail)

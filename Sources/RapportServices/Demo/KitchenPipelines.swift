@@ -39,7 +39,6 @@ public struct KitchenPipelines: Sendable {
                                : "Send the catalogue and the proposal to the client's e-mail, then close the task.",
                            hintLink: "/help/proposal",
                            autoAdvance: true,
-                           refusalTaskTitle: ru ? "Узнать e-mail клиента {{client_name}}" : "Get the e-mail of {{client_name}}",
                            entryTasks: [StageTaskInput(
                                title: ru ? "Отправить каталог и КП: {{client_name}}" : "Send the catalogue and proposal: {{client_name}}",
                                description: ru
@@ -52,8 +51,8 @@ public struct KitchenPipelines: Sendable {
                                    : ["Confirm the e-mail", "Pick models for the request", "Send the catalogue", "Send the proposal"],
                                dueHours: 4)]),
                 StageInput(name: ru ? "Замер назначен" : "Measurement scheduled", color: "#50E3C2",
-                           // The proposal really sent (`document_sent("КП")`) joins this gate when messaging lands.
-                           condition: "has(email)",
+                           // Seed 002: no move without the proposal really sent to the client's e-mail.
+                           condition: #"has(email) and document_sent("proposal")"#,
                            hint: ru ? "Позвоните клиенту: вопросы и возражения. Заполните адрес объекта и назначьте замерщика."
                                : "Call the client about questions and objections. Fill in the object address and book a measurer.",
                            entryTasks: [StageTaskInput(

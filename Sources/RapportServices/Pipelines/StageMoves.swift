@@ -67,7 +67,8 @@ struct StageMoves: Sendable {
                                         facts: try await facts(record, for: rule, db), lostReason: reasonID.map(String.init))
         guard !found.isEmpty else { return (pipeline, target, nil) }
         return (pipeline, target, MoveRefusal(stageID: stageID, obstacles: found,
-                                              customLabels: try await customLabels(R.entity, found, db)))
+                                              customLabels: try await customLabels(R.entity, found, db),
+                                              documentNames: try await documentNames(found, db)))
     }
 
     /// Moves the record to `stageID` or throws the refusal. Moving to the stage it is in changes nothing.
@@ -281,9 +282,8 @@ struct StageMoves: Sendable {
         if let custom = stage.refusalTaskTitle {
             title = fill(custom, record.placeholderValues)
         } else {
-            let fields = refusal.missingFields.map { PipelineFieldLabels.label($0, locale, custom: refusal.customLabels) }
-            let what = fields.isEmpty ? missing.joined(separator: "; ") : fields.joined(separator: ", ")
-            title = locale == .ru ? "Заполнить для «\(next.name)»: \(what)" : "Fill in for “\(next.name)”: \(what)"
+            let what = missing.joined(separator: "; ")
+            title = locale == .ru ? "Для «\(next.name)» не хватает: \(what)" : "Missing for “\(next.name)”: \(what)"
         }
         let header = locale == .ru ? "Запись не перешла на этап «\(next.name)». Не хватает:" :
             "The record did not move to “\(next.name)”. Missing:"
@@ -302,6 +302,18 @@ struct StageMoves: Sendable {
         try await events.record(R.entity.rawValue, record.id, .updated,
                                 changes: [FieldChange(field: "stage_refused", old: nil, new: "\(next.name): " + missing.joined(separator: "; "))],
                                 by: nil, on: db)
+    }
+
+    /// The names of the document templates the obstacles want sent, in the company's language.
+    func documentNames(_ obstacles: [MoveObstacle], _ db: any SQLDatabase) async throws -> [String: String] {
+        let codes = obstacles.compactMap { if case .unmet(.documentSent(let code)) = $0 { code } else { nil } }
+        guard !codes.isEmpty else { return [:] }
+        let locale = try await SettingsStore().get(on: db)?.locale ?? .en
+        var names: [String: String] = [:]
+        for code in codes {
+            names[code] = try await TemplateStore().find(kind: .document, code: code, locale: locale, on: db)?.name
+        }
+        return names
     }
 
     /// The labels of the custom fields the obstacles name.

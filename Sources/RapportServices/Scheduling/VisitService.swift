@@ -399,6 +399,17 @@ public struct VisitService: Sendable {
                     : "\(company): \(kind.name.lowercased()) \(when). Your specialist: \(technician.displayName)\(technician.phone.map { ", \($0)" } ?? "")."
             }
             _ = try await OutboxService(env: env).queue(message, db)
+        } else if let owner = client.ownerID {
+            // No number for the SMS: the responsible tells the client another way.
+            let tell = TaskInput(
+                title: ru ? "Сообщить клиенту о визите: \(kind.name.lowercased()) \(when) — нет телефона для SMS"
+                    : "Tell the client about the visit: \(kind.name.lowercased()) \(when) — no phone for the SMS",
+                description: ru ? "SMS о визите не отправлено: в карточке нет телефона клиента. Специалист: \(technician.displayName)."
+                    : "The visit SMS was not sent: the card has no phone of the client. Specialist: \(technician.displayName).",
+                ownerID: owner, priority: "high", linkEntity: visit.link.entity, linkID: visit.link.id)
+            let ownerCalendar = try await WorkCalendarService(env: env).calendar(forUser: owner, on: db)
+            _ = try await tasks.save(try await tasks.prepare(tell, due: .workingHours(1), calendar: ownerCalendar, now: now, by: nil, db),
+                                     now: now, by: nil, db)
         }
         var done = visit
         done.state = .confirmed
@@ -426,18 +437,24 @@ public struct VisitService: Sendable {
     }
 
     /// The client's name, first phone and the preliminary amount of a lead or deal.
-    func client(of link: WorkTask.Link, _ db: any SQLDatabase) async throws -> (name: String?, phone: String?, amount: String?) {
+    /// The client of the visit's record as the technician's task and the client's SMS need it,
+    /// with the record's responsible (told when the SMS has no number to go to).
+    func client(of link: WorkTask.Link, _ db: any SQLDatabase)
+        async throws -> (name: String?, phone: String?, amount: String?, ownerID: Int64?)
+    {
         if link.entity == "lead", let lead = try await LeadStore().find(id: link.id, on: db) {
             return (lead.clientName, lead.phones.first,
-                    (lead.preliminaryAmount ?? lead.amount).map { MinorUnits.text($0, digits: MinorUnits.digits(lead.currency)) + " " + lead.currency })
+                    (lead.preliminaryAmount ?? lead.amount).map { MinorUnits.text($0, digits: MinorUnits.digits(lead.currency)) + " " + lead.currency },
+                    lead.ownerID)
         }
         if link.entity == "deal", let deal = try await DealStore().find(id: link.id, on: db) {
             var name: String?
             if let contact = deal.contactID { name = try await ContactStore().find(id: contact, on: db)?.displayName }
             return (name ?? deal.title, deal.clientChannels.first { $0.kind == .phone }?.value,
-                    (deal.preliminaryAmount ?? deal.amount).map { MinorUnits.text($0, digits: MinorUnits.digits(deal.currency)) + " " + deal.currency })
+                    (deal.preliminaryAmount ?? deal.amount).map { MinorUnits.text($0, digits: MinorUnits.digits(deal.currency)) + " " + deal.currency },
+                    deal.ownerID)
         }
-        return (nil, nil, nil)
+        return (nil, nil, nil, nil)
     }
 
     // MARK: access

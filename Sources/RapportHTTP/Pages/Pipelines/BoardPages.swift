@@ -216,7 +216,7 @@ struct BoardPages {
         let errors = Dictionary(refused.errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })
         for obstacle in refused.refusal.obstacles {
             switch obstacle {
-            case .missingField(let field):
+            case .missingField(let field), .unmet(.has(let field)):
                 for input in Self.inputs(for: field) where !fields.contains(where: { $0["name"] as? String == input }) {
                     fields.append(["name": input, "label": PipelineFieldLabels.label(input == "first_name" && field == "client_name"
                                                                                        ? "first_name" : Self.gateField(input), locale,
@@ -224,7 +224,7 @@ struct BoardPages {
                                    "value": refused.form.text(input) ?? "", "error": errors[input] ?? "",
                                    "type": input == "emails" ? "email" : (input == "phones" ? "tel" : "text")])
                 }
-            case .unmet(let condition): conditions.append(condition.text)
+            case .unmet: conditions.append(refused.refusal.description(of: obstacle, locale))
             case .reasonRequired: needsReason = true
             case .skipsStages, .notInPipeline, .conditionUnreadable: other.append(refused.refusal.description(of: obstacle, locale))
             }
