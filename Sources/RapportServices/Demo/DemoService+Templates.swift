@@ -20,22 +20,25 @@ extension DemoService {
         let inputs: [TemplateInput] = [
             TemplateInput(kind: "email", code: "proposal", name: "Коммерческое предложение", recordKind: "lead", locale: "ru",
                           subject: "Коммерческое предложение «{{company.name}}» для {{client.name}}",
-                          html: "<p>{{client.salutation}}</p><p>Благодарим за интерес к кухням «{{company.name}}». Направляем коммерческое предложение:</p>"
-                              + ruTable + "<p><b>Итого: {{totals.total}}</b> ({{totals.total_in_words}})</p>"
+                          // The cover letter of the PDF proposal: the prices are in the PDF.
+                          html: "<p>{{client.salutation}}</p><p>Благодарим за интерес к кухням «{{company.name}}». "
+                              + "Во вложении — наше коммерческое предложение и каталог. Ответим на любые вопросы.</p>"
                               + "<p>С уважением,<br>{{responsible.name}}<br>{{responsible.phone}}</p>",
-                          text: "{{client.salutation}}\nНаправляем коммерческое предложение на сумму {{totals.total}}.\n\nС уважением,\n{{responsible.name}}, {{company.name}}"),
+                          text: "{{client.salutation}}\nБлагодарим за интерес к кухням «{{company.name}}». Во вложении — наше коммерческое "
+                              + "предложение и каталог. Ответим на любые вопросы.\n\nС уважением,\n{{responsible.name}}, {{company.name}}"),
             TemplateInput(kind: "email", code: "proposal", name: "Commercial proposal", recordKind: "lead", locale: "en",
                           subject: "Proposal from {{company.name}} for {{client.name}}",
-                          html: "<p>{{client.salutation}}</p><p>Thank you for your interest in {{company.name}} kitchens. Here is our proposal:</p>"
-                              + enTable + "<p><b>Total: {{totals.total}}</b> ({{totals.total_in_words}})</p>"
+                          html: "<p>{{client.salutation}}</p><p>Thank you for your interest in {{company.name}} kitchens. "
+                              + "Our proposal and catalogue are attached. We are glad to answer any questions.</p>"
                               + "<p>Best regards,<br>{{responsible.name}}<br>{{responsible.phone}}</p>",
-                          text: "{{client.salutation}}\nPlease find our proposal for {{totals.total}}.\n\nBest regards,\n{{responsible.name}}, {{company.name}}"),
+                          text: "{{client.salutation}}\nThank you for your interest in {{company.name}} kitchens. Our proposal and catalogue "
+                              + "are attached. We are glad to answer any questions.\n\nBest regards,\n{{responsible.name}}, {{company.name}}"),
             TemplateInput(kind: "document", code: "proposal", name: "Коммерческое предложение (PDF)", recordKind: "lead", locale: "ru",
                           subject: "Коммерческое предложение № {{document.number}} от {{document.date}}",
                           html: "<p align=\"right\"><img src=\"company:logo\" width=\"56\"></p>"
                               + "<h1>Коммерческое предложение № {{document.number}} от {{document.date}}</h1>"
                               + "<p>{{company.full_name}}<br>{{company.address}}<br>{{company.phone}} · {{company.email}}</p>"
-                              + "<p>{{client.salutation}}</p><p>По вашему запросу «{{lead.title}}» предлагаем:</p>" + ruTable
+                              + "<p>{{client.salutation}}</p><p>По вашему запросу («{{lead.topic}}») предлагаем:</p>" + ruTable
                               + "<p align=\"right\"><b>Итого: {{totals.total}}</b></p><p>{{totals.total_in_words}}</p>"
                               + "<p>Предложение действует 14 дней. При заказе в течение недели — скидка 10%.</p>"
                               + "<p>{{responsible.name}}, {{responsible.phone}}</p>"),
@@ -44,7 +47,7 @@ extension DemoService {
                           html: "<p align=\"right\"><img src=\"company:logo\" width=\"56\"></p>"
                               + "<h1>Commercial proposal {{document.number}} of {{document.date}}</h1>"
                               + "<p>{{company.full_name}}<br>{{company.address}}<br>{{company.phone}} · {{company.email}}</p>"
-                              + "<p>{{client.salutation}}</p><p>For your request \"{{lead.title}}\" we offer:</p>" + enTable
+                              + "<p>{{client.salutation}}</p><p>For your request (\"{{lead.topic}}\") we offer:</p>" + enTable
                               + "<p align=\"right\"><b>Total: {{totals.total}}</b></p><p>{{totals.total_in_words}}</p>"
                               + "<p>The offer is valid for 14 days; 10% off when ordered within a week.</p>"
                               + "<p>{{responsible.name}}, {{responsible.phone}}</p>"),

@@ -52,7 +52,7 @@ public struct InboundMailService: Sendable {
         let written = NIOLockedValueBox<[String]>([])
         do {
             return try await env.database.transaction { db -> Outcome in
-                if let id = mail.messageID, let known = try await self.known(messageID: id, db) {
+                if let id = mail.messageID, let known = try await InboundMailStore().link(ofReceived: id, on: db) {
                     return Outcome(link: known, duplicate: true, newLead: false, interactionID: nil, files: 0, skipped: [], autoReplyID: nil)
                 }
                 let settings = try await SettingsStore().get(on: db)
@@ -112,11 +112,10 @@ public struct InboundMailService: Sendable {
                     }
                 }
                 let reply = try await self.autoReply(to: mail, address: address, link: link, newRequest: newLead, locale: locale, now: now, db)
-                try await db.raw("""
-                    INSERT INTO inbound_emails (message_id, from_address, subject, link_entity, link_id, interaction_id, auto_reply_id, received_at)
-                    VALUES (\(bind: mail.messageID), \(bind: address), \(bind: subject), \(bind: link.entity), \(bind: link.id),
-                        \(bind: interaction?.id), \(bind: reply?.id), \(bind: now.millis))
-                    """).run()
+                try await InboundMailStore().insert(
+                    .init(messageID: mail.messageID, fromAddress: address, subject: subject, link: link, interactionID: interaction?.id,
+                          autoReplyID: reply?.id, receivedAt: now),
+                    on: db)
                 return Outcome(link: link, duplicate: false, newLead: newLead, interactionID: interaction?.id, files: files, skipped: skipped,
                                autoReplyID: reply?.id)
             }
@@ -130,21 +129,9 @@ public struct InboundMailService: Sendable {
     func thread(of mail: ParsedMail, _ db: any SQLDatabase) async throws -> WorkTask.Link? {
         let ids = ([mail.inReplyTo].compactMap { $0 } + mail.references.reversed()).prefix(20)
         for id in ids {
-            if let row = try await db.raw("""
-                SELECT link_entity, link_id FROM outbox_messages WHERE message_id = \(bind: id) AND link_entity IS NOT NULL
-                UNION ALL SELECT link_entity, link_id FROM inbound_emails WHERE message_id = \(bind: id)
-                """).first() {
-                return WorkTask.Link(entity: try row.decode(column: "link_entity", as: String.self), id: try row.decode(column: "link_id", as: Int64.self))
-            }
+            if let link = try await InboundMailStore().link(ofThreadMessage: id, on: db) { return link }
         }
         return nil
-    }
-
-    func known(messageID: String, _ db: any SQLDatabase) async throws -> WorkTask.Link? {
-        guard let row = try await db.raw("SELECT link_entity, link_id FROM inbound_emails WHERE message_id = \(bind: messageID)").first() else {
-            return nil
-        }
-        return WorkTask.Link(entity: try row.decode(column: "link_entity", as: String.self), id: try row.decode(column: "link_id", as: Int64.self))
     }
 
     /// "We received your request", to a person (not a machine) who made a new request, at
@@ -156,9 +143,7 @@ public struct InboundMailService: Sendable {
         let ours = try await IntegrationStore().list(on: db).compactMap { $0.settings.smtp?.fromAddress }
         guard !ours.contains(address) else { return nil }
         let since = now.addingTimeInterval(-Self.autoReplyEvery)
-        if try await db.raw("""
-            SELECT 1 AS x FROM outbox_messages WHERE auto_reply = TRUE AND recipient = \(bind: address) AND created_at > \(bind: since.millis)
-            """).first() != nil { return nil }
+        if try await InboundMailStore().autoReplied(to: address, since: since, on: db) { return nil }
         guard let template = try await TemplateStore().find(kind: .email, code: "request_received", locale: locale, on: db) else { return nil }
         let filled = try await TemplateService(env: env).render(template, for: link, now: now, db)
         var message = OutboxMessage(channel: .email, recipient: address, subject: filled.subject, body: filled.text,

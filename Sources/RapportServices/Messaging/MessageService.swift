@@ -141,16 +141,11 @@ public struct MessageService: Sendable {
                 draft.subject = filled.subject
                 draft.text = filled.text
             }
-            if channel == .email, let last = try await db.raw("""
-                SELECT message_id, from_address, subject FROM inbound_emails
-                WHERE link_entity = \(bind: link.entity) AND link_id = \(bind: link.id) AND message_id IS NOT NULL
-                ORDER BY id DESC LIMIT 1
-                """).first() {
-                draft.inReplyTo = try last.decode(column: "message_id", as: String.self)
-                draft.to = try last.decode(column: "from_address", as: String.self)
+            if channel == .email, let last = try await InboundMailStore().lastReceived(on: link, on: db) {
+                draft.inReplyTo = last.messageID
+                draft.to = last.fromAddress
                 if draft.subject == nil {
-                    let subject = try last.decode(column: "subject", as: String.self)
-                    draft.subject = subject.lowercased().hasPrefix("re:") ? subject : "Re: " + subject
+                    draft.subject = last.subject.lowercased().hasPrefix("re:") ? last.subject : "Re: " + last.subject
                 }
             }
             return draft

@@ -141,7 +141,7 @@ public struct WebhookService: Sendable {
             let payload = Payload(id: delivery, event: "\(entity).\(action.rawValue)", entity: entity, entityID: id,
                                   occurredAt: ISO8601.string(at), actorID: actorID,
                                   changes: changes.map { .init(field: $0.field, old: $0.old, new: $0.new) })
-            var message = OutboxMessage(channel: .webhook, recipient: hook.url, body: try JSONText.encode(payload),
+            var message = OutboxMessage(channel: .webhook, recipient: hook.url, body: JSONText.encode(payload),
                                         link: WorkTask.Link(entity: entity, id: id), idempotencyKey: delivery, createdBy: actorID,
                                         createdAt: at)
             message.webhookID = hook.id

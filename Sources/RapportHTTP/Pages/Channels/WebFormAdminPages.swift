@@ -81,7 +81,7 @@ struct WebFormAdminPages {
                 asked = values["ask_\(code)"] != nil
                 required = values["required_\(code)"] != nil
                 label = values["label_\(code)"] ?? name
-            } else if let form {
+            } else if form != nil {
                 asked = existing != nil
                 required = existing?.required ?? false
                 label = existing?.label ?? name
