@@ -175,6 +175,19 @@ import Testing
             let bad = try await client.api(.post, "/api/v1/leads", token: token,
                                            json: #"{"emails": ["not-an-address"], "amount": "12,345.678", "currency": "XXX"}"#)
             #expect(try Set(problem(bad).fields) == ["emails[0]", "amount", "currency"])
+
+            // On the board, a refused move's dialog opens an input for the e-mail `has(email)`
+            // wants and names the document to send in words.
+            let waiting = try await client.api(.post, "/api/v1/leads", token: token,
+                                               json: #"{"title": "КП", "stage_id": \#(stage["Catalogue and proposal sent"]!)}"#)
+            let waitingID = try #require(jsonValue(waiting.body, "id") as? Int)
+            let session = try await signIn(client, email: "admin@test.example")
+            let boardPage = try await send(client, .get, "/leads", headers: sessionHeaders(session))
+            let csrf = try #require(csrfField(in: boardPage.body))
+            let dialog = try await send(client, .post, "/leads/\(waitingID)/move", headers: formHeaders(cookies: [(sessionCookieName, session)]),
+                                        body: "_csrf=\(csrf)&stage_id=\(stage["Measurement scheduled"]!)")
+            #expect(dialog.body.contains("id=\"fill-emails\"") && dialog.body.contains("type=\"email\""))
+            #expect(dialog.body.contains("the document “proposal” sent by e-mail") && !dialog.body.contains("has(email)"))
         }
     }
 
