@@ -95,7 +95,7 @@ public final class LocalSMTPServer: Sendable {
         // Its output goes to a file, never to a pipe of ours: a pipe held by a child that
         // outlives the test would keep `swift test` waiting for its end.
         let log = directory.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)  // not made: the open below says so
         let output = try FileHandle(forWritingTo: log)
         process.standardOutput = output
         process.standardError = output

@@ -1,12 +1,24 @@
 import Foundation
 
-/// A message waiting to go out, or gone (P8): an e-mail, an SMS or a webhook call, written in
+/// A message waiting to go out, or gone (P8): an e-mail, an SMS, a messenger reply or a webhook call, written in
 /// the same transaction as the change that asked for it and delivered by a worker — retried
 /// with growing pauses, each message under its own idempotency key, failed for good with the
 /// reason after the last try, and resendable.
 public struct OutboxMessage: Equatable, Sendable {
     public enum Channel: String, CaseIterable, Sendable {
         case email, sms, webhook
+        /// A reply into a messenger chat, through its lead webhook integration's connector.
+        case messenger
+
+        /// The channel's name as histories and cards show it (the same in both languages).
+        public var label: String {
+            switch self {
+            case .email: "E-mail"
+            case .sms: "SMS"
+            case .messenger: "Messenger"
+            case .webhook: "Webhook"
+            }
+        }
     }
 
     public enum State: String, CaseIterable, Sendable {
@@ -24,7 +36,7 @@ public struct OutboxMessage: Equatable, Sendable {
 
     public var id: Int64
     public var channel: Channel
-    /// An e-mail address, a phone number in E.164, a webhook's URL.
+    /// An e-mail address, a phone number in E.164, a webhook's URL, a messenger's chat id.
     public var recipient: String
     public var subject: String?
     /// The plain text (an SMS, an e-mail's text part, a webhook's JSON body).
@@ -48,6 +60,8 @@ public struct OutboxMessage: Equatable, Sendable {
     public var providerID: String?
     /// The webhook subscription a webhook call is for (its URL's secret signs it).
     public var webhookID: Int64?
+    /// The integration a messenger reply goes through (its chat's lead webhook).
+    public var integrationID: Int64?
     /// An automatic answer (`Auto-Submitted: auto-replied`): never more than one a day to an address.
     public var autoReply = false
     public var createdBy: Int64?

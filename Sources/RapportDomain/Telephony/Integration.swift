@@ -25,6 +25,9 @@ public struct Integration: Equatable, Sendable {
         public var sms: SMSGatewaySettings?
         /// How to send e-mail through it (an SMTP server).
         public var smtp: SMTPSettings?
+        /// How to reply into its chats (a messenger's lead webhook): the HTTP call an SMS
+        /// gateway takes, `{{to}}` being the chat id.
+        public var messenger: SMSGatewaySettings?
 
         public init(clickToCallURL: String? = nil, defaultOwnerID: Int64? = nil, source: String? = nil) {
             self.clickToCallURL = clickToCallURL
@@ -33,7 +36,7 @@ public struct Integration: Equatable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id", source, sms, smtp
+            case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id", source, sms, smtp, messenger
         }
     }
 

@@ -11,6 +11,9 @@ public struct InboundLeadInput: Sendable, Equatable, Decodable {
     public var email: String?
     public var message: String?
     public var channel: String?
+    /// The sender's chat in the messenger: later messages of it land on the same record, and
+    /// replies go back to it through the integration's outgoing connector.
+    public var chatID: String?
     public var referrer: String?
     public var utmSource: String?
     public var utmMedium: String?
@@ -19,7 +22,8 @@ public struct InboundLeadInput: Sendable, Equatable, Decodable {
     public var utmTerm: String?
 
     public init(externalID: String? = nil, name: String? = nil, phone: String? = nil, email: String? = nil, message: String? = nil,
-                channel: String? = nil) {
+                channel: String? = nil, chatID: String? = nil) {
+        self.chatID = chatID
         self.externalID = externalID
         self.name = name
         self.phone = phone
@@ -30,14 +34,15 @@ public struct InboundLeadInput: Sendable, Equatable, Decodable {
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case name, phone, email, message, channel, referrer
-        case externalID = "external_id", utmSource = "utm_source", utmMedium = "utm_medium", utmCampaign = "utm_campaign"
+        case externalID = "external_id", chatID = "chat_id", utmSource = "utm_source", utmMedium = "utm_medium", utmCampaign = "utm_campaign"
         case utmContent = "utm_content", utmTerm = "utm_term"
     }
 }
 
 /// The generic inbound "lead" webhook (an integration of kind `lead_webhook`, signed like the
-/// telephony one): each request once by its `external_id`, taken in like any request —
-/// to the known client or open lead, else a new lead.
+/// telephony one): each request once by its `external_id`, taken in like any request — to the
+/// record its chat is about, else the known client or open lead, else a new lead — as an
+/// incoming messenger interaction.
 public struct InboundLeadService: Sendable {
     let env: ServiceEnvironment
 
@@ -54,7 +59,10 @@ public struct InboundLeadService: Sendable {
         let email = v.optionalText(input.email, field: "email", maxLength: 254)
         let message = v.optionalText(input.message, field: "message", maxLength: 20_000)
         let channel = v.optionalText(input.channel, field: "channel", maxLength: 100)
-        if phone == nil && email == nil { v.add("phone", "required", "a phone or an e-mail is needed to answer") }
+        let chatID = v.optionalText(input.chatID, field: "chat_id", maxLength: 200)
+        if phone == nil && email == nil && chatID == nil {
+            v.add("phone", "required", "a phone, an e-mail or a chat_id is needed to answer")
+        }
         if let phone, Phone.normalize(phone) == nil { v.add("phone", "invalid", "phone is not a phone number") }
         if let email, Email.normalize(email) == nil { v.add("email", "invalid", "email is not an e-mail address") }
         try v.throwIfInvalid()
@@ -79,8 +87,13 @@ public struct InboundLeadService: Sendable {
             let ru = (try await SettingsStore().get(on: db)?.locale ?? .en) == .ru
             let subject = (ru ? "Сообщение: " : "Message: ") + (lead.source ?? integration.name)
             let details = [name, phone, email, message].compactMap { $0 }.joined(separator: "\n")
+            let chats = MessengerChatStore()
+            var conversation: WorkTask.Link?
+            if let chatID { conversation = try await chats.find(integrationID: integration.id, chatID: chatID, on: db)?.link }
             let link = try await LeadIntake(env: self.env).receive(lead, kind: .messenger, subject: subject, details: details,
-                                                                    defaultOwnerID: integration.settings.defaultOwnerID, now: now, db).link
+                                                                    defaultOwnerID: integration.settings.defaultOwnerID,
+                                                                    conversation: conversation, now: now, db).link
+            if let chatID { try await chats.touch(integrationID: integration.id, chatID: chatID, link: link, at: now, on: db) }
             try await requests.insert(integrationID: integration.id, externalID: externalID, link: link, at: now, on: db)
             return (false, link)
         }

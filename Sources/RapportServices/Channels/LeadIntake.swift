@@ -87,15 +87,19 @@ struct LeadIntake: Sendable {
                                     now: now, by: nil, db)
     }
 
-    /// Takes in a written request (a form, a message): to the known client or open lead with its
-    /// phone or e-mail — an interaction of `kind` and a task for their responsible — or a new lead.
+    /// Takes in a written request (a form, a message): to the record its conversation is about
+    /// (a messenger chat's), else the known client or open lead with its phone or e-mail — an
+    /// interaction of `kind` and a task for their responsible — or a new lead.
     @discardableResult
-    func receive(_ input: LeadInput, kind: Interaction.Kind, subject: String, details: String, defaultOwnerID: Int64?, now: Date,
-                 _ db: any SQLDatabase) async throws -> (link: WorkTask.Link, interaction: Interaction?) {
+    func receive(_ input: LeadInput, kind: Interaction.Kind, subject: String, details: String, defaultOwnerID: Int64?,
+                 conversation: WorkTask.Link? = nil, now: Date, _ db: any SQLDatabase) async throws -> (link: WorkTask.Link, interaction: Interaction?) {
         let phones = (input.phones ?? []).compactMap { Phone.normalize($0) }
         let emails = (input.emails ?? []).compactMap { Email.normalize($0) }
         let locale = try await SettingsStore().get(on: db)?.locale ?? .en
-        if let link = try await known(phones: phones, emails: emails, db), let owner = try await owner(of: link, db) {
+        var found = conversation
+        if let link = found, try await owner(of: link, db) == nil { found = nil }  // the chat's record was deleted
+        if found == nil { found = try await known(phones: phones, emails: emails, db) }
+        if let link = found, let owner = try await owner(of: link, db) {
             let logged = try await log(InteractionInput(kind: kind.rawValue, subject: subject, details: details, startAt: ISO8601.string(now),
                                                         direction: "incoming", linkEntity: link.entity, linkID: link.id),
                                        holder: owner, now: now, db)

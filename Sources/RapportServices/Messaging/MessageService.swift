@@ -3,10 +3,12 @@ import RapportDomain
 import RapportStore
 import SQLKit
 
-/// What a manager sends from a card: an e-mail or an SMS about a record, written by hand or
-/// from a template (then edited or not), to the client's address unless another is given,
-/// with files of the record attached. It is queued in the outbox in one transaction with the
-/// record's history entry; the outbox's worker delivers it.
+/// What a manager sends from a card: an e-mail, an SMS or a reply into the client's messenger
+/// chat about a record, written by hand or from a template (then edited or not), to the
+/// client's address unless another is given, with files of the record attached (e-mail). It is
+/// queued in the outbox in one transaction with the record's history entry (a messenger reply
+/// also as an outgoing interaction: the conversation on the timeline); the outbox's worker
+/// delivers it.
 public struct MessageService: Sendable {
     let env: ServiceEnvironment
     let events: EventRecorder
@@ -53,6 +55,7 @@ public struct MessageService: Sendable {
     }
 
     static let maxSMSLength = 1000
+    static let maxMessengerLength = 4000
     static let maxSubjectLength = 500
     static let maxBodyLength = 200_000
 
@@ -62,7 +65,9 @@ public struct MessageService: Sendable {
         return try await env.database.transaction { db in
             var v = Validator()
             let channel = OutboxMessage.Channel(rawValue: draft.channel ?? "")
-            if channel == nil || channel == .webhook { v.add("channel", draft.channel == nil ? "required" : "invalid", "channel must be email or sms") }
+            if channel == nil || channel == .webhook {
+                v.add("channel", draft.channel == nil ? "required" : "invalid", "channel must be email, sms or messenger")
+            }
             guard let entity = draft.linkEntity, let permission = WorkTask.Link.entities[entity] else {
                 throw RapportError.invalid("link_entity", "required", "link_entity (company, contact, lead or deal) is required")
             }
@@ -71,13 +76,13 @@ public struct MessageService: Sendable {
             guard let ownership = try await LinkAccess.readableOwnership(link, principal, db) else { throw RapportError.notFound(entity: entity) }
             try Access.require(principal, .update, permission, record: ownership)
             try v.throwIfInvalid()
-            guard let channel else { throw RapportError.invalid("channel", "invalid", "channel must be email or sms") }
+            guard let channel else { throw RapportError.invalid("channel", "invalid", "channel must be email, sms or messenger") }
 
             var subject = draft.subject, text = draft.text, html = draft.html
             var versionID: Int64?
             if let templateID = draft.templateID {
                 if let template = try await TemplateStore().find(id: templateID, on: db), template.active,
-                   template.kind.rawValue == channel.rawValue {
+                   template.kind == Self.templateKind(channel) {
                     let filled = try await TemplateService(env: env).render(template, for: link, now: now, db)
                     subject = subject ?? filled.subject
                     // A text changed from the template's makes its HTML wrong: then the text alone goes, unless HTML is given too.
@@ -86,10 +91,18 @@ public struct MessageService: Sendable {
                     if html == nil, textKept, !filled.html.isEmpty { html = filled.html }
                     versionID = filled.versionID
                 } else {
-                    v.add("template_id", "not_found", "no active \(channel.rawValue) template with id \(templateID)")
+                    v.add("template_id", "not_found", "no active \(Self.templateKind(channel).rawValue) template with id \(templateID)")
                 }
             }
-            let recipient = try await self.recipient(draft.to, channel, link, &v, db)
+            // A messenger reply goes to one of the record's chats, through its integration.
+            var chat: MessengerChat?
+            let recipient: String
+            if channel == .messenger {
+                chat = try await self.chat(draft.to, link, &v, db)
+                recipient = chat?.chatID ?? ""
+            } else {
+                recipient = try await self.recipient(draft.to, channel, link, &v, db)
+            }
             text = text?.trimmingCharacters(in: .whitespacesAndNewlines)
             if (text ?? "").isEmpty && (html ?? "").isEmpty { v.add("text", "required", "the message has no text") }
             switch channel {
@@ -97,6 +110,12 @@ public struct MessageService: Sendable {
                 if (text ?? "").count > Self.maxSMSLength { v.add("text", "too_long", "an SMS must be at most \(Self.maxSMSLength) characters") }
                 if html != nil { v.add("html", "not_allowed", "an SMS has no HTML") }
                 if draft.attachmentIDs?.isEmpty == false { v.add("attachment_ids", "not_allowed", "an SMS carries no files") }
+            case .messenger:
+                if (text ?? "").count > Self.maxMessengerLength {
+                    v.add("text", "too_long", "a messenger reply must be at most \(Self.maxMessengerLength) characters")
+                }
+                if html != nil { v.add("html", "not_allowed", "a messenger reply has no HTML") }
+                if draft.attachmentIDs?.isEmpty == false { v.add("attachment_ids", "not_allowed", "files go by e-mail, not into a messenger chat") }
             default:
                 subject = subject?.trimmingCharacters(in: .whitespacesAndNewlines)
                 if (subject ?? "").isEmpty { v.add("subject", "required", "an e-mail needs a subject") }
@@ -115,7 +134,16 @@ public struct MessageService: Sendable {
                                         body: text ?? "", html: html, attachmentIDs: files, link: link, templateVersionID: versionID,
                                         createdBy: principal.userID, createdAt: now)
             message.inReplyTo = draft.inReplyTo
+            message.integrationID = chat?.integrationID
             let queued = try await OutboxService(env: env).queue(message, db)
+            if let chat {
+                try await MessengerChatStore().touch(integrationID: chat.integrationID, chatID: chat.chatID, link: link, at: now, on: db)
+                _ = try await InteractionService(env: env).insert(
+                    InteractionInput(kind: Interaction.Kind.messenger.rawValue, subject: try await self.chatName(chat, db),
+                                     details: text, startAt: ISO8601.string(now), direction: "outgoing", ownerID: principal.userID,
+                                     linkEntity: link.entity, linkID: link.id),
+                    parent: nil, now: now, principal: principal, db)
+            }
             try await self.events.record(entity, id, .updated,
                                          changes: [FieldChange(field: "message", old: nil, new: OutboxService.describe(queued, .queued, nil))],
                                          by: principal.userID, on: db)
@@ -132,10 +160,14 @@ public struct MessageService: Sendable {
         return try await env.database.read { db in
             guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
             let context = try await TemplateContext.load(link, locale: .en, now: now, env: env, db)
-            var draft = Draft(channel: channel.rawValue, linkEntity: link.entity, linkID: link.id,
-                              to: channel == .email ? context.values["client.email"] : context.values["client.phone"])
+            let to = switch channel {
+            case .email: context.values["client.email"]
+            case .messenger: try await MessengerChatStore().list(link: link, on: db).first?.chatID
+            default: context.values["client.phone"]
+            }
+            var draft = Draft(channel: channel.rawValue, linkEntity: link.entity, linkID: link.id, to: to)
             if let templateID, let template = try await TemplateStore().find(id: templateID, on: db), template.active,
-               template.kind.rawValue == channel.rawValue {
+               template.kind == Self.templateKind(channel) {
                 let filled = try await TemplateService(env: env).render(template, for: link, now: now, db)
                 draft.templateID = templateID
                 draft.subject = filled.subject
@@ -152,13 +184,18 @@ public struct MessageService: Sendable {
         }
     }
 
-    /// The channel a reply goes out on (P8: the one the request came by): SMS for a lead that
-    /// came by SMS, e-mail for one that came by e-mail; otherwise e-mail when the client has an
-    /// address, else SMS when they have a phone.
+    /// The channel a reply goes out on (P8: the one the request came by): the messenger when
+    /// the client last wrote in a chat (not by e-mail since), SMS for a lead that came by SMS,
+    /// e-mail for one that came by e-mail; otherwise e-mail when the client has an address, else
+    /// SMS when they have a phone.
     public func replyChannel(for link: WorkTask.Link, by principal: Principal) async throws -> OutboxMessage.Channel {
         let now = env.clock.now()
         return try await env.database.read { db in
             guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
+            if let chat = try await MessengerChatStore().list(link: link, on: db).first {
+                let mail = try await InboundMailStore().lastReceived(on: link, on: db)
+                if mail.map({ $0.receivedAt <= chat.lastMessageAt }) ?? true { return .messenger }
+            }
             if link.entity == "lead", let source = try await LeadStore().find(id: link.id, on: db)?.source?.lowercased() {
                 if ["sms", "смс"].contains(source) { return .sms }
                 if ["e-mail", "email", "почта"].contains(source) { return .email }
@@ -168,11 +205,55 @@ public struct MessageService: Sendable {
         }
     }
 
+    /// The record's messenger chats, the one the client wrote in last first.
+    public func chats(of link: WorkTask.Link, by principal: Principal) async throws -> [MessengerChat] {
+        try await env.database.read { db in
+            guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
+            return try await MessengerChatStore().list(link: link, on: db)
+        }
+    }
+
     /// The active templates a message about `link` on `channel` may start from.
     public func templates(channel: OutboxMessage.Channel, about entity: String) async throws -> [MessageTemplate] {
         try await env.database.read { db in
-            try await TemplateStore().list(on: db).filter { $0.active && $0.kind.rawValue == channel.rawValue && $0.subject.rawValue == entity }
+            try await TemplateStore().list(on: db).filter { $0.active && $0.kind == Self.templateKind(channel) && $0.subject.rawValue == entity }
         }
+    }
+
+    /// The kind of template a message on `channel` starts from: a messenger reply is short
+    /// plain text, like an SMS, and takes the SMS templates.
+    static func templateKind(_ channel: OutboxMessage.Channel) -> MessageTemplate.Kind {
+        switch channel {
+        case .email: .email
+        case .sms, .messenger, .webhook: .sms
+        }
+    }
+
+    /// The record's chat the reply goes to: the one named in `to`, else the one the client
+    /// wrote in last.
+    func chat(_ given: String?, _ link: WorkTask.Link, _ v: inout Validator, _ db: any SQLDatabase) async throws -> MessengerChat? {
+        let chats = try await MessengerChatStore().list(link: link, on: db)
+        let wanted = given?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let chat = wanted.isEmpty ? chats.first : chats.first(where: { $0.chatID == wanted }) else {
+            if wanted.isEmpty {
+                v.add("to", "required", "the client has not written by a messenger: there is no chat to reply to")
+            } else {
+                v.add("to", "not_found", "\(wanted) is not a messenger chat of this \(link.entity)")
+            }
+            return nil
+        }
+        guard let connector = try await IntegrationStore().find(id: chat.integrationID, on: db), connector.active,
+              connector.settings.messenger != nil
+        else {
+            v.add("channel", "not_configured", "the messenger's integration has no outgoing connector: set its messenger settings")
+            return nil
+        }
+        return chat
+    }
+
+    /// What a messenger conversation is called on the timeline: its integration's name.
+    func chatName(_ chat: MessengerChat, _ db: any SQLDatabase) async throws -> String {
+        try await IntegrationStore().find(id: chat.integrationID, on: db)?.name ?? "Messenger"
     }
 
     /// The address given, or the client's: an e-mail address for an e-mail, a number in E.164 for an SMS.

@@ -72,7 +72,9 @@ public struct OutboxService: Sendable {
         let senders = try await env.database.read { db in try await IntegrationStore().list(on: db).filter(\.active) }
         let gateway = senders.first { $0.kind == .smsGateway && $0.settings.sms != nil }
         let mail = senders.first { $0.kind == .smtp && $0.settings.smtp != nil }
+        let connectors = senders.filter { $0.kind == .leadWebhook && $0.settings.messenger != nil }
         let channels: [OutboxMessage.Channel] = [.webhook] + (gateway != nil ? [.sms] : []) + (mail != nil ? [.email] : [])
+            + (connectors.isEmpty ? [] : [.messenger])
         let due = try await env.database.transaction { db in
             try await self.store.claimDue(now: now, lease: Self.lease, limit: limit, channels: channels, on: db)
         }
@@ -87,7 +89,7 @@ public struct OutboxService: Sendable {
             func start() {
                 guard let message = next.next() else { return }
                 group.addTask { [message] in
-                    let outcome = try await self.deliver(message, gateway: gateway)
+                    let outcome = try await self.deliver(message, gateway: gateway, connectors: connectors)
                     return [EmailDelivery.Result(message: message, outcome: outcome, messageID: "")]
                 }
             }
@@ -103,12 +105,18 @@ public struct OutboxService: Sendable {
         return due.count
     }
 
-    /// One SMS or webhook call handed over.
-    func deliver(_ message: OutboxMessage, gateway: Integration?) async throws -> DeliveryOutcome {
+    /// One SMS, messenger reply or webhook call handed over.
+    func deliver(_ message: OutboxMessage, gateway: Integration?, connectors: [Integration]) async throws -> DeliveryOutcome {
         switch message.channel {
         case .sms:
             guard let settings = gateway?.settings.sms else { return .retry("no SMS gateway is set up") }
-            return await SMSGateway(settings: settings).send(message)
+            return await HTTPGateway(settings: settings).send(message)
+        case .messenger:
+            // Its chat's integration: switched off or without a connector, the reply waits for it.
+            guard let settings = connectors.first(where: { $0.id == message.integrationID })?.settings.messenger else {
+                return .retry("the messenger's outgoing connector is not set up or is switched off")
+            }
+            return await HTTPGateway(settings: settings).send(message)
         case .webhook:
             return try await WebhookService(env: env).send(message)
         case .email:
@@ -150,8 +158,7 @@ public struct OutboxService: Sendable {
     }
 
     static func describe(_ message: OutboxMessage, _ state: OutboxMessage.State, _ reason: String?) -> String {
-        let what = message.channel == .sms ? "SMS" : message.channel == .email ? "E-mail" : "Webhook"
-        return "\(what) → \(message.recipient): \(state.rawValue)" + (reason.map { " (\($0))" } ?? "")
+        "\(message.channel.label) → \(message.recipient): \(state.rawValue)" + (reason.map { " (\($0))" } ?? "")
     }
 
     // MARK: delivery reports

@@ -29,11 +29,14 @@ public struct IntegrationService: Sendable {
         /// An SMTP server's settings (replaced whole) and its account's password.
         public var smtp: SMTPSettings?
         public var password: String?
+        /// A messenger lead webhook's outgoing connector (replaced whole).
+        public var messenger: SMSGatewaySettings?
 
         public init(kind: String? = nil, name: String? = nil, active: Bool? = nil, clickToCallURL: String? = nil,
                     defaultOwnerID: Int64? = nil, source: String? = nil, sms: SMSGatewaySettings? = nil, smtp: SMTPSettings? = nil,
-                    password: String? = nil) {
+                    password: String? = nil, messenger: SMSGatewaySettings? = nil) {
             self.sms = sms
+            self.messenger = messenger
             self.smtp = smtp
             self.password = password
             self.kind = kind
@@ -45,7 +48,7 @@ public struct IntegrationService: Sendable {
         }
 
         public enum CodingKeys: String, CodingKey, CaseIterable {
-            case kind, name, active, source, sms, smtp, password
+            case kind, name, active, source, sms, smtp, password, messenger
             case clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
         }
     }
@@ -195,7 +198,14 @@ public struct IntegrationService: Sendable {
             if integration.kind != .smsGateway {
                 v.add("sms", "not_allowed", "sms settings belong to an integration of kind sms_gateway")
             } else {
-                integration.settings.sms = Self.checked(sms, &v)
+                integration.settings.sms = Self.checked(sms, field: "sms", &v)
+            }
+        }
+        if let messenger = input.messenger {
+            if integration.kind != .leadWebhook {
+                v.add("messenger", "not_allowed", "messenger settings belong to an integration of kind lead_webhook")
+            } else {
+                integration.settings.messenger = Self.checked(messenger, field: "messenger", &v)
             }
         }
         if let smtp = input.smtp {
@@ -234,21 +244,22 @@ public struct IntegrationService: Sendable {
         return out
     }
 
-    /// An SMS gateway's settings, checked: an http(s) address, a body template that reads and
-    /// names only `{{to}}`, `{{text}}`, `{{message_id}}` and `{{sender}}`, the report's fields.
-    static func checked(_ sms: SMSGatewaySettings, _ v: inout Validator) -> SMSGatewaySettings {
+    /// An HTTP gateway's settings (an SMS gateway's, a messenger connector's), checked under
+    /// `field`: an http(s) address, a body template that reads and names only `{{to}}`,
+    /// `{{text}}`, `{{message_id}}` and `{{sender}}`, the report's fields.
+    static func checked(_ sms: SMSGatewaySettings, field: String, _ v: inout Validator) -> SMSGatewaySettings {
         var out = sms
         out.url = sms.url.trimmingCharacters(in: .whitespaces)
         if out.url.count > 2000 || !(out.url.hasPrefix("https://") || out.url.hasPrefix("http://")) || URL(string: out.url)?.host == nil {
-            v.add("sms.url", "invalid", "sms.url must be an http or https address")
+            v.add("\(field).url", "invalid", "\(field).url must be an http or https address")
         }
-        if out.bodyTemplate.count > 4000 { v.add("sms.body_template", "too_long", "sms.body_template must be at most 4000 characters") }
-        TemplateCheck.check(out.bodyTemplate, field: "sms.body_template", known: SMSGatewaySettings.placeholders, &v)
-        for (field, value) in [("sms.report_id_field", out.reportIDField), ("sms.report_status_field", out.reportStatusField)]
+        if out.bodyTemplate.count > 4000 { v.add("\(field).body_template", "too_long", "\(field).body_template must be at most 4000 characters") }
+        TemplateCheck.check(out.bodyTemplate, field: "\(field).body_template", known: SMSGatewaySettings.placeholders, &v)
+        for (name, value) in [("\(field).report_id_field", out.reportIDField), ("\(field).report_status_field", out.reportStatusField)]
             where value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 100 {
-            v.add(field, "invalid", "\(field) must name a field (1–100 characters)")
+            v.add(name, "invalid", "\(name) must name a field (1–100 characters)")
         }
-        if let sender = out.sender, sender.count > 50 { v.add("sms.sender", "too_long", "sms.sender must be at most 50 characters") }
+        if let sender = out.sender, sender.count > 50 { v.add("\(field).sender", "too_long", "\(field).sender must be at most 50 characters") }
         return out
     }
 

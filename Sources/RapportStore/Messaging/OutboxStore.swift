@@ -10,7 +10,7 @@ public struct OutboxStore: Sendable {
     static let columns = """
         id, channel, recipient, subject, body, html, attachments, state, attempts, next_attempt_at, last_error, link_entity,
         link_id, template_version_id, idempotency_key, message_id, in_reply_to, provider_id, created_by, created_at, sent_at,
-        delivered_at, webhook_id, auto_reply
+        delivered_at, webhook_id, auto_reply, integration_id
         """
 
     /// Queues a message; with an idempotency key already used, the message queued then.
@@ -19,12 +19,12 @@ public struct OutboxStore: Sendable {
         let id = try await db.raw("""
             INSERT INTO outbox_messages (channel, recipient, subject, body, html, attachments, state, attempts, next_attempt_at,
                 link_entity, link_id, template_version_id, idempotency_key, message_id, in_reply_to, created_by, created_at, updated_at,
-                webhook_id, auto_reply)
+                webhook_id, auto_reply, integration_id)
             VALUES (\(bind: m.channel.rawValue), \(bind: m.recipient), \(bind: m.subject), \(bind: m.body), \(bind: m.html),
                 \(bind: JSONText.encode(m.attachmentIDs)), 'queued', 0, \(bind: (m.nextAttemptAt ?? m.createdAt).millis),
                 \(bind: m.link?.entity), \(bind: m.link?.id), \(bind: m.templateVersionID), \(bind: m.idempotencyKey),
                 \(bind: m.messageID), \(bind: m.inReplyTo), \(bind: m.createdBy), \(bind: m.createdAt.millis), \(bind: m.createdAt.millis),
-                \(bind: m.webhookID), \(bind: m.autoReply))
+                \(bind: m.webhookID), \(bind: m.autoReply), \(bind: m.integrationID))
             RETURNING id
             """).first()!.decode(column: "id", as: Int64.self)
         var saved = m
@@ -148,6 +148,7 @@ public struct OutboxStore: Sendable {
         m.deliveredAt = try row.decode(column: "delivered_at", as: Int64?.self).map(Date.init(millis:))
         m.webhookID = try row.decode(column: "webhook_id", as: Int64?.self)
         m.autoReply = try row.decode(column: "auto_reply", as: Bool.self)
+        m.integrationID = try row.decode(column: "integration_id", as: Int64?.self)
         return m
     }
 }

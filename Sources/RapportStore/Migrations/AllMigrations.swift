@@ -40,5 +40,6 @@ public enum AllMigrations {
         M0037_Webhooks(),
         M0038_Documents(),
         M0039_InboundMail(),
+        M0040_MessengerChats(),
     ]
 }

@@ -107,7 +107,7 @@ struct IntegrationDTO: Encodable {
     var showSecret: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, name, active, source, secret, version, sms, smtp
+        case id, kind, name, active, source, secret, version, sms, smtp, messenger
         case passwordSet = "password_set"
         case secretHint = "secret_hint", clickToCallURL = "click_to_call_url", defaultOwnerID = "default_owner_id"
         case eventsURL = "events_url", createdAt = "created_at", updatedAt = "updated_at"
@@ -123,6 +123,7 @@ struct IntegrationDTO: Encodable {
         try c.encode(integration.settings.clickToCallURL, forKey: .clickToCallURL)
         try c.encode(integration.settings.defaultOwnerID, forKey: .defaultOwnerID)
         if let sms = integration.settings.sms { try c.encode(sms, forKey: .sms) }
+        if let messenger = integration.settings.messenger { try c.encode(messenger, forKey: .messenger) }
         if integration.kind == .smtp {
             // A password is never shown, not even a part of it.
             try c.encode(integration.settings.smtp, forKey: .smtp)

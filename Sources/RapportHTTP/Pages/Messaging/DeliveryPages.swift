@@ -48,17 +48,7 @@ struct DeliveryPages {
         group.post("admin/delivery/sms") { request, context in
             let principal = try context.requirePrincipal()
             let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
-            func list(_ key: String) -> [String] {
-                (form[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            }
-            func optional(_ key: String) -> String? { (form[key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : form[key] }
-            let settings = SMSGatewaySettings(
-                url: form["url"] ?? "", method: SMSGatewaySettings.Method(rawValue: form["method"] ?? "") ?? .post,
-                contentType: SMSGatewaySettings.ContentType(rawValue: form["content_type"] ?? "") ?? .json,
-                bodyTemplate: form["body_template"] ?? "", sender: optional("sender"), successContains: optional("success_contains"),
-                providerIDField: optional("provider_id_field"), reportIDField: form["report_id_field"] ?? "id",
-                reportStatusField: form["report_status_field"] ?? "status", deliveredValues: list("delivered_values"),
-                failedValues: list("failed_values"))
+            let settings = Self.gatewaySettings(form)
             return try await save(request, context, form: form, prefix: "sms") { existing in
                 if let existing {
                     return try await integrations.update(existing.id, .init(active: form["active"] == "1", sms: settings), expectedVersion: nil,
@@ -67,6 +57,41 @@ struct DeliveryPages {
                 return try await integrations.create(.init(kind: "sms_gateway", name: "SMS", sms: settings), by: principal)
             }
         }
+        registerMessenger(on: group)
+    }
+
+    /// A messenger's outgoing connector, on its lead webhook integration.
+    func registerMessenger(on group: RouterGroup<RapportRequestContext>) {
+        group.post("admin/delivery/messenger/{id}") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await PageForm.read(request, context: context, csrf: csrfToken(principal))
+            let id = try context.id(entity: "integration")
+            do {
+                _ = try await integrations.update(id, .init(messenger: Self.gatewaySettings(form)), expectedVersion: nil, by: principal)
+                return pages.redirect(to: "/admin/delivery#messenger-\(id)", flash: "flash_saved")
+            } catch let error as RapportError {
+                guard case .validation = error else { throw error }
+                return try await page(request, context, values: form.values, errors: pages.flatErrors(error, pages.locale(request, context)),
+                                      editing: "messenger-\(id)")
+            }
+        }
+    }
+
+    /// An HTTP gateway's settings as the SMS and messenger forms send them.
+    static func gatewaySettings(_ form: PageForm) -> SMSGatewaySettings {
+        func list(_ key: String) -> [String] {
+            (form[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        func optional(_ key: String) -> String? { (form[key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : form[key] }
+        let defaults = SMSGatewaySettings(url: "")
+        return SMSGatewaySettings(
+            url: form["url"] ?? "", method: SMSGatewaySettings.Method(rawValue: form["method"] ?? "") ?? .post,
+            contentType: SMSGatewaySettings.ContentType(rawValue: form["content_type"] ?? "") ?? .json,
+            bodyTemplate: form["body_template"] ?? "", sender: optional("sender"), successContains: optional("success_contains"),
+            providerIDField: optional("provider_id_field"), reportIDField: form["report_id_field"] ?? defaults.reportIDField,
+            reportStatusField: form["report_status_field"] ?? defaults.reportStatusField,
+            deliveredValues: form["delivered_values"] == nil ? defaults.deliveredValues : list("delivered_values"),
+            failedValues: form["failed_values"] == nil ? defaults.failedValues : list("failed_values"))
     }
 
     /// The first integration of a kind (the one the outbox sends through).
@@ -127,7 +152,27 @@ struct DeliveryPages {
             },
             "report_url": sms.map { "/api/v1/sms/\($0.id)/reports?token=\($0.secret)" } ?? "",
         ] as [String: Any]
-        model["errors"] = errors
+        // Each messenger's lead webhook with its outgoing connector (the form that failed keeps what was typed).
+        let locale = pages.locale(request, context)
+        model["messengers"] = try await integrations.list(by: principal).filter { $0.kind == .leadWebhook }.map { hook -> [String: Any] in
+            let mine = editing == "messenger-\(hook.id)"
+            let stored = hook.settings.messenger
+            let connector = stored ?? SMSGatewaySettings(url: "", bodyTemplate: #"{"chat_id": "{{to}}", "text": "{{text}}"}"#)
+            func value(_ key: String, _ kept: String?) -> String { mine ? values[key] ?? "" : kept ?? "" }
+            return [
+                "id": hook.id, "name": hook.name, "configured": stored != nil, "active": hook.active,
+                "state": pages.text(stored == nil ? "messenger_not_configured" : hook.active ? "messenger_on" : "messenger_off", locale),
+                "url": value("url", stored?.url), "body_template": value("body_template", connector.bodyTemplate),
+                "success_contains": value("success_contains", connector.successContains),
+                "provider_id_field": value("provider_id_field", connector.providerIDField),
+                "methods": SMSGatewaySettings.Method.allCases.map { ["value": $0.rawValue, "selected": $0 == connector.method] as [String: Any] },
+                "content_types": SMSGatewaySettings.ContentType.allCases.map {
+                    ["value": $0.rawValue, "selected": $0 == connector.contentType] as [String: Any]
+                },
+                "errors": mine ? errors : [:],
+            ]
+        }
+        model["errors"] = editing?.hasPrefix("messenger-") == true ? [:] : errors
         if let outcome { model["test_outcome"] = ["ok": outcome.ok, "said": outcome.said] }
         return pages.render("delivery", model, request: request, status: errors.isEmpty ? .ok : .unprocessableContent)
     }

@@ -3,10 +3,10 @@ import Hummingbird
 import RapportDomain
 import RapportServices
 
-/// The "Messages" card of a lead or deal: what was sent about it (SMS, e-mails) and how it
-/// went — queued with the next try, sent, delivered, failed with the reason and "Send again";
-/// and the page that writes a new one (`/messages/new`): from a template or by hand, to the
-/// client's address, with the record's files.
+/// The "Messages" card of a lead or deal: what was sent about it (SMS, e-mails, messenger
+/// replies) and how it went — queued with the next try, sent, delivered, failed with the
+/// reason and "Send again"; and the page that writes a new one (`/messages/new`): from a
+/// template or by hand, to the client's address or chat, with the record's files (e-mail).
 struct MessagesCard {
     let pages: PageRenderer
     let outbox: OutboxService
@@ -20,7 +20,7 @@ struct MessagesCard {
             let link = try Self.link(query.string("link_entity", maxLength: 20), query.int64("link_id"))
             // Without a channel: the one the request came by.
             let asked = try query.string("channel", maxLength: 10).flatMap(OutboxMessage.Channel.init(rawValue:))
-            let channel: OutboxMessage.Channel = asked == .sms ? .sms : asked == .email ? .email : try await messages.replyChannel(for: link, by: principal)
+            let channel = if let asked, asked != .webhook { asked } else { try await messages.replyChannel(for: link, by: principal) }
             let draft = try await messages.prefill(channel: channel, link: link, templateID: try query.int64("template_id"), by: principal)
             // A document's "Send by e-mail" comes with its PDF ticked.
             let attach = try query.int64("attach").map { Set([$0]) } ?? []
@@ -66,7 +66,13 @@ struct MessagesCard {
         let principal = try context.requirePrincipal()
         let link = try Self.link(draft.linkEntity, draft.linkID)
         let channel = OutboxMessage.Channel(rawValue: draft.channel ?? "") ?? .email
-        var model = try await pages.model(request, context, titleKey: channel == .sms ? "compose_sms" : "compose_email", nav: link.entity + "s")
+        let titleKey = switch channel {
+        case .sms: "compose_sms"
+        case .messenger: "compose_messenger"
+        case .email, .webhook: "compose_email"
+        }
+        var model = try await pages.model(request, context, titleKey: titleKey, nav: link.entity + "s")
+        let hasChat = try await !messages.chats(of: link, by: principal).isEmpty
         let owner = AttachmentService.Owner(rawValue: link.entity)
         var files: [Attachment] = []
         if channel == .email, let owner { files = try await attachments.list(of: owner, link.id, by: principal) }
@@ -77,7 +83,11 @@ struct MessagesCard {
             .sorted { ($0.locale == locale ? 0 : 1, $0.name) < ($1.locale == locale ? 0 : 1, $1.name) }
         model["compose"] = [
             "link_entity": link.entity, "link_id": link.id, "channel": channel.rawValue, "is_email": channel == .email,
+            "is_sms": channel == .sms, "is_messenger": channel == .messenger, "heading": pages.text(titleKey, locale),
+            "to_label": pages.text(channel == .email ? "compose_to_email" : channel == .sms ? "compose_to_phone" : "compose_to_chat", locale),
+            "to_type": channel == .email ? "email" : channel == .sms ? "tel" : "text",
             "back": RecordPaths.path(link.entity, link.id), "email_url": base + "&channel=email", "sms_url": base + "&channel=sms",
+            "messenger_url": hasChat || channel == .messenger ? base + "&channel=messenger" : "",
             "to": draft.to ?? "", "subject": draft.subject ?? "", "text": draft.text ?? "", "template_id": draft.templateID.map(String.init) ?? "",
             "in_reply_to": draft.inReplyTo ?? "",
             "has_templates": !templates.isEmpty, "has_files": !files.isEmpty,
@@ -98,11 +108,13 @@ struct MessagesCard {
         let zone = principal.user.timeZone
         let canResend = principal.may(.update, WorkTask.Link.entities[link.entity] ?? .lead)
         let base = "/messages/new?link_entity=\(link.entity)&link_id=\(link.id)"
+        let hasChat = try await !messages.chats(of: link, by: principal).isEmpty
         return [
             "messages_card": true, "can_write": canResend, "write_email_url": base + "&channel=email", "write_sms_url": base + "&channel=sms",
+            "write_messenger_url": hasChat ? base + "&channel=messenger" : "",
             "reply_url": base,
             "record_messages": list.map { m -> [String: Any] in
-                ["id": m.id, "channel": m.channel == .sms ? "SMS" : m.channel == .email ? "E-mail" : "Webhook",
+                ["id": m.id, "channel": m.channel.label,
                  "recipient": m.recipient, "summary": String((m.subject ?? m.body).prefix(160)),
                  "state": m.state.rawValue, "state_label": pages.text("message_state_\(m.state.rawValue)", locale),
                  "when": Formatting.dateTime(m.sentAt ?? m.createdAt, locale: locale, timeZone: zone) ?? "",

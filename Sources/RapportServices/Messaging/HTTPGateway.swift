@@ -5,8 +5,9 @@ import NIOHTTP1
 import RapportDomain
 import RapportStore
 
-/// Hands one SMS to the HTTP gateway its settings describe, and reads the answer.
-struct SMSGateway {
+/// Hands one message to the HTTP gateway its settings describe, and reads the answer: an SMS
+/// to the SMS gateway, a messenger reply to its chat's connector (`{{to}}` is then the chat id).
+struct HTTPGateway {
     let settings: SMSGatewaySettings
 
     func send(_ message: OutboxMessage, timeout: TimeAmount = .seconds(10)) async -> DeliveryOutcome {
@@ -47,7 +48,7 @@ struct SMSGateway {
     }
 
     /// A field of a JSON answer (top level, or a dotted path such as `result.id`), as text.
-    /// An answer that is not JSON carries no id: the SMS is sent all the same, and its delivery
+    /// An answer that is not JSON carries no id: the message is sent all the same, and its delivery
     /// report cannot be matched (the gateway's own choice).
     static func field(_ path: String, in body: String) -> String? {
         var value: Any
