@@ -98,8 +98,11 @@ import Testing
             let came = try await Self.post(client, #"{"external_id": "tg-1", "chat_id": "tg-555", "message": "Hello"}"#, to: telegram)
             let leadID = try #require(jsonValue(came.body, "link_id") as? Int)
             #expect(try await fields(#"{"channel": "messenger", "link_entity": "lead", "link_id": \#(leadID), "text": "Hi"}"#) == ["channel"])
-            // The connector set on /admin/delivery: a bad address is named in that form, a good one saved.
+            // Nor does "Reply" lead into that chat.
             let session = try await signIn(client, email: "admin@test.example")
+            let reply = try await send(client, .get, "/messages/new?link_entity=lead&link_id=\(leadID)", headers: sessionHeaders(session))
+            #expect(reply.status == .ok && !reply.body.contains("name=\"channel\" value=\"messenger\""))
+            // The connector set on /admin/delivery: a bad address is named in that form, a good one saved.
             let delivery = try await send(client, .get, "/admin/delivery", headers: sessionHeaders(session))
             #expect(delivery.body.contains("id=\"messenger-\(telegram.id)\"") && delivery.body.contains("replies not set up"))
             let csrf = try #require(csrfField(in: delivery.body))

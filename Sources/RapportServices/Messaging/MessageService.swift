@@ -95,11 +95,11 @@ public struct MessageService: Sendable {
                 }
             }
             // A messenger reply goes to one of the record's chats, through its integration.
-            var chat: MessengerChat?
+            var chat: (chat: MessengerChat, connector: Integration)?
             let recipient: String
             if channel == .messenger {
                 chat = try await self.chat(draft.to, link, &v, db)
-                recipient = chat?.chatID ?? ""
+                recipient = chat?.chat.chatID ?? ""
             } else {
                 recipient = try await self.recipient(draft.to, channel, link, &v, db)
             }
@@ -134,12 +134,12 @@ public struct MessageService: Sendable {
                                         body: text ?? "", html: html, attachmentIDs: files, link: link, templateVersionID: versionID,
                                         createdBy: principal.userID, createdAt: now)
             message.inReplyTo = draft.inReplyTo
-            message.integrationID = chat?.integrationID
+            message.integrationID = chat?.connector.id
             let queued = try await OutboxService(env: env).queue(message, db)
-            if let chat {
+            if case let (chat, connector)? = chat {
                 try await MessengerChatStore().touch(integrationID: chat.integrationID, chatID: chat.chatID, link: link, at: now, on: db)
                 _ = try await InteractionService(env: env).insert(
-                    InteractionInput(kind: Interaction.Kind.messenger.rawValue, subject: try await self.chatName(chat, db),
+                    InteractionInput(kind: Interaction.Kind.messenger.rawValue, subject: connector.name,
                                      details: text, startAt: ISO8601.string(now), direction: "outgoing", ownerID: principal.userID,
                                      linkEntity: link.entity, linkID: link.id),
                     parent: nil, now: now, principal: principal, db)
@@ -185,14 +185,17 @@ public struct MessageService: Sendable {
     }
 
     /// The channel a reply goes out on (P8: the one the request came by): the messenger when
-    /// the client last wrote in a chat (not by e-mail since), SMS for a lead that came by SMS,
+    /// the client last wrote in a chat (not by e-mail since) that can be answered, SMS for a lead that came by SMS,
     /// e-mail for one that came by e-mail; otherwise e-mail when the client has an address, else
     /// SMS when they have a phone.
     public func replyChannel(for link: WorkTask.Link, by principal: Principal) async throws -> OutboxMessage.Channel {
         let now = env.clock.now()
         return try await env.database.read { db in
             guard try await LinkAccess.readableOwnership(link, principal, db) != nil else { throw RapportError.notFound(entity: link.entity) }
-            if let chat = try await MessengerChatStore().list(link: link, on: db).first {
+            // The chat counts only when its integration can answer into it.
+            if let chat = try await MessengerChatStore().list(link: link, on: db).first,
+               let connector = try await IntegrationStore().find(id: chat.integrationID, on: db), connector.active,
+               connector.settings.messenger != nil {
                 let mail = try await InboundMailStore().lastReceived(on: link, on: db)
                 if mail.map({ $0.receivedAt <= chat.lastMessageAt }) ?? true { return .messenger }
             }
@@ -229,9 +232,11 @@ public struct MessageService: Sendable {
         }
     }
 
-    /// The record's chat the reply goes to: the one named in `to`, else the one the client
-    /// wrote in last.
-    func chat(_ given: String?, _ link: WorkTask.Link, _ v: inout Validator, _ db: any SQLDatabase) async throws -> MessengerChat? {
+    /// The record's chat the reply goes to — the one named in `to`, else the one the client
+    /// wrote in last — and the integration whose connector takes it.
+    func chat(_ given: String?, _ link: WorkTask.Link, _ v: inout Validator, _ db: any SQLDatabase) async throws
+        -> (chat: MessengerChat, connector: Integration)?
+    {
         let chats = try await MessengerChatStore().list(link: link, on: db)
         let wanted = given?.trimmingCharacters(in: .whitespaces) ?? ""
         guard let chat = wanted.isEmpty ? chats.first : chats.first(where: { $0.chatID == wanted }) else {
@@ -248,12 +253,7 @@ public struct MessageService: Sendable {
             v.add("channel", "not_configured", "the messenger's integration has no outgoing connector: set its messenger settings")
             return nil
         }
-        return chat
-    }
-
-    /// What a messenger conversation is called on the timeline: its integration's name.
-    func chatName(_ chat: MessengerChat, _ db: any SQLDatabase) async throws -> String {
-        try await IntegrationStore().find(id: chat.integrationID, on: db)?.name ?? "Messenger"
+        return (chat, connector)
     }
 
     /// The address given, or the client's: an e-mail address for an e-mail, a number in E.164 for an SMS.
